@@ -1,0 +1,123 @@
+package dev.temperstore.config;
+
+import dev.temperstore.postgres.DatabaseUrl;
+import io.smallrye.config.ConfigValidationException;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+/**
+ * Builds a validated {@link StoreConfig}. SmallRye reads no file by default: the properties file is a source we
+ * add ourselves, below environment variables and system properties so that both override it.
+ */
+public final class ConfigLoader {
+
+  /** The properties file read when none is named, relative to the working directory. */
+  public static final Path DEFAULT_FILE = Path.of("conf", "application.properties");
+
+  /** Between the environment (300) and SmallRye's META-INF file (100). */
+  private static final int FILE_ORDINAL = 250;
+  private static final int OVERRIDES_ORDINAL = 500;
+
+  private ConfigLoader() {
+  }
+
+  /**
+   * System properties, environment variables, then {@code file} if given (it must exist), else
+   * {@link #DEFAULT_FILE} if present.
+   *
+   * @throws ConfigException naming the key, when a value cannot work
+   */
+  public static StoreConfig load(Optional<Path> file) {
+    List<ConfigSource> sources = new ArrayList<>();
+    Path path = file.orElse(DEFAULT_FILE);
+    if (file.isPresent() || Files.isRegularFile(path)) {
+      sources.add(propertiesFile(path));
+    }
+    SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addSystemSources();
+    return build(builder, sources);
+  }
+
+  /** Only {@code properties} and the defaults: for embedding in an application and for tests. */
+  public static StoreConfig fromProperties(Map<String, String> properties) {
+    return fromSources(List.of(new PropertiesConfigSource(properties, "overrides", OVERRIDES_ORDINAL)));
+  }
+
+  /** Exactly {@code sources} and the defaults. */
+  static StoreConfig fromSources(List<ConfigSource> sources) {
+    return build(new SmallRyeConfigBuilder(), sources);
+  }
+
+  /** Reads a properties file as a source of the file's rank. */
+  static ConfigSource propertiesFile(Path path) {
+    try {
+      URL url = path.toUri().toURL();
+      return new PropertiesConfigSource(url, FILE_ORDINAL);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration file " + path.toAbsolutePath() + ": " + e.getMessage());
+    }
+  }
+
+  private static StoreConfig build(SmallRyeConfigBuilder builder, List<ConfigSource> sources) {
+    builder
+        .addDefaultInterceptors()
+        .withSources(sources)
+        .withConverter(Duration.class, 200, new DurationConverter())
+        .withMapping(StoreConfig.class);
+    StoreConfig config;
+    try {
+      SmallRyeConfig built = builder.build();
+      config = built.getConfigMapping(StoreConfig.class);
+    } catch (ConfigValidationException e) {
+      throw new ConfigException(oneLine(e.getProblem(0).getMessage()));
+    } catch (NoSuchElementException | IllegalArgumentException e) {
+      throw new ConfigException(oneLine(e.getMessage()));
+    }
+    validate(config);
+    return config;
+  }
+
+  private static void validate(StoreConfig config) {
+    config.database().url().ifPresent(url -> {
+      try {
+        DatabaseUrl.parse(url);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("temper.database.url (or DATABASE_URL) is " + e.getMessage());
+      }
+    });
+    positive("temper.database.connect-timeout", config.database().connectTimeout());
+    positive("temper.migration.lock-timeout", config.migration().lockTimeout());
+    positive("temper.migration.statement-timeout", config.migration().statementTimeout());
+    int port = config.embedded().port();
+    if (port < 0 || port > 65535) {
+      throw new ConfigException("temper.embedded.port must be between 0 and 65535, got " + port);
+    }
+    if (config.embedded().dataDir().isBlank()) {
+      throw new ConfigException("temper.embedded.data-dir must not be empty");
+    }
+  }
+
+  private static void positive(String key, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new ConfigException(key + " must be a positive duration, got " + value);
+    }
+  }
+
+  /** SmallRye's text without the exception class and message-id prefixes it carries. */
+  private static String oneLine(String message) {
+    return message.replaceAll("^([\\w.$]+(Exception|Error): )+", "").replaceAll("SRCFG\\d+: ", "")
+        .replace('\n', ' ');
+  }
+}

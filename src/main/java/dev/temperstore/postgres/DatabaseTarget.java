@@ -1,0 +1,47 @@
+package dev.temperstore.postgres;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where to connect, and how long a connection attempt may take.
+ *
+ * @param options        host, port, database, user and password
+ * @param connectTimeout bound on opening one connection (Vert.x's default is a full minute)
+ */
+public record DatabaseTarget(PgConnectOptions options, Duration connectTimeout) {
+
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  public DatabaseTarget {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+  }
+
+  /** Parses a {@code postgres://} URL; see {@link DatabaseUrl#parse(String)}. */
+  public static DatabaseTarget fromUrl(String url, Duration connectTimeout) {
+    return new DatabaseTarget(DatabaseUrl.parse(url), connectTimeout);
+  }
+
+  /** A pool of at most {@code maxSize} connections; closing it closes them all. */
+  public Pool pool(Vertx vertx, int maxSize) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(maxSize))
+        .with(new NetClientOptions().setConnectTimeout((int) connectTimeout.toMillis()))
+        .connectingTo(options)
+        .using(vertx)
+        .build();
+  }
+
+  /** Fit for logs: never includes the password. */
+  public String describe() {
+    return DatabaseUrl.describe(options);
+  }
+}

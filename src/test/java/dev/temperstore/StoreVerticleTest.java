@@ -1,0 +1,152 @@
+package dev.temperstore;
+
+import dev.temperstore.config.ConfigLoader;
+import dev.temperstore.migration.MigrationPipeline;
+import dev.temperstore.migration.MigrationReport;
+import dev.temperstore.migration.MigrationSettings;
+import dev.temperstore.migration.TemperSchema;
+import dev.temperstore.postgres.DatabaseTarget;
+import dev.temperstore.testing.Catalog;
+import dev.temperstore.testing.PostgresServer;
+import dev.temperstore.testing.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StoreVerticleTest {
+
+  private static final int STEPS = TemperSchema.steps().size();
+
+  private static Vertx vertx;
+  private TestDatabase database;
+  private Catalog catalog;
+
+  @BeforeAll
+  static void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void closeVertx() {
+    vertx.close().await();
+  }
+
+  @BeforeEach
+  void freshDatabase() {
+    database = TestDatabase.create(vertx);
+    catalog = new Catalog(database.admin());
+  }
+
+  @AfterEach
+  void dropDatabase() {
+    vertx.deploymentIDs().forEach(id -> vertx.undeploy(id).await());
+    database.close();
+  }
+
+  @Test
+  void start_on_a_fresh_database_owned_by_a_non_superuser_creates_all_nine_tables_indexes_and_tenant_rls() {
+    StoreVerticle verticle = verticle(database.asOwner());
+
+    vertx.deployVerticle(verticle).await();
+
+    assertThat(catalog.tables()).containsExactlyInAnyOrder("events", "snapshots", "specs", "trajectories",
+        "design_time_events", "tenant_constraints", "wasm_modules", "wasm_invocation_logs", "tenant_secrets",
+        "temper_store_migrations");
+    assertThat(catalog.indexes()).contains("idx_events_tenant_entity", "idx_trajectories_success",
+        "idx_trajectories_entity", "idx_dt_events_tenant", "idx_wasm_invocation_logs_tenant",
+        "idx_wasm_invocation_logs_module", "idx_wasm_invocation_logs_created",
+        "events_tenant_entity_type_entity_id_sequence_nr_key", "snapshots_pkey", "tenant_secrets_pkey",
+        "wasm_modules_tenant_module_name_key", "specs_tenant_entity_type_key");
+    assertThat(catalog.tablesWithRowLevelSecurity()).containsExactlyInAnyOrderElementsOf(TemperSchema.TENANT_TABLES);
+    assertThat(catalog.policies()).containsExactlyInAnyOrderElementsOf(
+        TemperSchema.TENANT_TABLES.stream().map(table -> table + ":tenant_isolation").toList());
+    assertThat(catalog.ledgerLabels()).hasSize(STEPS);
+    assertThat(verticle.migrationReport().orElseThrow().applied()).hasSize(STEPS);
+    assertThat(database.admin().strings("SELECT tableowner FROM pg_tables WHERE tablename = 'tenant_secrets'"))
+        .containsExactly(database.owner());
+  }
+
+  @Test
+  void a_second_start_applies_nothing_and_leaves_the_ledger_unchanged() {
+    vertx.deployVerticle(verticle(database.asOwner())).await();
+    List<String> ledgerBefore = catalog.ledgerRows();
+    StoreVerticle second = verticle(database.asOwner());
+
+    vertx.deployVerticle(second).await();
+
+    MigrationReport report = second.migrationReport().orElseThrow();
+    assertThat(report.applied()).isEmpty();
+    assertThat(report.alreadyApplied()).isEqualTo(STEPS);
+    assertThat(catalog.ledgerRows()).isEqualTo(ledgerBefore);
+  }
+
+  @Test
+  void eight_instances_starting_together_on_a_fresh_database_all_succeed_and_apply_every_step_exactly_once() {
+    List<StoreVerticle> verticles = new ArrayList<>();
+    List<Future<String>> deployments = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      StoreVerticle verticle = verticle(database.asOwner());
+      verticles.add(verticle);
+      deployments.add(vertx.deployVerticle(verticle));
+    }
+
+    Future.all(deployments).await();
+
+    List<List<String>> applied = verticles.stream()
+        .map(v -> v.migrationReport().orElseThrow().applied())
+        .filter(list -> !list.isEmpty())
+        .toList();
+    assertThat(applied).hasSize(1);
+    assertThat(applied.get(0)).hasSize(STEPS);
+    assertThat(catalog.ledgerLabels()).hasSize(STEPS).doesNotHaveDuplicates();
+    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size());
+  }
+
+  @Test
+  void a_role_that_may_not_create_tables_fails_the_start_naming_the_events_table_and_leaves_nothing_behind() {
+    database.admin().execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+    String reader = database.createRole("LOGIN NOSUPERUSER");
+
+    assertThatThrownBy(() -> vertx.deployVerticle(verticle(database.as(reader))).await())
+        .hasMessageStartingWith("failed to create events table: ")
+        .hasMessageContaining("permission denied for schema public");
+
+    assertThat(vertx.deploymentIDs()).isEmpty();
+    assertThat(catalog.tables()).isEmpty();
+  }
+
+  @Test
+  void a_verticle_configured_without_any_database_url_fails_its_start_saying_which_keys_to_set() {
+    StoreVerticle unconfigured = new StoreVerticle(ConfigLoader.fromProperties(Map.of()));
+
+    assertThatThrownBy(() -> vertx.deployVerticle(unconfigured).await())
+        .hasMessage("no database configured: set temper.database.url (TEMPER_DATABASE_URL) or DATABASE_URL");
+    assertThat(vertx.deploymentIDs()).isEmpty();
+  }
+
+  @Test
+  void a_verticle_configured_through_smallrye_config_migrates_the_database_its_url_names() {
+    String url = PostgresServer.url(database.asOwner());
+    StoreVerticle configured = new StoreVerticle(ConfigLoader.fromProperties(Map.of("DATABASE_URL", url)));
+
+    vertx.deployVerticle(configured).await();
+
+    assertThat(catalog.ledgerLabels()).hasSize(STEPS);
+  }
+
+  private static StoreVerticle verticle(DatabaseTarget target) {
+    return new StoreVerticle(target, MigrationPipeline.temperSchema(MigrationSettings.defaults()));
+  }
+
+}

@@ -1,0 +1,141 @@
+package dev.temperstore.config;
+
+import io.smallrye.config.EnvConfigSource;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+  private static final Path SHIPPED_FILE = Path.of("conf", "application.properties");
+
+  @Test
+  void defaults_need_no_source_at_all() {
+    StoreConfig config = ConfigLoader.fromSources(List.of());
+
+    assertThat(config.database().url()).isEmpty();
+    assertThat(config.database().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.migration().lockTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.migration().statementTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.embedded().dataDir()).isEqualTo("data/postgres");
+    assertThat(config.embedded().port()).isZero();
+  }
+
+  @Test
+  void the_shipped_properties_file_documents_every_key_with_its_default() throws IOException {
+    Properties shipped = new Properties();
+    try (var reader = Files.newBufferedReader(SHIPPED_FILE)) {
+      shipped.load(reader);
+    }
+
+    assertThat(new TreeSet<>(shipped.stringPropertyNames())).containsExactly(
+        "temper.database.connect-timeout", "temper.database.url", "temper.embedded.data-dir",
+        "temper.embedded.port", "temper.migration.lock-timeout", "temper.migration.statement-timeout");
+    StoreConfig fromFile = ConfigLoader.fromSources(List.of(ConfigLoader.propertiesFile(SHIPPED_FILE)));
+    StoreConfig defaults = ConfigLoader.fromSources(List.of());
+    assertThat(fromFile.database().url()).isEqualTo(defaults.database().url());
+    assertThat(fromFile.database().connectTimeout()).isEqualTo(defaults.database().connectTimeout());
+    assertThat(fromFile.migration().lockTimeout()).isEqualTo(defaults.migration().lockTimeout());
+    assertThat(fromFile.migration().statementTimeout()).isEqualTo(defaults.migration().statementTimeout());
+    assertThat(fromFile.embedded().dataDir()).isEqualTo(defaults.embedded().dataDir());
+    assertThat(fromFile.embedded().port()).isEqualTo(defaults.embedded().port());
+  }
+
+  @Test
+  void database_url_is_honoured_as_in_temper() {
+    StoreConfig config = ConfigLoader.fromSources(List.of(
+        env(Map.of("DATABASE_URL", "postgres://temper:pw@db:5432/temper"))));
+
+    assertThat(config.database().url()).contains("postgres://temper:pw@db:5432/temper");
+  }
+
+  @Test
+  void temper_database_url_wins_over_database_url() {
+    StoreConfig config = ConfigLoader.fromSources(List.of(env(Map.of(
+        "DATABASE_URL", "postgres://a@one/db",
+        "TEMPER_DATABASE_URL", "postgres://b@two/db"))));
+
+    assertThat(config.database().url()).contains("postgres://b@two/db");
+  }
+
+  @Test
+  void environment_variables_override_the_properties_file(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("app.properties");
+    Files.writeString(file, "temper.migration.lock-timeout=7s\ntemper.embedded.port=5999\n");
+
+    StoreConfig config = ConfigLoader.fromSources(List.of(
+        ConfigLoader.propertiesFile(file), env(Map.of("TEMPER_MIGRATION_LOCK_TIMEOUT", "500ms"))));
+
+    assertThat(config.migration().lockTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.embedded().port()).isEqualTo(5999);
+  }
+
+  @Test
+  void an_explicitly_named_file_that_does_not_exist_stops_startup(@TempDir Path dir) {
+    Path missing = dir.resolve("nope.properties");
+
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(missing)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("cannot read configuration file " + missing.toAbsolutePath());
+  }
+
+  @Test
+  void durations_take_the_short_forms_and_iso_8601() {
+    DurationConverter converter = new DurationConverter();
+
+    assertThat(converter.convert("250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThat(converter.convert("10s")).isEqualTo(Duration.ofSeconds(10));
+    assertThat(converter.convert("5m")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(converter.convert("2h")).isEqualTo(Duration.ofHours(2));
+    assertThat(converter.convert("PT1.5S")).isEqualTo(Duration.ofMillis(1500));
+  }
+
+  @Test
+  void a_value_that_does_not_convert_is_reported_on_one_line_naming_the_key() {
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.migration.lock-timeout", "soon")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("temper.migration.lock-timeout")
+        .hasMessageContaining("not a duration")
+        .message().doesNotContain("\n").doesNotStartWith("java.");
+  }
+
+  @Test
+  void a_non_positive_timeout_is_refused_naming_the_key() {
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.database.connect-timeout", "0s")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("temper.database.connect-timeout must be a positive duration, got PT0S");
+  }
+
+  @Test
+  void an_out_of_range_port_is_refused_naming_the_key() {
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.embedded.port", "70000")))
+        .hasMessage("temper.embedded.port must be between 0 and 65535, got 70000");
+  }
+
+  @Test
+  void a_malformed_database_url_is_refused_naming_the_key_without_showing_the_password() {
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.database.url", "mysql://app:s3cret@db/x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("temper.database.url (or DATABASE_URL) is not a PostgreSQL URL")
+        .hasMessageEndingWith("mysql://app:***@db/x")
+        .message().doesNotContain("s3cret");
+  }
+
+  private static ConfigSource env(Map<String, String> variables) {
+    return new EnvConfigSource(variables, 300);
+  }
+
+}

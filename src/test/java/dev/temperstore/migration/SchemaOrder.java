@@ -1,0 +1,58 @@
+package dev.temperstore.migration;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a step list's SQL and reports every step that touches a table no earlier step creates: the check that
+ * would have caught Temper's #148. It reads the SQL itself, not labels, so a mislabelled step cannot hide.
+ */
+final class SchemaOrder {
+
+  private static final Pattern CREATES = Pattern.compile("(?i)CREATE TABLE IF NOT EXISTS\\s+(\\w+)");
+  private static final Pattern TOUCHES = Pattern.compile(
+      "(?i)(?:ALTER TABLE\\s+|\\bON\\s+|tablename\\s*=\\s*')(\\w+)");
+
+  private SchemaOrder() {
+  }
+
+  /** Tables named in the SQL of {@code step} that it does not create itself. */
+  static Set<String> touchedTables(MigrationStep step) {
+    Set<String> touched = new LinkedHashSet<>();
+    Matcher matcher = TOUCHES.matcher(step.sql());
+    while (matcher.find()) {
+      touched.add(matcher.group(1).toLowerCase());
+    }
+    touched.removeAll(createdTables(step));
+    return touched;
+  }
+
+  static Set<String> createdTables(MigrationStep step) {
+    Set<String> created = new LinkedHashSet<>();
+    Matcher matcher = CREATES.matcher(step.sql());
+    while (matcher.find()) {
+      created.add(matcher.group(1).toLowerCase());
+    }
+    return created;
+  }
+
+  /** One line per violation: {@code "<label>" touches <table>, which no earlier step creates}. */
+  static List<String> violations(List<MigrationStep> steps) {
+    Set<String> created = new HashSet<>();
+    List<String> violations = new ArrayList<>();
+    for (MigrationStep step : steps) {
+      for (String table : touchedTables(step)) {
+        if (!created.contains(table)) {
+          violations.add("\"" + step.label() + "\" touches " + table + ", which no earlier step creates");
+        }
+      }
+      created.addAll(createdTables(step));
+    }
+    return violations;
+  }
+}
