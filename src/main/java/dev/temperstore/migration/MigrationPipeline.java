@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,7 @@ import java.util.Map;
 public final class MigrationPipeline {
 
   /** The advisory lock key: the ASCII bytes of "tmprstor", recognisable in {@code pg_locks}. */
-  static final long LOCK_KEY = 0x746d707273746f72L;
+  public static final long LOCK_KEY = 0x746d707273746f72L;
 
   private static final Logger LOG = LoggerFactory.getLogger(MigrationPipeline.class);
 
@@ -86,12 +85,15 @@ public final class MigrationPipeline {
         .map(applied -> applied.stream().map(entry -> entry.step().label()).toList());
   }
 
-  /** Bounds every wait of the run, and keeps IF NOT EXISTS notices ("already exists, skipping") out of the logs. */
+  /**
+   * Bounds every wait of the run, and keeps IF NOT EXISTS notices ("already exists, skipping") out of the logs.
+   * Constant statements go through the simple protocol: one round trip each, nothing to prepare.
+   */
   private Uni<Void> configureSession(SqlConnection connection) {
-    return Reactive.uni(() -> connection
-            .preparedQuery("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true),"
-                + " set_config('client_min_messages', 'warning', true)")
-            .execute(Tuple.of(millis(settings.lockTimeout()), millis(settings.statementTimeout()))))
+    String sql = "SELECT set_config('lock_timeout', '" + settings.lockTimeout().toMillis() + "', true),"
+        + " set_config('statement_timeout', '" + settings.statementTimeout().toMillis() + "', true),"
+        + " set_config('client_min_messages', 'warning', true)";
+    return Reactive.uni(() -> connection.query(sql).execute())
         .onFailure().transform(e -> new MigrationFailed(null, "failed to configure the migration session: "
             + e.getMessage(), e))
         .replaceWithVoid();
@@ -99,8 +101,8 @@ public final class MigrationPipeline {
 
   /** Says so when another replica holds the lock, then waits for it (bounded by the lock timeout). */
   private Uni<Void> acquireLock(SqlConnection connection, MigrationListener listener) {
-    return Reactive.uni(() -> connection.preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS locked")
-            .execute(Tuple.of(LOCK_KEY)))
+    return Reactive.uni(() -> connection.query("SELECT pg_try_advisory_xact_lock(" + LOCK_KEY + ") AS locked")
+            .execute())
         .map(rows -> rows.iterator().next().getBoolean("locked"))
         .flatMap(locked -> {
           if (locked) {
@@ -109,8 +111,8 @@ public final class MigrationPipeline {
           LOG.info("another instance is migrating this database; waiting up to {} ms for its lock",
               settings.lockTimeout().toMillis());
           listener.waitingForLock();
-          return Reactive.uni(() -> connection.preparedQuery("SELECT pg_advisory_xact_lock($1)")
-              .execute(Tuple.of(LOCK_KEY))).replaceWithVoid();
+          return Reactive.uni(() -> connection.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute())
+              .replaceWithVoid();
         })
         .onFailure().transform(e -> new MigrationFailed(null, "failed to acquire the migration lock within "
             + settings.lockTimeout().toMillis() + " ms (temper.migration.lock-timeout): " + e.getMessage(), e));
@@ -163,10 +165,6 @@ public final class MigrationPipeline {
     // The original failure is what the caller must see; a failed rollback only means the connection is gone,
     // and PostgreSQL then rolls back by itself.
     return Reactive.uni(tx::rollback).onFailure().recoverWithNull().replaceWithVoid();
-  }
-
-  private static String millis(Duration duration) {
-    return Long.toString(duration.toMillis());
   }
 
   private record IndexedStep(MigrationStep step, int position) {

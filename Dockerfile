@@ -1,0 +1,23 @@
+# temper-store: multi-stage build of the fat jar, run as a non-root user.
+#   docker build -t temper-store .
+#   docker run --rm -e DATABASE_URL=postgres://temper:secret@db:5432/temper temper-store
+# Without DATABASE_URL the image starts an embedded PostgreSQL whose data lives in the /app/data volume.
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY src src
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 --create-home --home-dir /home/temper temper \
+ && mkdir -p /app/data \
+ && chown temper /app/data
+WORKDIR /app
+COPY --from=build /src/target/temper-store.jar /app/temper-store.jar
+COPY conf /app/conf
+USER temper
+VOLUME /app/data
+ENTRYPOINT ["java", "-jar", "/app/temper-store.jar"]
+CMD ["serve"]

@@ -1,0 +1,92 @@
+package dev.temperstore.cli;
+
+import dev.temperstore.migration.TemperSchema;
+import dev.temperstore.testing.Catalog;
+import dev.temperstore.testing.JarProcess;
+import dev.temperstore.testing.PostgresServer;
+import dev.temperstore.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ServeCommandIT {
+
+  private static final int STEPS = TemperSchema.steps().size();
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  /** What the JVM returns after running its shutdown hooks on SIGTERM (128 + 15). */
+  private static final int SIGTERM_EXIT = 143;
+
+  private static Vertx vertx;
+  @TempDir
+  Path workDir;
+
+  @BeforeAll
+  static void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void closeVertx() {
+    vertx.close().await();
+  }
+
+  @Test
+  void serve_against_a_configured_database_migrates_becomes_ready_and_stops_cleanly_on_sigterm() throws Exception {
+    try (TestDatabase database = TestDatabase.create(vertx);
+         JarProcess serve = JarProcess.start(workDir,
+             Map.of("DATABASE_URL", PostgresServer.url(database.asOwner())), "serve")) {
+
+      serve.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
+      assertThat(new Catalog(database.admin()).ledgerLabels()).hasSize(STEPS);
+      serve.terminate();
+
+      assertThat(serve.exitCode(TIMEOUT)).as(serve.output()).isEqualTo(SIGTERM_EXIT);
+      assertThat(serve.output()).contains("shutting down", "stopped").doesNotContain(TestDatabase.PASSWORD);
+    }
+  }
+
+  @Test
+  void serve_whose_migration_fails_exits_1_naming_the_step() throws Exception {
+    try (TestDatabase database = TestDatabase.create(vertx)) {
+      database.admin().execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+      String reader = database.createRole("LOGIN NOSUPERUSER");
+
+      JarProcess serve = JarProcess.start(workDir, Map.of("DATABASE_URL", PostgresServer.url(database.as(reader))));
+
+      assertThat(serve.exitCode(TIMEOUT)).isEqualTo(1);
+      assertThat(serve.output()).containsPattern("start failed: failed to create events table: .*permission denied");
+    }
+  }
+
+  @Test
+  void serve_without_a_database_runs_an_embedded_postgres_whose_data_survives_a_restart() throws Exception {
+    Path dataDir = workDir.resolve("pgdata");
+    Map<String, String> env = Map.of("TEMPER_EMBEDDED_DATA_DIR", dataDir.toString());
+
+    try (JarProcess first = JarProcess.start(workDir, env, "serve")) {
+      first.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
+      assertThat(first.output()).contains("data in " + dataDir + " (new cluster)")
+          .contains("applied " + STEPS + " of " + STEPS + " steps");
+      first.terminate();
+      assertThat(first.exitCode(TIMEOUT)).as(first.output()).isEqualTo(SIGTERM_EXIT);
+    }
+    assertThat(Files.exists(dataDir.resolve("postgresql.conf"))).isTrue();
+
+    try (JarProcess second = JarProcess.start(workDir, env, "serve")) {
+      second.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
+      assertThat(second.output()).contains("data in " + dataDir + " (existing data kept)")
+          .contains("applied 0 of " + STEPS + " steps");
+      second.terminate();
+      assertThat(second.exitCode(TIMEOUT)).as(second.output()).isEqualTo(SIGTERM_EXIT);
+    }
+  }
+}
