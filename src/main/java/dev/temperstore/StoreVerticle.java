@@ -42,7 +42,7 @@ public final class StoreVerticle extends VerticleBase {
     this(config.database().url()
             .map(url -> DatabaseTarget.fromUrl(url, config.database().connectTimeout()))
             .orElse(null),
-        MigrationPipeline.temperSchema(
+        MigrationPipeline.standard(
             MigrationSettings.of(config.migration())));
   }
 

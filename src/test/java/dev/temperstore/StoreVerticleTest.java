@@ -4,6 +4,7 @@ import dev.temperstore.config.ConfigLoader;
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.MigrationReport;
 import dev.temperstore.migration.MigrationSettings;
+import dev.temperstore.migration.Schema;
 import dev.temperstore.migration.TemperSchema;
 import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.testing.Catalog;
@@ -26,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StoreVerticleTest {
 
-  private static final int STEPS = TemperSchema.steps().size();
+  private static final int STEPS = Schema.steps().size();
 
   private static Vertx vertx;
   private TestDatabase database;
@@ -146,7 +147,7 @@ class StoreVerticleTest {
   }
 
   private static StoreVerticle verticle(DatabaseTarget target) {
-    return new StoreVerticle(target, MigrationPipeline.temperSchema(MigrationSettings.defaults()));
+    return new StoreVerticle(target, MigrationPipeline.standard(MigrationSettings.defaults()));
   }
 
 }

@@ -4,7 +4,7 @@ import dev.temperstore.migration.MigrationListener;
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.migration.MigrationStep;
-import dev.temperstore.migration.TemperSchema;
+import dev.temperstore.migration.Schema;
 import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.postgres.DatabaseUrl;
 import io.vertx.core.Vertx;
@@ -78,7 +78,7 @@ public final class MigrationBenchmark implements Callable<Integer> {
       System.out.println();
       System.out.println("| figure | median ms | baseline | baseline median ms | ratio |");
       System.out.println("|---|---:|---|---:|---:|");
-      row("pipeline, fresh database (" + TemperSchema.steps().size() + " steps)", fresh,
+      row("pipeline, fresh database (" + Schema.steps().size() + " steps)", fresh,
           "same DDL in one transaction, no lock or ledger", rawDdl);
       row("pipeline, up-to-date database (no-op)", noop, "new connection + one query", connectAndQuery);
       if (startupRuns > 0) {
@@ -121,7 +121,7 @@ public final class MigrationBenchmark implements Callable<Integer> {
   }
 
   private double pipelineMillis(String database) {
-    MigrationPipeline pipeline = MigrationPipeline.temperSchema(MigrationSettings.defaults());
+    MigrationPipeline pipeline = MigrationPipeline.standard(MigrationSettings.defaults());
     long started = System.nanoTime();
     pipeline.run(vertx, target(database), MigrationListener.NONE).await().atMost(Duration.ofMinutes(2));
     return millisSince(started);
@@ -133,7 +133,7 @@ public final class MigrationBenchmark implements Callable<Integer> {
       long started = System.nanoTime();
       SqlConnection connection = pool.getConnection().await();
       connection.query("BEGIN").execute().await();
-      for (MigrationStep step : TemperSchema.steps()) {
+      for (MigrationStep step : Schema.steps()) {
         connection.query(step.sql()).execute().await();
       }
       connection.query("COMMIT").execute().await();

@@ -34,7 +34,7 @@ public final class MigrateCommand implements Callable<Integer> {
       return ConfigOption.BAD_CONFIG;
     }
     PrintStream out = System.out;
-    MigrationPipeline pipeline = MigrationPipeline.temperSchema(MigrationSettings.of(loaded.get().migration()));
+    MigrationPipeline pipeline = MigrationPipeline.standard(MigrationSettings.of(loaded.get().migration()));
     Vertx vertx = Vertx.vertx();
     try (ChosenDatabase database = ChosenDatabase.resolve(loaded.get())) {
       out.println("migrating " + database.describe());

@@ -46,7 +46,7 @@ public final class ServeCommand implements Callable<Integer> {
       stopped.countDown();
     }, "temper-store-shutdown"));
 
-    MigrationPipeline pipeline = MigrationPipeline.temperSchema(MigrationSettings.of(loaded.get().migration()));
+    MigrationPipeline pipeline = MigrationPipeline.standard(MigrationSettings.of(loaded.get().migration()));
     try {
       vertx.deployVerticle(new StoreVerticle(database.target(), pipeline)).await();
     } catch (Exception e) {

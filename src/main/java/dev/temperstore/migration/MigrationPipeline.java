@@ -40,9 +40,9 @@ public final class MigrationPipeline {
     this.settings = settings;
   }
 
-  /** The pipeline over Temper's schema. */
-  public static MigrationPipeline temperSchema(MigrationSettings settings) {
-    return new MigrationPipeline(TemperSchema.steps(), settings);
+  /** The pipeline over the store's {@link Schema}. */
+  public static MigrationPipeline standard(MigrationSettings settings) {
+    return new MigrationPipeline(Schema.steps(), settings);
   }
 
   public List<MigrationStep> steps() {

@@ -1,7 +1,7 @@
 package dev.temperstore.cli;
 
 import dev.temperstore.migration.MigrationPipeline;
-import dev.temperstore.migration.TemperSchema;
+import dev.temperstore.migration.Schema;
 import dev.temperstore.testing.Catalog;
 import dev.temperstore.testing.JarProcess;
 import dev.temperstore.testing.PostgresServer;
@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MigrateCommandIT {
 
-  private static final int STEPS = TemperSchema.steps().size();
+  private static final int STEPS = Schema.steps().size();
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
   private static final Pattern SUMMARY = Pattern.compile("schema up to date: applied (\\d+) steps, (\\d+) already applied");
 
@@ -65,7 +65,7 @@ class MigrateCommandIT {
     JarProcess second = JarProcess.start(workDir, env, "migrate");
     assertThat(second.exitCode(TIMEOUT)).as(second.output()).isZero();
 
-    for (var step : TemperSchema.steps()) {
+    for (var step : Schema.steps()) {
       assertThat(first.output()).containsPattern("applied +" + Pattern.quote(step.label()) + " +\\d+ ms");
     }
     assertThat(first.output()).contains("schema up to date: applied " + STEPS + " steps, 0 already applied");

@@ -1,6 +1,6 @@
 package dev.temperstore.cli;
 
-import dev.temperstore.migration.TemperSchema;
+import dev.temperstore.migration.Schema;
 import dev.temperstore.testing.Catalog;
 import dev.temperstore.testing.JarProcess;
 import dev.temperstore.testing.PostgresServer;
@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ServeCommandIT {
 
-  private static final int STEPS = TemperSchema.steps().size();
+  private static final int STEPS = Schema.steps().size();
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
   /** What the JVM returns after running its shutdown hooks on SIGTERM (128 + 15). */
   private static final int SIGTERM_EXIT = 143;

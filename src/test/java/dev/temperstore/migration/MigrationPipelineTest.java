@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MigrationPipelineTest {
 
-  private static final int STEPS = TemperSchema.steps().size();
+  private static final int STEPS = Schema.steps().size();
 
   private static Vertx vertx;
   private TestDatabase database;
@@ -187,7 +187,7 @@ class MigrationPipelineTest {
     SqlConnection holder = holderPool.getConnection().await();
     holder.query("BEGIN").execute().await();
     holder.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(MigrationPipeline.LOCK_KEY)).await();
-    MigrationPipeline impatient = MigrationPipeline.temperSchema(
+    MigrationPipeline impatient = MigrationPipeline.standard(
         new MigrationSettings(Duration.ofMillis(300), MigrationSettings.DEFAULT_STATEMENT_TIMEOUT));
 
     assertThatThrownBy(() -> run(impatient))
@@ -213,6 +213,6 @@ class MigrationPipelineTest {
   }
 
   private static MigrationPipeline pipeline() {
-    return MigrationPipeline.temperSchema(MigrationSettings.defaults());
+    return MigrationPipeline.standard(MigrationSettings.defaults());
   }
 }

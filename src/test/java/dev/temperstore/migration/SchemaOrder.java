@@ -15,8 +15,12 @@ import java.util.regex.Pattern;
 final class SchemaOrder {
 
   private static final Pattern CREATES = Pattern.compile("(?i)CREATE TABLE IF NOT EXISTS\\s+(\\w+)");
-  private static final Pattern TOUCHES = Pattern.compile(
-      "(?i)(?:ALTER TABLE\\s+|\\bON\\s+|tablename\\s*=\\s*')(\\w+)");
+  /** Tables an index, policy, ALTER, RLS guard or INSERT names. */
+  private static final Pattern TOUCHES = Pattern.compile("(?i)(?:CREATE\\s+(?:UNIQUE\\s+)?INDEX[^;]*?\\bON\\s+"
+      + "|CREATE POLICY\\s+\\w+\\s+ON\\s+|ALTER TABLE\\s+|tablename\\s*=\\s*'|INSERT INTO\\s+)(\\w+)");
+  /** Tables a query reads: FROM a name that is not a function call or an array element. */
+  private static final Pattern READS = Pattern.compile("(?i)\\bFROM\\s+(\\w+)\\b(?!\\s*[(\\[])");
+  private static final Pattern COMMON_TABLE_EXPRESSIONS = Pattern.compile("(?i)\\bWITH\\s+(\\w+)\\s+AS\\b");
 
   private SchemaOrder() {
   }
@@ -24,11 +28,18 @@ final class SchemaOrder {
   /** Tables named in the SQL of {@code step} that it does not create itself. */
   static Set<String> touchedTables(MigrationStep step) {
     Set<String> touched = new LinkedHashSet<>();
-    Matcher matcher = TOUCHES.matcher(step.sql());
-    while (matcher.find()) {
-      touched.add(matcher.group(1).toLowerCase());
+    for (Pattern pattern : List.of(TOUCHES, READS)) {
+      Matcher matcher = pattern.matcher(step.sql());
+      while (matcher.find()) {
+        touched.add(matcher.group(1).toLowerCase());
+      }
     }
     touched.removeAll(createdTables(step));
+    Matcher cte = COMMON_TABLE_EXPRESSIONS.matcher(step.sql());
+    while (cte.find()) {
+      touched.remove(cte.group(1).toLowerCase());
+    }
+    touched.removeIf(name -> name.startsWith("pg_")); // the system catalogs always exist
     return touched;
   }
 

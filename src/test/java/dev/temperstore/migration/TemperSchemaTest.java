@@ -18,6 +18,23 @@ class TemperSchemaTest {
   }
 
   @Test
+  void every_table_the_whole_schema_touches_including_store_functions_is_created_by_an_earlier_step() {
+    assertThat(SchemaOrder.violations(Schema.steps())).isEmpty();
+    assertThat(Schema.steps()).startsWith(steps.toArray(MigrationStep[]::new));
+    assertThat(Schema.steps().stream().map(MigrationStep::label)).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void the_order_check_reads_tables_from_function_bodies_and_ignores_ctes_calls_and_catalogs() {
+    MigrationStep append = Schema.steps().stream().filter(s -> s.label().equals("append function")).findFirst()
+        .orElseThrow();
+
+    assertThat(SchemaOrder.touchedTables(append)).containsExactly("events");
+    assertThat(SchemaOrder.violations(List.of(append)))
+        .containsExactly("\"append function\" touches events, which no earlier step creates");
+  }
+
+  @Test
   void the_order_check_catches_temper_148_where_tenant_secrets_was_secured_but_never_created() {
     List<MigrationStep> temperIssueTime = steps.stream()
         .filter(step -> !step.label().equals("tenant_secrets table"))

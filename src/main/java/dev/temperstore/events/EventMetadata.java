@@ -1,0 +1,47 @@
+package dev.temperstore.events;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Who and what caused an event, stored as JSONB in Temper's shape
+ * ({@code event_id, causation_id, correlation_id, timestamp, actor_id}). The event id makes appends idempotent.
+ */
+public record EventMetadata(UUID eventId, UUID causationId, UUID correlationId, Instant timestamp, String actorId) {
+
+  public EventMetadata {
+    Objects.requireNonNull(eventId, "eventId");
+    Objects.requireNonNull(causationId, "causationId");
+    Objects.requireNonNull(correlationId, "correlationId");
+    Objects.requireNonNull(timestamp, "timestamp");
+    Objects.requireNonNull(actorId, "actorId");
+  }
+
+  /** A root event: it causes and correlates itself, now. */
+  public static EventMetadata root(UUID eventId, String actorId) {
+    return new EventMetadata(eventId, eventId, eventId, Instant.now(), actorId);
+  }
+
+  /** The JSONB document, with Temper's field names. */
+  public JsonObject toStorage() {
+    return new JsonObject()
+        .put("event_id", eventId.toString())
+        .put("causation_id", causationId.toString())
+        .put("correlation_id", correlationId.toString())
+        .put("timestamp", timestamp.toString())
+        .put("actor_id", actorId);
+  }
+
+  /** @throws IllegalArgumentException when a field is missing or malformed */
+  public static EventMetadata fromStorage(JsonObject json) {
+    return new EventMetadata(
+        UUID.fromString(json.getString("event_id")),
+        UUID.fromString(json.getString("causation_id")),
+        UUID.fromString(json.getString("correlation_id")),
+        Instant.parse(json.getString("timestamp")),
+        json.getString("actor_id"));
+  }
+}

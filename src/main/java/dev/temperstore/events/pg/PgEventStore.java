@@ -1,0 +1,190 @@
+package dev.temperstore.events.pg;
+
+import dev.temperstore.errors.InvalidRequest;
+import dev.temperstore.errors.StorageFailure;
+import dev.temperstore.errors.TooLarge;
+import dev.temperstore.events.AppendRequest;
+import dev.temperstore.events.AppendResult;
+import dev.temperstore.events.EntityId;
+import dev.temperstore.events.EntityIdPage;
+import dev.temperstore.events.EventMetadata;
+import dev.temperstore.events.EventPage;
+import dev.temperstore.events.EventStore;
+import dev.temperstore.events.NewEvent;
+import dev.temperstore.events.StoredEvent;
+import dev.temperstore.postgres.SqlErrors;
+import dev.temperstore.reactive.Reactive;
+import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.tenancy.Tenants;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The event store on PostgreSQL: one statement per operation, appends coalesced by {@link AppendBatcher}. */
+public final class PgEventStore implements EventStore {
+
+  private static final String READ = "SELECT sequence_nr, event_type, payload, metadata"
+      + " FROM temper_store_read_events($1, $2, $3, $4, $5)";
+  private static final String LIST = "SELECT entity_type, entity_id FROM temper_store_list_entities($1, $2, $3, $4, $5)";
+
+  private final Pool pool;
+  private final AppendBatcher batcher;
+  private final EventLimits limits;
+
+  /** {@code context} is the event loop the batcher lives on: the owning verticle's. */
+  public PgEventStore(Pool pool, Context context, EventLimits limits) {
+    this.pool = pool;
+    this.limits = limits;
+    this.batcher = new AppendBatcher(pool, context, limits.concurrentBatches(), limits.maxAppendsPerBatch(),
+        limits.maxQueuedAppends());
+  }
+
+  @Override
+  public Uni<Long> append(PersistenceId persistenceId, long expectedSequence, List<NewEvent> events) {
+    return Uni.createFrom().deferred(() -> {
+      AppendRequest request = new AppendRequest(persistenceId, expectedSequence, events);
+      check(request);
+      if (events.isEmpty()) {
+        return Uni.createFrom().item(expectedSequence);
+      }
+      return batcher.submit(List.of(request), false).map(sequences -> sequences[0]);
+    });
+  }
+
+  @Override
+  public Uni<List<AppendResult>> appendBatch(List<AppendRequest> appends) {
+    return Uni.createFrom().deferred(() -> {
+      checkBatch(appends);
+      List<AppendRequest> writing = appends.stream().filter(a -> !a.events().isEmpty()).toList();
+      if (writing.isEmpty()) {
+        return Uni.createFrom().item(results(appends, List.of(), new long[0]));
+      }
+      List<AppendRequest> sorted = new ArrayList<>(writing);
+      sorted.sort((a, b) -> a.persistenceId().toString().compareTo(b.persistenceId().toString()));
+      return batcher.submit(sorted, true).map(sequences -> results(appends, sorted, sequences));
+    });
+  }
+
+  @Override
+  public Uni<EventPage> read(PersistenceId persistenceId, long fromSequence, int limit) {
+    return Uni.createFrom().deferred(() -> {
+      if (fromSequence < 0) {
+        throw new InvalidRequest("fromSequence must be 0 or more, got " + fromSequence);
+      }
+      checkLimit(limit, limits.maxReadLimit());
+      Tuple args = Tuple.of(persistenceId.tenant(), persistenceId.entityType(), persistenceId.entityId(),
+          fromSequence, limit + 1);
+      return Reactive.uni(() -> pool.preparedQuery(READ).execute(args))
+          .onFailure().transform(e -> SqlErrors.toStoreException("read of " + persistenceId, e))
+          .map(rows -> {
+            List<StoredEvent> events = new ArrayList<>(Math.min(limit, rows.size()));
+            for (Row row : rows) {
+              if (events.size() == limit) {
+                break;
+              }
+              events.add(toEvent(persistenceId, row));
+            }
+            long nextFrom = events.isEmpty() ? fromSequence : events.get(events.size() - 1).sequenceNr();
+            return new EventPage(events, nextFrom, rows.size() > limit);
+          });
+    });
+  }
+
+  @Override
+  public Uni<EntityIdPage> listEntityIds(String tenant, Optional<String> entityType, Optional<EntityId> after,
+                                         int limit) {
+    return Uni.createFrom().deferred(() -> {
+      Tenants.validate(tenant);
+      checkLimit(limit, limits.maxReadLimit());
+      Tuple args = Tuple.of(tenant, entityType.orElse(null), after.map(EntityId::entityType).orElse(null),
+          after.map(EntityId::entityId).orElse(null), limit + 1);
+      return Reactive.uni(() -> pool.preparedQuery(LIST).execute(args))
+          .onFailure().transform(e -> SqlErrors.toStoreException("entity listing of tenant " + tenant, e))
+          .map(rows -> {
+            List<EntityId> ids = new ArrayList<>();
+            for (Row row : rows) {
+              ids.add(new EntityId(row.getString("entity_type"), row.getString("entity_id")));
+            }
+            boolean more = ids.size() > limit;
+            List<EntityId> page = more ? ids.subList(0, limit) : ids;
+            return new EntityIdPage(page, more ? Optional.of(page.get(page.size() - 1)) : Optional.empty());
+          });
+    });
+  }
+
+  private void check(AppendRequest request) {
+    if (request.expectedSequence() < 0) {
+      throw new InvalidRequest("expectedSequence must be 0 or more, got " + request.expectedSequence());
+    }
+    if (request.events().size() > limits.maxEventsPerAppend()) {
+      throw new TooLarge("append of " + request.events().size() + " events to " + request.persistenceId()
+          + " is over the limit of " + limits.maxEventsPerAppend());
+    }
+  }
+
+  private void checkBatch(List<AppendRequest> appends) {
+    if (appends.isEmpty()) {
+      return;
+    }
+    if (appends.size() > limits.maxEventsPerAppend()) {
+      throw new TooLarge("appendBatch of " + appends.size() + " streams is over the limit of "
+          + limits.maxEventsPerAppend());
+    }
+    Set<PersistenceId> streams = new HashSet<>();
+    String tenant = appends.get(0).persistenceId().tenant();
+    int events = 0;
+    for (AppendRequest append : appends) {
+      check(append);
+      events += append.events().size();
+      if (!streams.add(append.persistenceId())) {
+        throw new InvalidRequest("appendBatch names stream " + append.persistenceId() + " twice");
+      }
+      if (!append.persistenceId().tenant().equals(tenant)) {
+        throw new InvalidRequest("appendBatch spans tenants " + tenant + " and " + append.persistenceId().tenant()
+            + ": one request, one tenant");
+      }
+    }
+    if (events > limits.maxEventsPerAppend()) {
+      throw new TooLarge("appendBatch of " + events + " events is over the limit of " + limits.maxEventsPerAppend());
+    }
+  }
+
+  private static void checkLimit(int limit, int max) {
+    if (limit < 1 || limit > max) {
+      throw new InvalidRequest("limit must be between 1 and " + max + ", got " + limit);
+    }
+  }
+
+  private static List<AppendResult> results(List<AppendRequest> requested, List<AppendRequest> written,
+                                            long[] sequences) {
+    List<AppendResult> results = new ArrayList<>(requested.size());
+    for (AppendRequest append : requested) {
+      int index = written.indexOf(append);
+      long sequence = index < 0 ? append.expectedSequence() : sequences[index];
+      results.add(new AppendResult(append.persistenceId(), sequence));
+    }
+    return results;
+  }
+
+  private static StoredEvent toEvent(PersistenceId persistenceId, Row row) {
+    long sequence = row.getLong("sequence_nr");
+    EventMetadata metadata;
+    try {
+      metadata = EventMetadata.fromStorage((JsonObject) row.getValue("metadata"));
+    } catch (RuntimeException e) {
+      // Temper's Serialization error: the row is there but its metadata is not Temper's shape.
+      throw new StorageFailure("serialization error: metadata of " + persistenceId + " at sequence " + sequence
+          + " is not valid event metadata: " + e.getMessage(), e);
+    }
+    return new StoredEvent(sequence, row.getString("event_type"), row.getValue("payload"), metadata);
+  }
+}
