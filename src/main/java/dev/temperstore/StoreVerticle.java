@@ -1,16 +1,21 @@
 package dev.temperstore;
 
+import dev.temperstore.bus.Endpoints;
+import dev.temperstore.bus.EventHandlers;
+import dev.temperstore.bus.SnapshotHandlers;
 import dev.temperstore.config.ConfigLoader;
 import dev.temperstore.config.StoreConfig;
+import dev.temperstore.events.pg.PgEventStore;
 import dev.temperstore.migration.MigrationListener;
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.MigrationReport;
-import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.reactive.Reactive;
+import dev.temperstore.snapshots.pg.PgSnapshotStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +23,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The store as a verticle: on start it brings the schema up to date, and only then serves.
+ * The store as a verticle: on start it brings the schema up to date, then serves the event and snapshot stores
+ * on the event bus.
  *
  * <p>Deploy as many instances as you like, in one JVM or many: the migration pipeline serialises them on a
  * PostgreSQL advisory lock, so exactly one applies each step. A failing step fails the deployment with the
@@ -28,9 +34,11 @@ public final class StoreVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
 
-  private final DatabaseTarget database;
+  private final StoreSettings settings;
   private final MigrationPipeline pipeline;
   private volatile MigrationReport migrationReport;
+  private Pool pool;
+  private Endpoints endpoints;
 
   /** Configured by SmallRye Config from the system properties, the environment and {@code conf/}. */
   public StoreVerticle() {
@@ -39,22 +47,23 @@ public final class StoreVerticle extends VerticleBase {
 
   /** Configured by {@code config}; its database URL (or {@code DATABASE_URL}) must be set. */
   public StoreVerticle(StoreConfig config) {
-    this(config.database().url()
-            .map(url -> DatabaseTarget.fromUrl(url, config.database().connectTimeout()))
-            .orElse(null),
-        MigrationPipeline.standard(
-            MigrationSettings.of(config.migration())));
+    this(settingsOf(config));
   }
 
-  /** Serves {@code database}, after {@code pipeline} has brought it up to date. */
-  public StoreVerticle(DatabaseTarget database, MigrationPipeline pipeline) {
-    this.database = database;
-    this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+  public StoreVerticle(StoreSettings settings) {
+    this.settings = settings;
+    this.pipeline = settings == null ? null : MigrationPipeline.standard(settings.migrationSettings());
   }
 
   @Override
   public Future<?> start() {
     return Reactive.future(startUp(), context);
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> unregistered = endpoints == null ? Future.succeededFuture() : endpoints.close();
+    return unregistered.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
   /** What the start's migration did; empty until the start has completed. */
@@ -63,13 +72,44 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   private Uni<Void> startUp() {
-    if (database == null) {
+    if (settings == null) {
       return Uni.createFrom().failure(new IllegalStateException(
           "no database configured: set temper.database.url (TEMPER_DATABASE_URL) or DATABASE_URL"));
     }
-    return pipeline.run(vertx, database, MigrationListener.NONE)
+    return pipeline.run(vertx, settings.migration(), MigrationListener.NONE)
         .invoke(report -> migrationReport = report)
-        .invoke(report -> LOG.info("store ready on {}", database.describe()))
-        .replaceWithVoid();
+        .flatMap(report -> serve())
+        .onFailure().call(this::closePool)
+        .invoke(() -> LOG.info("store ready on {}, serving {}.*", settings.serving().describe(),
+            settings.addresses().prefix()));
+  }
+
+  private Uni<Void> serve() {
+    pool = settings.serving().pool(vertx, settings.poolSize(), settings.statementTimeout());
+    endpoints = new Endpoints(vertx.eventBus(), settings.addresses(), settings.busLimits().maxInFlight());
+    new EventHandlers(new PgEventStore(pool, context, settings.eventLimits()), settings.busLimits())
+        .register(endpoints);
+    new SnapshotHandlers(new PgSnapshotStore(pool, settings.busLimits().maxSnapshotBytes()), settings.busLimits())
+        .register(endpoints);
+    return Reactive.uni(endpoints::ready);
+  }
+
+  private Uni<Void> closePool() {
+    Future<Void> unregistered = endpoints == null ? Future.succeededFuture() : endpoints.close();
+    return Reactive.uni(() -> unregistered.eventually(() -> pool == null ? Future.succeededFuture() : pool.close()))
+        .onFailure().recoverWithNull();
+  }
+
+  private static StoreSettings settingsOf(StoreConfig config) {
+    Objects.requireNonNull(config, "config");
+    return config.database().url()
+        .map(url -> {
+          DatabaseTarget serving = DatabaseTarget.fromUrl(url, config.database().connectTimeout());
+          DatabaseTarget migration = config.database().migrationUrl()
+              .map(migrationUrl -> DatabaseTarget.fromUrl(migrationUrl, config.database().connectTimeout()))
+              .orElse(serving);
+          return StoreSettings.of(config, migration, serving);
+        })
+        .orElse(null);
   }
 }

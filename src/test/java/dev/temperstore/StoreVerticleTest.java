@@ -1,9 +1,7 @@
 package dev.temperstore;
 
 import dev.temperstore.config.ConfigLoader;
-import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.MigrationReport;
-import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.migration.Schema;
 import dev.temperstore.migration.TemperSchema;
 import dev.temperstore.postgres.DatabaseTarget;
@@ -147,7 +145,7 @@ class StoreVerticleTest {
   }
 
   private static StoreVerticle verticle(DatabaseTarget target) {
-    return new StoreVerticle(target, MigrationPipeline.standard(MigrationSettings.defaults()));
+    return new StoreVerticle(StoreSettings.defaults(target));
   }
 
 }

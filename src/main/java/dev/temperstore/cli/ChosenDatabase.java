@@ -8,14 +8,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The database a command works on: the configured one, or else an embedded PostgreSQL it starts and stops. */
+/**
+ * The database a command works on: the configured one (with its migrating and serving roles), or else an
+ * embedded PostgreSQL it starts and stops, where one superuser role does both.
+ */
 final class ChosenDatabase implements AutoCloseable {
 
-  private final DatabaseTarget target;
+  private final DatabaseTarget migration;
+  private final DatabaseTarget serving;
   private final Optional<EmbeddedServer> embedded;
 
-  private ChosenDatabase(DatabaseTarget target, Optional<EmbeddedServer> embedded) {
-    this.target = target;
+  private ChosenDatabase(DatabaseTarget migration, DatabaseTarget serving, Optional<EmbeddedServer> embedded) {
+    this.migration = migration;
+    this.serving = serving;
     this.embedded = embedded;
   }
 
@@ -24,18 +29,28 @@ final class ChosenDatabase implements AutoCloseable {
     Duration connectTimeout = config.database().connectTimeout();
     Optional<String> url = config.database().url();
     if (url.isPresent()) {
-      return new ChosenDatabase(DatabaseTarget.fromUrl(url.get(), connectTimeout), Optional.empty());
+      DatabaseTarget serving = DatabaseTarget.fromUrl(url.get(), connectTimeout);
+      DatabaseTarget migration = config.database().migrationUrl()
+          .map(migrationUrl -> DatabaseTarget.fromUrl(migrationUrl, connectTimeout))
+          .orElse(serving);
+      return new ChosenDatabase(migration, serving, Optional.empty());
     }
     EmbeddedServer server = EmbeddedServer.start(Path.of(config.embedded().dataDir()), config.embedded().port());
-    return new ChosenDatabase(new DatabaseTarget(server.connectOptions(), connectTimeout), Optional.of(server));
+    DatabaseTarget target = new DatabaseTarget(server.connectOptions(), connectTimeout);
+    return new ChosenDatabase(target, target, Optional.of(server));
   }
 
-  DatabaseTarget target() {
-    return target;
+  DatabaseTarget migration() {
+    return migration;
   }
 
+  DatabaseTarget serving() {
+    return serving;
+  }
+
+  /** Where the migrating role connects; never includes the password. */
   String describe() {
-    return target.describe() + embedded.map(server -> " (embedded, data in " + server.dataDir() + ")")
+    return migration.describe() + embedded.map(server -> " (embedded, data in " + server.dataDir() + ")")
         .orElse("");
   }
 

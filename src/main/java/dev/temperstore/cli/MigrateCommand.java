@@ -34,11 +34,11 @@ public final class MigrateCommand implements Callable<Integer> {
       return ConfigOption.BAD_CONFIG;
     }
     PrintStream out = System.out;
-    MigrationPipeline pipeline = MigrationPipeline.standard(MigrationSettings.of(loaded.get().migration()));
+    MigrationPipeline pipeline = MigrationPipeline.standard(MigrationSettings.of(loaded.get()));
     Vertx vertx = Vertx.vertx();
     try (ChosenDatabase database = ChosenDatabase.resolve(loaded.get())) {
       out.println("migrating " + database.describe());
-      MigrationReport report = pipeline.run(vertx, database.target(), new Printer(out))
+      MigrationReport report = pipeline.run(vertx, database.migration(), new Printer(out))
           .await().indefinitely(); // bounded by the connect, lock and statement timeouts
       out.printf("schema up to date: applied %d steps, %d already applied, in %d ms%n",
           report.applied().size(), report.alreadyApplied(), report.took().toMillis());

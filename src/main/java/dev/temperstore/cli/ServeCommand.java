@@ -2,8 +2,8 @@ package dev.temperstore.cli;
 
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.config.StoreConfig;
-import dev.temperstore.migration.MigrationPipeline;
-import dev.temperstore.migration.MigrationSettings;
+import dev.temperstore.StoreSettings;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,15 +46,17 @@ public final class ServeCommand implements Callable<Integer> {
       stopped.countDown();
     }, "temper-store-shutdown"));
 
-    MigrationPipeline pipeline = MigrationPipeline.standard(MigrationSettings.of(loaded.get().migration()));
+    StoreSettings settings = StoreSettings.of(loaded.get(), database.migration(), database.serving());
+    int instances = loaded.get().server().instances();
     try {
-      vertx.deployVerticle(new StoreVerticle(database.target(), pipeline)).await();
+      vertx.deployVerticle(() -> new StoreVerticle(settings), new DeploymentOptions().setInstances(instances)).await();
     } catch (Exception e) {
       LOG.error("start failed: {}", e.getMessage());
       return 1; // the shutdown hook closes Vert.x and the embedded server
     }
-    LOG.info("temper-store ready in {} ms, serving {}",
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), database.describe());
+    LOG.info("temper-store ready in {} ms: {} instance(s) serving {}.* on {}",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), instances, settings.addresses().prefix(),
+        database.describe());
     stopped.await();
     return 0;
   }

@@ -90,13 +90,30 @@ public final class ConfigLoader {
   }
 
   private static void validate(StoreConfig config) {
-    config.database().url().ifPresent(url -> {
-      try {
-        DatabaseUrl.parse(url);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("temper.database.url (or DATABASE_URL) is " + e.getMessage());
-      }
-    });
+    config.database().url().ifPresent(url -> url("temper.database.url (or DATABASE_URL)", url));
+    config.database().migrationUrl().ifPresent(url -> url("temper.database.migration-url", url));
+    if (config.database().migrationUrl().isPresent() && config.database().url().isEmpty()) {
+      throw new ConfigException("temper.database.migration-url is set but temper.database.url (or DATABASE_URL) "
+          + "is not: set the serving role's URL too");
+    }
+    positive("temper.database.statement-timeout", config.database().statementTimeout());
+    atLeast("temper.database.pool-size", config.database().poolSize(), 1);
+    atLeast("temper.server.instances", config.server().instances(), 1);
+    atLeast("temper.bus.max-in-flight", config.bus().maxInFlight(), 1);
+    if (!config.bus().prefix().matches("[A-Za-z0-9_.-]+")) {
+      throw new ConfigException("temper.bus.prefix must be letters, digits, '.', '-' or '_', got \""
+          + config.bus().prefix() + "\"");
+    }
+    atLeast("temper.events.max-events-per-append", config.events().maxEventsPerAppend(), 1);
+    atLeast("temper.events.max-event-bytes", config.events().maxEventBytes(), 1);
+    atLeast("temper.events.max-read-limit", config.events().maxReadLimit(), 1);
+    atLeast("temper.events.max-appends-per-batch", config.events().maxAppendsPerBatch(), 1);
+    atLeast("temper.events.concurrent-batches", config.events().concurrentBatches(), 1);
+    if (config.events().concurrentBatches() > config.database().poolSize()) {
+      throw new ConfigException("temper.events.concurrent-batches (" + config.events().concurrentBatches()
+          + ") must not exceed temper.database.pool-size (" + config.database().poolSize() + ")");
+    }
+    atLeast("temper.snapshots.max-state-bytes", config.snapshots().maxStateBytes(), 0);
     positive("temper.database.connect-timeout", config.database().connectTimeout());
     positive("temper.migration.lock-timeout", config.migration().lockTimeout());
     positive("temper.migration.statement-timeout", config.migration().statementTimeout());
@@ -106,6 +123,20 @@ public final class ConfigLoader {
     }
     if (config.embedded().dataDir().isBlank()) {
       throw new ConfigException("temper.embedded.data-dir must not be empty");
+    }
+  }
+
+  private static void url(String key, String url) {
+    try {
+      DatabaseUrl.parse(url);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + " is " + e.getMessage());
+    }
+  }
+
+  private static void atLeast(String key, int value, int minimum) {
+    if (value < minimum) {
+      throw new ConfigException(key + " must be at least " + minimum + ", got " + value);
     }
   }
 

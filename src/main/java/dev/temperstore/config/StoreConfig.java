@@ -22,6 +22,16 @@ public interface StoreConfig {
 
   Embedded embedded();
 
+  Tenancy tenancy();
+
+  Server server();
+
+  Bus bus();
+
+  Events events();
+
+  Snapshots snapshots();
+
   interface Database {
 
     /**
@@ -31,9 +41,82 @@ public interface StoreConfig {
     @WithDefault("${DATABASE_URL:}")
     Optional<String> url();
 
+    /**
+     * The role that migrates, when it differs from the one that serves: typically the tables' owner, while
+     * {@link #url()} is a non-owner role with only DML grants (row-level security then applies to it).
+     * Defaults to {@link #url()}.
+     */
+    Optional<String> migrationUrl();
+
     /** How long opening a connection may take. */
     @WithDefault("10s")
     Duration connectTimeout();
+
+    /** Connections of each verticle instance's pool. */
+    @WithDefault("8")
+    int poolSize();
+
+    /** How long any one store statement may run (PostgreSQL's statement_timeout on the serving connections). */
+    @WithDefault("30s")
+    Duration statementTimeout();
+  }
+
+  interface Tenancy {
+
+    /**
+     * Also apply the tenant_isolation policies to the tables' owner ({@code FORCE ROW LEVEL SECURITY}), for
+     * deployments whose serving role owns the tables. Applied by the migrating role, which must own them.
+     */
+    @WithDefault("false")
+    boolean forceRowLevelSecurity();
+  }
+
+  interface Server {
+
+    /** Store verticle instances; each has its own event loop, pool and in-flight bound. */
+    @WithDefault("2")
+    int instances();
+  }
+
+  interface Bus {
+
+    /** Prefix of every store address, e.g. {@code temper.store.events.append}. */
+    @WithDefault("temper.store")
+    String prefix();
+
+    /** Requests one verticle instance works on at once; more are refused at once with 503. */
+    @WithDefault("1024")
+    int maxInFlight();
+  }
+
+  interface Events {
+
+    /** Events in one append, and streams or events in one appendBatch (413 beyond). */
+    @WithDefault("1000")
+    int maxEventsPerAppend();
+
+    /** JSON size of one event's payload (413 beyond). */
+    @WithDefault("262144")
+    int maxEventBytes();
+
+    /** Events or entity ids in one page. */
+    @WithDefault("1000")
+    int maxReadLimit();
+
+    /** Group commit: appends written together in one statement and one commit. */
+    @WithDefault("256")
+    int maxAppendsPerBatch();
+
+    /** Group commit: append statements in flight at once per verticle instance (at most the pool size). */
+    @WithDefault("2")
+    int concurrentBatches();
+  }
+
+  interface Snapshots {
+
+    /** Size of one snapshot's state (413 beyond). */
+    @WithDefault("4194304")
+    int maxStateBytes();
   }
 
   interface Migration {

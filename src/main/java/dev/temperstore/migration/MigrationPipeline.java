@@ -82,6 +82,7 @@ public final class MigrationPipeline {
         .invoke(pending -> listener.planned(pending.size(), steps.size() - pending.size()))
         .flatMap(pending -> apply(connection, pending, listener))
         .call(applied -> Ledger.record(connection, applied))
+        .call(applied -> RowSecurityMode.apply(connection, settings.forceRowLevelSecurity()))
         .map(applied -> applied.stream().map(entry -> entry.step().label()).toList());
   }
 

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.PoolOptions;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where to connect, and how long a connection attempt may take.
@@ -36,6 +37,23 @@ public record DatabaseTarget(PgConnectOptions options, Duration connectTimeout) 
         .with(new PoolOptions().setMaxSize(maxSize))
         .with(new NetClientOptions().setConnectTimeout((int) connectTimeout.toMillis()))
         .connectingTo(options)
+        .using(vertx)
+        .build();
+  }
+
+  /**
+   * The serving pool: prepared statements cached, every statement bounded by {@code statementTimeout}
+   * (sent as PostgreSQL's statement_timeout when connecting), and waiting for a connection bounded too.
+   */
+  public Pool pool(Vertx vertx, int maxSize, Duration statementTimeout) {
+    PgConnectOptions serving = new PgConnectOptions(options)
+        .setCachePreparedStatements(true)
+        .addProperty("statement_timeout", Long.toString(statementTimeout.toMillis()));
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(maxSize)
+            .setConnectionTimeout((int) statementTimeout.toMillis()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+        .with(new NetClientOptions().setConnectTimeout((int) connectTimeout.toMillis()))
+        .connectingTo(serving)
         .using(vertx)
         .build();
   }

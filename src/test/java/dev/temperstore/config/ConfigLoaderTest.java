@@ -1,6 +1,8 @@
 package dev.temperstore.config;
 
 import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,18 +42,20 @@ class ConfigLoaderTest {
     try (var reader = Files.newBufferedReader(SHIPPED_FILE)) {
       shipped.load(reader);
     }
+    SmallRyeConfig defaults = new SmallRyeConfigBuilder().withMapping(StoreConfig.class)
+        .withConverter(Duration.class, 200, new DurationConverter()).build();
+    Map<String, String> defaultValues = new TreeMap<>();
+    for (String name : defaults.getPropertyNames()) {
+      if (name.startsWith("temper.")) {
+        defaultValues.put(name, defaults.getRawValue(name));
+      }
+    }
+    defaultValues.put("temper.database.migration-url", ""); // optional: no default, shown empty
 
-    assertThat(new TreeSet<>(shipped.stringPropertyNames())).containsExactly(
-        "temper.database.connect-timeout", "temper.database.url", "temper.embedded.data-dir",
-        "temper.embedded.port", "temper.migration.lock-timeout", "temper.migration.statement-timeout");
-    StoreConfig fromFile = ConfigLoader.fromSources(List.of(ConfigLoader.propertiesFile(SHIPPED_FILE)));
-    StoreConfig defaults = ConfigLoader.fromSources(List.of());
-    assertThat(fromFile.database().url()).isEqualTo(defaults.database().url());
-    assertThat(fromFile.database().connectTimeout()).isEqualTo(defaults.database().connectTimeout());
-    assertThat(fromFile.migration().lockTimeout()).isEqualTo(defaults.migration().lockTimeout());
-    assertThat(fromFile.migration().statementTimeout()).isEqualTo(defaults.migration().statementTimeout());
-    assertThat(fromFile.embedded().dataDir()).isEqualTo(defaults.embedded().dataDir());
-    assertThat(fromFile.embedded().port()).isEqualTo(defaults.embedded().port());
+    Map<String, String> documented = new TreeMap<>();
+    shipped.stringPropertyNames().forEach(name -> documented.put(name, shipped.getProperty(name)));
+    assertThat(documented).isEqualTo(defaultValues);
+    assertThat(documented).hasSize(19);
   }
 
   @Test
@@ -123,6 +127,25 @@ class ConfigLoaderTest {
   void an_out_of_range_port_is_refused_naming_the_key() {
     assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.embedded.port", "70000")))
         .hasMessage("temper.embedded.port must be between 0 and 65535, got 70000");
+  }
+
+  @Test
+  void a_migration_url_without_a_serving_url_is_refused() {
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.database.migration-url", "postgres://o@h/d")))
+        .hasMessageStartingWith("temper.database.migration-url is set but temper.database.url");
+  }
+
+  @Test
+  void more_concurrent_batches_than_pooled_connections_is_refused_naming_both_keys() {
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.database.pool-size", "2",
+        "temper.events.concurrent-batches", "3")))
+        .hasMessage("temper.events.concurrent-batches (3) must not exceed temper.database.pool-size (2)");
+  }
+
+  @Test
+  void an_address_prefix_with_spaces_is_refused() {
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.bus.prefix", "my store")))
+        .hasMessage("temper.bus.prefix must be letters, digits, '.', '-' or '_', got \"my store\"");
   }
 
   @Test

@@ -188,7 +188,7 @@ class MigrationPipelineTest {
     holder.query("BEGIN").execute().await();
     holder.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(MigrationPipeline.LOCK_KEY)).await();
     MigrationPipeline impatient = MigrationPipeline.standard(
-        new MigrationSettings(Duration.ofMillis(300), MigrationSettings.DEFAULT_STATEMENT_TIMEOUT));
+        new MigrationSettings(Duration.ofMillis(300), MigrationSettings.DEFAULT_STATEMENT_TIMEOUT, false));
 
     assertThatThrownBy(() -> run(impatient))
         .hasMessageStartingWith("failed to acquire the migration lock within 300 ms (temper.migration.lock-timeout): ")

@@ -1,0 +1,59 @@
+package dev.temperstore;
+
+import dev.temperstore.bus.Addresses;
+import dev.temperstore.bus.BusLimits;
+import dev.temperstore.config.StoreConfig;
+import dev.temperstore.events.pg.EventLimits;
+import dev.temperstore.migration.MigrationSettings;
+import dev.temperstore.postgres.DatabaseTarget;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything one {@link StoreVerticle} needs, resolved from {@link StoreConfig}.
+ *
+ * @param migration        the role that brings the schema up to date (typically the tables' owner)
+ * @param serving          the role that serves requests (may be a non-owner role with only DML grants)
+ * @param poolSize         connections of this instance's pool
+ * @param statementTimeout bound on each store statement
+ */
+public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, MigrationSettings migrationSettings,
+                            int poolSize, Duration statementTimeout, Addresses addresses, BusLimits busLimits,
+                            EventLimits eventLimits) {
+
+  public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
+  public static final int DEFAULT_POOL_SIZE = 8;
+
+  public StoreSettings {
+    Objects.requireNonNull(migration, "migration");
+    Objects.requireNonNull(serving, "serving");
+  }
+
+  /** Defaults throughout, one role migrating and serving {@code database}. */
+  public static StoreSettings defaults(DatabaseTarget database) {
+    return new StoreSettings(database, database, MigrationSettings.defaults(), DEFAULT_POOL_SIZE,
+        DEFAULT_STATEMENT_TIMEOUT, Addresses.defaults(), BusLimits.defaults(), EventLimits.defaults());
+  }
+
+  /** {@code config}'s settings, against the given roles. */
+  public static StoreSettings of(StoreConfig config, DatabaseTarget migration, DatabaseTarget serving) {
+    StoreConfig.Events events = config.events();
+    BusLimits busLimits = new BusLimits(config.bus().maxInFlight(), events.maxEventsPerAppend(),
+        events.maxEventBytes(), events.maxReadLimit(), config.snapshots().maxStateBytes());
+    EventLimits eventLimits = new EventLimits(events.maxEventsPerAppend(), events.maxReadLimit(),
+        events.concurrentBatches(), events.maxAppendsPerBatch(), config.bus().maxInFlight());
+    return new StoreSettings(migration, serving, MigrationSettings.of(config), config.database().poolSize(),
+        config.database().statementTimeout(), new Addresses(config.bus().prefix()), busLimits, eventLimits);
+  }
+
+  public StoreSettings withMigrationSettings(MigrationSettings settings) {
+    return new StoreSettings(migration, serving, settings, poolSize, statementTimeout, addresses, busLimits,
+        eventLimits);
+  }
+
+  public StoreSettings withBusLimits(BusLimits limits) {
+    return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, addresses, limits,
+        eventLimits);
+  }
+}

@@ -1,0 +1,26 @@
+package dev.temperstore.bus;
+
+/**
+ * The store's event-bus addresses: one per operation, under a prefix (default {@code temper.store}), so that
+ * bridge allow-lists and per-operation metrics are simple. {@code docs/protocol.md} documents each one.
+ */
+public record Addresses(String prefix) {
+
+  public static final String DEFAULT_PREFIX = "temper.store";
+
+  public static final String EVENTS_APPEND = "events.append";
+  public static final String EVENTS_APPEND_BATCH = "events.append-batch";
+  public static final String EVENTS_READ = "events.read";
+  public static final String EVENTS_LIST_ENTITIES = "events.list-entities";
+  public static final String SNAPSHOTS_SAVE = "snapshots.save";
+  public static final String SNAPSHOTS_LOAD = "snapshots.load";
+
+  public static Addresses defaults() {
+    return new Addresses(DEFAULT_PREFIX);
+  }
+
+  /** The full address of {@code operation}, e.g. {@code temper.store.events.append}. */
+  public String of(String operation) {
+    return prefix + "." + operation;
+  }
+}

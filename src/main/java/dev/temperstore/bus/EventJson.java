@@ -1,0 +1,97 @@
+package dev.temperstore.bus;
+
+import dev.temperstore.errors.InvalidRequest;
+import dev.temperstore.events.AppendRequest;
+import dev.temperstore.events.EntityId;
+import dev.temperstore.events.EventMetadata;
+import dev.temperstore.events.NewEvent;
+import dev.temperstore.events.StoredEvent;
+import dev.temperstore.tenancy.PersistenceId;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** The wire form of events and their parts, shared by the handlers and the typed client. */
+final class EventJson {
+
+  /** Bounds on strings that are stored and indexed; longer ones are refused with a 400. */
+  static final int MAX_NAME_LENGTH = 256;
+
+  private EventJson() {
+  }
+
+  static JsonObject metadata(EventMetadata metadata) {
+    return new JsonObject()
+        .put("eventId", metadata.eventId().toString())
+        .put("causationId", metadata.causationId().toString())
+        .put("correlationId", metadata.correlationId().toString())
+        .put("timestamp", metadata.timestamp().toString())
+        .put("actorId", metadata.actorId());
+  }
+
+  /** {@code eventId} and {@code actorId} are required; causation and correlation default to the event itself. */
+  static EventMetadata metadata(Fields fields) {
+    UUID eventId = fields.uuid("eventId");
+    return new EventMetadata(eventId,
+        fields.optionalUuid("causationId").orElse(eventId),
+        fields.optionalUuid("correlationId").orElse(eventId),
+        fields.optionalInstant("timestamp").orElseGet(Instant::now),
+        fields.string("actorId", MAX_NAME_LENGTH));
+  }
+
+  static JsonObject newEvent(NewEvent event) {
+    return new JsonObject().put("eventType", event.eventType()).put("payload", event.payload())
+        .put("metadata", metadata(event.metadata()));
+  }
+
+  static NewEvent newEvent(Fields fields, int maxEventBytes) {
+    return new NewEvent(fields.string("eventType", MAX_NAME_LENGTH), fields.jsonValue("payload", maxEventBytes),
+        metadata(fields.object("metadata")));
+  }
+
+  static JsonObject storedEvent(StoredEvent event) {
+    return new JsonObject().put("sequenceNr", event.sequenceNr()).put("eventType", event.eventType())
+        .put("payload", event.payload()).put("metadata", metadata(event.metadata()));
+  }
+
+  static StoredEvent storedEvent(Fields fields) {
+    return new StoredEvent(fields.nonNegativeLong("sequenceNr"), fields.string("eventType", Integer.MAX_VALUE),
+        fields.jsonValue("payload", Integer.MAX_VALUE), metadata(fields.object("metadata")));
+  }
+
+  static JsonObject append(AppendRequest append) {
+    return new JsonObject().put("persistenceId", append.persistenceId().toString())
+        .put("expectedSequence", append.expectedSequence())
+        .put("events", new JsonArray(append.events().stream().map(EventJson::newEvent).toList()));
+  }
+
+  static AppendRequest append(Fields fields, BusLimits limits) {
+    PersistenceId id = persistenceId(fields);
+    long expected = fields.nonNegativeLong("expectedSequence");
+    List<NewEvent> events = fields.objects("events", limits.maxEventsPerAppend()).stream()
+        .map(event -> newEvent(event, limits.maxEventBytes()))
+        .toList();
+    return new AppendRequest(id, expected, events);
+  }
+
+  static PersistenceId persistenceId(Fields fields) {
+    String text = fields.string("persistenceId", PersistenceId.MAX_LENGTH);
+    try {
+      return PersistenceId.parse(text);
+    } catch (RuntimeException e) {
+      throw new InvalidRequest(fields.where("persistenceId") + ": " + e.getMessage());
+    }
+  }
+
+  static JsonObject entityId(EntityId id) {
+    return new JsonObject().put("entityType", id.entityType()).put("entityId", id.entityId());
+  }
+
+  static EntityId entityId(Fields fields) {
+    return new EntityId(fields.string("entityType", PersistenceId.MAX_LENGTH),
+        fields.string("entityId", PersistenceId.MAX_LENGTH));
+  }
+}

@@ -1,0 +1,223 @@
+package dev.temperstore.bus;
+
+import dev.temperstore.errors.InvalidRequest;
+import dev.temperstore.errors.TooLarge;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Reads a JSON request field by field, checking type and bounds. Every failure is an {@link InvalidRequest}
+ * (or {@link TooLarge}) whose message names the field by its path, e.g. {@code events[2].metadata.eventId}.
+ */
+final class Fields {
+
+  private final JsonObject json;
+  private final String path;
+
+  private Fields(JsonObject json, String path) {
+    this.json = json;
+    this.path = path;
+  }
+
+  /** The request body: anything but a JSON object is refused. */
+  static Fields body(Object body) {
+    if (body instanceof JsonObject object) {
+      return new Fields(object, "");
+    }
+    throw new InvalidRequest("request body must be a JSON object, got "
+        + (body == null ? "nothing" : body.getClass().getSimpleName()));
+  }
+
+  String string(String name, int maxLength) {
+    return optionalString(name, maxLength).orElseThrow(() -> missing(name));
+  }
+
+  Optional<String> optionalString(String name, int maxLength) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof String text)) {
+      throw wrongType(name, "a string", value);
+    }
+    if (text.isEmpty()) {
+      throw new InvalidRequest(where(name) + " must not be empty");
+    }
+    if (text.length() > maxLength) {
+      throw new InvalidRequest(where(name) + " is longer than " + maxLength + " characters");
+    }
+    return Optional.of(text);
+  }
+
+  long nonNegativeLong(String name) {
+    return optionalNonNegativeLong(name).orElseThrow(() -> missing(name));
+  }
+
+  Optional<Long> optionalNonNegativeLong(String name) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof Integer || value instanceof Long)) {
+      throw wrongType(name, "a whole number", value);
+    }
+    long number = ((Number) value).longValue();
+    if (number < 0) {
+      throw new InvalidRequest(where(name) + " must be 0 or more, got " + number);
+    }
+    return Optional.of(number);
+  }
+
+  int intBetween(String name, int min, int max, int defaultValue) {
+    long value = optionalNonNegativeLong(name).orElse((long) defaultValue);
+    if (value < min || value > max) {
+      throw new InvalidRequest(where(name) + " must be between " + min + " and " + max + ", got " + value);
+    }
+    return (int) value;
+  }
+
+  UUID uuid(String name) {
+    return optionalUuid(name).orElseThrow(() -> missing(name));
+  }
+
+  Optional<UUID> optionalUuid(String name) {
+    return optionalString(name, 36).map(text -> {
+      try {
+        return UUID.fromString(text);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidRequest(where(name) + " is not a UUID: " + text);
+      }
+    });
+  }
+
+  Optional<Instant> optionalInstant(String name) {
+    return optionalString(name, 64).map(text -> {
+      try {
+        return Instant.parse(text);
+      } catch (DateTimeParseException e) {
+        throw new InvalidRequest(where(name) + " is not an ISO-8601 instant (e.g. 2026-11-26T10:15:30Z): " + text);
+      }
+    });
+  }
+
+  /** Any JSON value but null; its encoded size is bounded. */
+  Object jsonValue(String name, int maxBytes) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      throw missing(name);
+    }
+    int size = Json.encode(value).length();
+    if (size > maxBytes) {
+      throw new TooLarge(where(name) + " is " + size + " bytes of JSON, over the limit of " + maxBytes);
+    }
+    return value;
+  }
+
+  /** Standard base64 (empty allowed), of at most {@code maxBytes} decoded ({@link TooLarge} beyond). */
+  byte[] base64(String name, int maxBytes) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      throw missing(name);
+    }
+    if (!(value instanceof String text)) {
+      throw wrongType(name, "a base64 string", value);
+    }
+    long decodedSize = (long) text.length() / 4 * 3;
+    if (decodedSize > maxBytes + 2L) {
+      throw new TooLarge(where(name) + " holds about " + decodedSize + " bytes, over the limit of " + maxBytes);
+    }
+    byte[] bytes;
+    try {
+      bytes = Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequest(where(name) + " is not standard base64");
+    }
+    if (bytes.length > maxBytes) {
+      throw new TooLarge(where(name) + " holds " + bytes.length + " bytes, over the limit of " + maxBytes);
+    }
+    return bytes;
+  }
+
+  Fields object(String name) {
+    return optionalObject(name).orElseThrow(() -> missing(name));
+  }
+
+  Optional<Fields> optionalObject(String name) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw wrongType(name, "a JSON object", value);
+    }
+    return Optional.of(new Fields(object, where(name) + "."));
+  }
+
+  /** An array of objects, of at most {@code maxItems} ({@link TooLarge} beyond). */
+  List<Fields> objects(String name, int maxItems) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      throw missing(name);
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw wrongType(name, "a JSON array", value);
+    }
+    if (array.size() > maxItems) {
+      throw new TooLarge(where(name) + " has " + array.size() + " items, over the limit of " + maxItems);
+    }
+    List<Fields> items = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      Object item = array.getValue(i);
+      String itemPath = where(name) + "[" + i + "]";
+      if (!(item instanceof JsonObject object)) {
+        throw new InvalidRequest(itemPath + " must be a JSON object, got " + describe(item));
+      }
+      items.add(new Fields(object, itemPath + "."));
+    }
+    return items;
+  }
+
+  /** The full path of a field, for messages. */
+  String where(String name) {
+    return path + name;
+  }
+
+  private InvalidRequest missing(String name) {
+    return new InvalidRequest(where(name) + " is missing");
+  }
+
+  private InvalidRequest wrongType(String name, String expected, Object value) {
+    return new InvalidRequest(where(name) + " must be " + expected + ", got " + describe(value));
+  }
+
+  private static String describe(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof String) {
+      return "a string";
+    }
+    if (value instanceof Number) {
+      return "a number";
+    }
+    if (value instanceof Boolean) {
+      return "a boolean";
+    }
+    if (value instanceof JsonArray) {
+      return "an array";
+    }
+    if (value instanceof JsonObject) {
+      return "an object";
+    }
+    return value.getClass().getSimpleName();
+  }
+}

@@ -1,0 +1,127 @@
+package dev.temperstore.bus;
+
+import dev.temperstore.errors.NotFound;
+import dev.temperstore.errors.StoreErrors;
+import dev.temperstore.errors.Unavailable;
+import dev.temperstore.events.AppendRequest;
+import dev.temperstore.events.AppendResult;
+import dev.temperstore.events.EntityId;
+import dev.temperstore.events.EntityIdPage;
+import dev.temperstore.events.EventPage;
+import dev.temperstore.events.EventStore;
+import dev.temperstore.events.NewEvent;
+import dev.temperstore.reactive.Reactive;
+import dev.temperstore.snapshots.Snapshot;
+import dev.temperstore.snapshots.SnapshotStore;
+import dev.temperstore.tenancy.PersistenceId;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The store as seen from a user's verticle: the {@link EventStore} and {@link SnapshotStore} APIs, spoken over
+ * the event bus with plain JSON messages, so it works the same on a local or a clustered bus. Failures arrive as
+ * the same {@link dev.temperstore.errors.StoreException}s the store raised; no reply in time, or no store
+ * registered yet, is {@link Unavailable}.
+ */
+public final class StoreClient implements EventStore, SnapshotStore {
+
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Vertx vertx;
+  private final Addresses addresses;
+  private final DeliveryOptions delivery;
+
+  public StoreClient(Vertx vertx, Addresses addresses, Duration timeout) {
+    this.vertx = vertx;
+    this.addresses = addresses;
+    this.delivery = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+  }
+
+  /** A client of the store at the default prefix, with the default timeout. */
+  public static StoreClient create(Vertx vertx) {
+    return new StoreClient(vertx, Addresses.defaults(), DEFAULT_TIMEOUT);
+  }
+
+  @Override
+  public Uni<Long> append(PersistenceId persistenceId, long expectedSequence, List<NewEvent> events) {
+    JsonObject request = EventJson.append(new AppendRequest(persistenceId, expectedSequence, events));
+    return request(Addresses.EVENTS_APPEND, request).map(reply -> reply.getLong("sequenceNr"));
+  }
+
+  @Override
+  public Uni<List<AppendResult>> appendBatch(List<AppendRequest> appends) {
+    JsonObject request = new JsonObject()
+        .put("appends", new JsonArray(appends.stream().map(EventJson::append).toList()));
+    return request(Addresses.EVENTS_APPEND_BATCH, request).map(reply -> reply.getJsonArray("results").stream()
+        .map(JsonObject.class::cast)
+        .map(result -> new AppendResult(PersistenceId.parse(result.getString("persistenceId")),
+            result.getLong("sequenceNr")))
+        .toList());
+  }
+
+  @Override
+  public Uni<EventPage> read(PersistenceId persistenceId, long fromSequence, int limit) {
+    JsonObject request = new JsonObject().put("persistenceId", persistenceId.toString())
+        .put("fromSequence", fromSequence).put("limit", limit);
+    return request(Addresses.EVENTS_READ, request).map(reply -> {
+      Fields fields = Fields.body(reply);
+      return new EventPage(fields.objects("events", Integer.MAX_VALUE).stream().map(EventJson::storedEvent).toList(),
+          reply.getLong("nextFrom"), reply.getBoolean("hasMore"));
+    });
+  }
+
+  @Override
+  public Uni<EntityIdPage> listEntityIds(String tenant, Optional<String> entityType, Optional<EntityId> after,
+                                         int limit) {
+    JsonObject request = new JsonObject().put("tenant", tenant).put("limit", limit);
+    entityType.ifPresent(type -> request.put("entityType", type));
+    after.ifPresent(cursor -> request.put("after", EventJson.entityId(cursor)));
+    return request(Addresses.EVENTS_LIST_ENTITIES, request).map(reply -> {
+      Fields fields = Fields.body(reply);
+      return new EntityIdPage(fields.objects("entities", Integer.MAX_VALUE).stream().map(EventJson::entityId).toList(),
+          fields.optionalObject("next").map(EventJson::entityId));
+    });
+  }
+
+  @Override
+  public Uni<Void> save(PersistenceId persistenceId, long sequenceNr, byte[] state) {
+    JsonObject request = new JsonObject().put("persistenceId", persistenceId.toString())
+        .put("sequenceNr", sequenceNr).put("state", Base64.getEncoder().encodeToString(state));
+    return request(Addresses.SNAPSHOTS_SAVE, request).replaceWithVoid();
+  }
+
+  @Override
+  public Uni<Optional<Snapshot>> load(PersistenceId persistenceId) {
+    JsonObject request = new JsonObject().put("persistenceId", persistenceId.toString());
+    return request(Addresses.SNAPSHOTS_LOAD, request)
+        .map(reply -> Optional.of(new Snapshot(reply.getLong("sequenceNr"),
+            Base64.getDecoder().decode(reply.getString("state")))))
+        .onFailure(NotFound.class).recoverWithItem(Optional.empty());
+  }
+
+  /** Sends one request and decodes its failure, if any, into the store's own error. */
+  Uni<JsonObject> request(String operation, JsonObject body) {
+    String address = addresses.of(operation);
+    return Reactive.uni(() -> vertx.eventBus().<JsonObject>request(address, body, delivery))
+        .map(reply -> reply.body())
+        .onFailure(ReplyException.class).transform(e -> {
+          ReplyException reply = (ReplyException) e;
+          if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+            return StoreErrors.fromWire(reply.failureCode(), reply.getMessage());
+          }
+          return new Unavailable(reply.failureType() == ReplyFailure.NO_HANDLERS
+              ? "no store serves " + address + " (not started yet, or not on this event bus)"
+              : "no reply from " + address + " within " + delivery.getSendTimeout() + " ms");
+        });
+  }
+}
