@@ -10,6 +10,9 @@ import dev.temperstore.testing.PostgresServer;
 import dev.temperstore.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,6 +126,23 @@ class StoreVerticleTest {
 
     assertThat(vertx.deploymentIDs()).isEmpty();
     assertThat(catalog.tables()).isEmpty();
+    assertThatThrownBy(() -> vertx.eventBus().request("temper.store.events.read", new JsonObject()).await())
+        .isInstanceOfSatisfying(ReplyException.class,
+            e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
+  }
+
+  @Test
+  void a_started_verticle_serves_its_addresses_and_an_undeployed_one_leaves_none() {
+    String id = vertx.deployVerticle(verticle(database.asOwner())).await();
+    JsonObject read = vertx.eventBus().<JsonObject>request("temper.store.events.read",
+        new JsonObject().put("persistenceId", "acme:Order:o-1")).await().body();
+    assertThat(read.getJsonArray("events")).isEmpty();
+
+    vertx.undeploy(id).await();
+
+    assertThatThrownBy(() -> vertx.eventBus().request("temper.store.events.read", new JsonObject()).await())
+        .isInstanceOfSatisfying(ReplyException.class,
+            e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
   }
 
   @Test

@@ -5,10 +5,8 @@ import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.TooLarge;
 import dev.temperstore.events.pg.EventLimits;
 import dev.temperstore.events.pg.PgEventStore;
-import dev.temperstore.migration.MigrationListener;
-import dev.temperstore.migration.MigrationPipeline;
-import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.MigratedDatabase;
 import dev.temperstore.testing.TestDatabase;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -53,9 +51,7 @@ class PgEventStoreTest {
 
   @BeforeEach
   void migratedDatabase() {
-    database = TestDatabase.create(vertx);
-    MigrationPipeline.standard(MigrationSettings.defaults())
-        .run(vertx, database.asOwner(), MigrationListener.NONE).await().atMost(TIMEOUT);
+    database = MigratedDatabase.create(vertx);
     store = newStore();
   }
 
