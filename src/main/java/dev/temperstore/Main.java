@@ -1,11 +1,12 @@
 package dev.temperstore;
 
+import dev.temperstore.bench.LoadCommand;
 import dev.temperstore.cli.MigrateCommand;
 import dev.temperstore.cli.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry of the fat jar: {@code serve} (the default) or {@code migrate}. */
+/** Entry of the fat jar: {@code serve} (the default), {@code migrate} or {@code bench}. */
 @Command(name = "temper-store",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
         "Reactive PostgreSQL event, snapshot and secret store for Vert.x.",
         "Without a command, runs 'serve'. With no database configured, both commands use an embedded "
             + "PostgreSQL whose data is kept in temper.embedded.data-dir."},
-    subcommands = {ServeCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, MigrateCommand.class, LoadCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

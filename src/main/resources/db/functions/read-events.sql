@@ -3,6 +3,8 @@ CREATE OR REPLACE FUNCTION temper_store_read_events(
     p_tenant text, p_type text, p_id text, p_from bigint, p_limit int)
 RETURNS TABLE (sequence_nr bigint, event_type text, payload jsonb, metadata jsonb)
 LANGUAGE plpgsql
+-- As in temper_store_append: the unique index gives the order, so a page reads only its own rows.
+SET enable_sort = off
 AS $$
 #variable_conflict use_column
 BEGIN

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * Durations as people write them in properties: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, or ISO-8601
  * ({@code PT10S}). SmallRye's own converter takes ISO-8601 only.
  */
-final class DurationConverter implements Converter<Duration> {
+public final class DurationConverter implements Converter<Duration> {
 
   private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 

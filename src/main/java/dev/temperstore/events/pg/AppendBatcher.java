@@ -6,6 +6,7 @@ import dev.temperstore.errors.Unavailable;
 import dev.temperstore.events.AppendRequest;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.postgres.SqlErrors;
+import dev.temperstore.tenancy.PersistenceId;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
@@ -21,7 +22,10 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Group commit: appends that arrive while earlier ones are in the database are written together, in one
@@ -29,17 +33,19 @@ import java.util.List;
  *
  * <p>Under light load an append goes out at once, alone; under load, appends queue while up to
  * {@code maxConcurrentBatches} batches are in flight, and each finished batch takes everything queued (up to
- * {@code maxAppendsPerBatch}). Single appends in a batch are sorted by stream, and multi-stream requests go
- * alone and sorted, so concurrent batches take row locks in one global order and cannot deadlock each other.
- * All state is confined to one event-loop context.
+ * {@code maxAppendsPerBatch}). A stream is in at most one batch at a time, and at most once in it: a second
+ * append to a stream waits for the first to be decided, so a client may pipeline appends to its own stream, and
+ * the database function can check every append of a batch at once. Single appends in a batch are sorted by
+ * stream, and multi-stream requests go alone and sorted, so concurrent batches take row locks in one global
+ * order and cannot deadlock each other. All state is confined to one event-loop context.
  */
 final class AppendBatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(AppendBatcher.class);
 
   private static final String APPEND = "SELECT append_index, outcome, sequence_nr FROM temper_store_append("
-      + "$1::int[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::text[], $8::text[],"
-      + " $9::text[], $10::text[])";
+      + "$1::int[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::int[], $8::bigint[],"
+      + " $9::text[], $10::text[], $11::text[], $12::text[])";
 
   private static final Comparator<Pending> BY_STREAM = Comparator
       .comparing((Pending p) -> p.appends.get(0).persistenceId().tenant())
@@ -52,6 +58,7 @@ final class AppendBatcher {
   private final int maxAppendsPerBatch;
   private final int maxQueued;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final Set<PersistenceId> streamsInFlight = new HashSet<>();
   private int inFlight;
 
   AppendBatcher(Pool pool, Context context, int maxConcurrentBatches, int maxAppendsPerBatch, int maxQueued) {
@@ -90,35 +97,56 @@ final class AppendBatcher {
   private void flush() {
     while (inFlight < maxConcurrentBatches && !queue.isEmpty()) {
       List<Pending> batch = nextBatch();
+      if (batch.isEmpty()) {
+        return; // everything queued waits for a stream in flight
+      }
+      batch.forEach(pending -> pending.appends.forEach(append -> streamsInFlight.add(append.persistenceId())));
       inFlight++;
       write(batch, true);
     }
   }
 
+  /**
+   * Takes queued requests in arrival order, skipping those whose streams are taken (in flight, or already in this
+   * batch); a skipped request keeps its place, and so do later ones for its streams. A multi-stream request goes
+   * alone, and nothing is taken past it.
+   */
   private List<Pending> nextBatch() {
     List<Pending> batch = new ArrayList<>();
-    if (queue.peek().alone) {
-      batch.add(queue.poll());
-      return batch;
+    Set<PersistenceId> taken = new HashSet<>(streamsInFlight);
+    Iterator<Pending> queued = queue.iterator();
+    while (queued.hasNext() && batch.size() < maxAppendsPerBatch) {
+      Pending pending = queued.next();
+      boolean free = pending.appends.stream().noneMatch(append -> taken.contains(append.persistenceId()));
+      if (pending.alone) {
+        if (batch.isEmpty() && free) {
+          queued.remove();
+          batch.add(pending);
+        }
+        break;
+      }
+      pending.appends.forEach(append -> taken.add(append.persistenceId()));
+      if (free) {
+        queued.remove();
+        batch.add(pending);
+      }
     }
-    while (!queue.isEmpty() && !queue.peek().alone && batch.size() < maxAppendsPerBatch) {
-      batch.add(queue.poll());
-    }
-    batch.sort(BY_STREAM); // stable: appends to one stream keep their arrival order
+    batch.sort(BY_STREAM);
     return batch;
   }
 
   private void write(List<Pending> batch, boolean mayRetry) {
     pool.preparedQuery(APPEND).execute(arguments(batch)).onComplete(result -> {
-      if (result.succeeded()) {
-        inFlight--;
-        complete(batch, result.result());
-      } else if (mayRetry && SqlErrors.isTransient(result.cause())) {
+      if (!result.succeeded() && mayRetry && SqlErrors.isTransient(result.cause())) {
         LOG.debug("append batch of {} rolled back ({}); retrying once", batch.size(), result.cause().getMessage());
         write(batch, false);
         return;
+      }
+      inFlight--;
+      batch.forEach(pending -> pending.appends.forEach(append -> streamsInFlight.remove(append.persistenceId())));
+      if (result.succeeded()) {
+        complete(batch, result.result());
       } else {
-        inFlight--;
         for (Pending pending : batch) {
           pending.emitter.fail(SqlErrors.toStoreException("append to " + pending.describe(), result.cause()));
         }
@@ -134,19 +162,26 @@ final class AppendBatcher {
     List<String> ids = new ArrayList<>();
     List<Long> expected = new ArrayList<>();
     List<Integer> counts = new ArrayList<>();
+    List<Integer> eventAppends = new ArrayList<>();
+    List<Long> eventSequences = new ArrayList<>();
     List<String> eventTypes = new ArrayList<>();
     List<String> payloads = new ArrayList<>();
     List<String> metadata = new ArrayList<>();
     List<String> eventIds = new ArrayList<>();
+    int appendIndex = 0;
     for (int group = 0; group < batch.size(); group++) {
       for (AppendRequest append : batch.get(group).appends) {
+        appendIndex++;
         groups.add(group);
         tenants.add(append.persistenceId().tenant());
         types.add(append.persistenceId().entityType());
         ids.add(append.persistenceId().entityId());
         expected.add(append.expectedSequence());
         counts.add(append.events().size());
+        long sequence = append.expectedSequence();
         for (NewEvent event : append.events()) {
+          eventAppends.add(appendIndex);
+          eventSequences.add(++sequence);
           eventTypes.add(event.eventType());
           payloads.add(Json.encode(event.payload()));
           metadata.add(event.metadata().toStorage().encode());
@@ -155,7 +190,8 @@ final class AppendBatcher {
       }
     }
     return Tuple.of(groups.toArray(Integer[]::new), tenants.toArray(String[]::new), types.toArray(String[]::new),
-            ids.toArray(String[]::new), expected.toArray(Long[]::new), counts.toArray(Integer[]::new))
+            ids.toArray(String[]::new), expected.toArray(Long[]::new), counts.toArray(Integer[]::new),
+            eventAppends.toArray(Integer[]::new), eventSequences.toArray(Long[]::new))
         .addArrayOfString(eventTypes.toArray(String[]::new))
         .addArrayOfString(payloads.toArray(String[]::new))
         .addArrayOfString(metadata.toArray(String[]::new))

@@ -1,0 +1,130 @@
+package dev.temperstore.bench;
+
+import dev.temperstore.StoreSettings;
+import dev.temperstore.StoreVerticle;
+import dev.temperstore.bus.StoreClient;
+import dev.temperstore.config.ConfigException;
+import dev.temperstore.config.ConfigLoader;
+import dev.temperstore.config.DurationConverter;
+import dev.temperstore.config.StoreConfig;
+import dev.temperstore.postgres.DatabaseTarget;
+import dev.temperstore.postgres.EmbeddedServer;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** The load generator: starts the store in this JVM on a fresh database and drives it over the event bus. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {
+        "Load-test the store through the event bus with concurrent reactive clients.",
+        "Runs the store in this JVM against a fresh database created on the configured server (its role needs "
+            + "CREATEDB) or on an embedded PostgreSQL, and drops it afterwards.",
+        "Example: bench --workload append --clients 64 --duration 20s --events-per-append 1 --json out.json"})
+public final class LoadCommand implements Callable<Integer> {
+
+  @Option(names = "--workload", defaultValue = "append",
+      description = "append, read or mixed (default ${DEFAULT-VALUE})")
+  String workload;
+
+  @Option(names = "--clients", defaultValue = "8", description = "Concurrent clients (default ${DEFAULT-VALUE})")
+  int clients;
+
+  @Option(names = "--duration", defaultValue = "20s", description = "Measured time, e.g. 20s (default ${DEFAULT-VALUE})")
+  String duration;
+
+  @Option(names = "--requests", defaultValue = "0",
+      description = "Measure this many requests instead of a duration (default: use --duration)")
+  long requests;
+
+  @Option(names = "--warmup", defaultValue = "5s", description = "Unmeasured load first (default ${DEFAULT-VALUE})")
+  String warmup;
+
+  @Option(names = "--events-per-append", defaultValue = "1", description = "Events per append (default ${DEFAULT-VALUE})")
+  int eventsPerAppend;
+
+  @Option(names = "--page-size", defaultValue = "100", description = "Events per read (default ${DEFAULT-VALUE})")
+  int pageSize;
+
+  @Option(names = "--stream-length", defaultValue = "1000",
+      description = "Events per client stream before read and mixed runs (default ${DEFAULT-VALUE})")
+  int streamLength;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE")
+  Path json;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Store configuration (as for serve)")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    StoreConfig storeConfig;
+    LoadOptions options;
+    try {
+      storeConfig = ConfigLoader.load(Optional.ofNullable(config));
+      options = new LoadOptions(Workload.valueOf(workload.toUpperCase(java.util.Locale.ROOT)), positive("--clients", clients),
+          duration(duration), requests, duration(warmup), positive("--events-per-append", eventsPerAppend),
+          positive("--page-size", pageSize), positive("--stream-length", streamLength));
+    } catch (ConfigException | IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      return 2;
+    }
+    Optional<EmbeddedServer> embedded = Optional.empty();
+    Vertx vertx = Vertx.vertx();
+    try {
+      DatabaseTarget server;
+      if (storeConfig.database().url().isPresent()) {
+        server = DatabaseTarget.fromUrl(storeConfig.database().url().get(), storeConfig.database().connectTimeout());
+      } else {
+        embedded = Optional.of(EmbeddedServer.start(Path.of(storeConfig.embedded().dataDir()),
+            storeConfig.embedded().port()));
+        server = new DatabaseTarget(embedded.get().connectOptions(), storeConfig.database().connectTimeout());
+      }
+      BenchResult result = run(vertx, server, storeConfig, options);
+      System.out.println(result.toText());
+      if (json != null) {
+        Files.writeString(json, result.toJson().encodePrettily());
+      }
+      return 0;
+    } finally {
+      vertx.close().await();
+      embedded.ifPresent(EmbeddedServer::close);
+    }
+  }
+
+  /** One run on a fresh database of {@code server}; the store's settings come from {@code config}. */
+  static BenchResult run(Vertx vertx, DatabaseTarget server, StoreConfig config, LoadOptions options)
+      throws InterruptedException {
+    try (BenchDatabase database = BenchDatabase.create(vertx, server)) {
+      StoreSettings settings = StoreSettings.of(config, database.target(), database.target());
+      String deployment = vertx.deployVerticle(() -> new StoreVerticle(settings),
+          new DeploymentOptions().setInstances(config.server().instances())).await();
+      try {
+        StoreClient client = new StoreClient(vertx, settings.addresses(), StoreClient.DEFAULT_TIMEOUT);
+        System.err.printf("%s, %d clients, %d events per append, on database %s%n",
+            options.workload().name().toLowerCase(java.util.Locale.ROOT), options.clients(), options.eventsPerAppend(),
+            database.name());
+        return new LoadGenerator(vertx, client, options, System.err).run();
+      } finally {
+        vertx.undeploy(deployment).await();
+      }
+    }
+  }
+
+  private static int positive(String option, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(option + " must be at least 1, got " + value);
+    }
+    return value;
+  }
+
+  private static Duration duration(String text) {
+    return new DurationConverter().convert(text);
+  }
+}
