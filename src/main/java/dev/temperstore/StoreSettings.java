@@ -40,8 +40,8 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
   public static StoreSettings of(StoreConfig config, DatabaseTarget migration, DatabaseTarget serving) {
     StoreConfig.Events events = config.events();
     BusLimits busLimits = new BusLimits(config.bus().maxInFlight(), events.maxEventsPerAppend(),
-        events.maxEventBytes(), events.maxReadLimit(), config.snapshots().maxStateBytes());
-    EventLimits eventLimits = new EventLimits(events.maxEventsPerAppend(), events.maxReadLimit(),
+        events.maxReadLimit(), config.snapshots().maxStateBytes());
+    EventLimits eventLimits = new EventLimits(events.maxEventsPerAppend(), events.maxEventBytes(), events.maxReadLimit(),
         events.concurrentBatches(), events.maxAppendsPerBatch(), config.bus().maxInFlight());
     return new StoreSettings(migration, serving, MigrationSettings.of(config), config.database().poolSize(),
         config.database().statementTimeout(), new Addresses(config.bus().prefix()), busLimits, eventLimits);

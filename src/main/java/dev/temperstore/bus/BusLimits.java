@@ -5,14 +5,12 @@ package dev.temperstore.bus;
  *
  * @param maxInFlight        requests one verticle instance works on at once; beyond, 503 at once
  * @param maxEventsPerAppend events in one append (413 beyond)
- * @param maxEventBytes      JSON size of one event's payload (413 beyond)
  * @param maxReadLimit       events or entity ids in one page
  * @param maxSnapshotBytes   size of one snapshot's state (413 beyond)
  */
-public record BusLimits(int maxInFlight, int maxEventsPerAppend, int maxEventBytes, int maxReadLimit,
-                        int maxSnapshotBytes) {
+public record BusLimits(int maxInFlight, int maxEventsPerAppend, int maxReadLimit, int maxSnapshotBytes) {
 
   public static BusLimits defaults() {
-    return new BusLimits(1024, 1000, 262_144, 1000, 4_194_304);
+    return new BusLimits(1024, 1000, 1000, 4_194_304);
   }
 }

@@ -47,8 +47,9 @@ final class EventJson {
         .put("metadata", metadata(event.metadata()));
   }
 
-  static NewEvent newEvent(Fields fields, int maxEventBytes) {
-    return new NewEvent(fields.string("eventType", MAX_NAME_LENGTH), fields.jsonValue("payload", maxEventBytes),
+  /** The payload's size is checked by the store, which encodes it once (413 when over the limit). */
+  static NewEvent newEvent(Fields fields) {
+    return new NewEvent(fields.string("eventType", MAX_NAME_LENGTH), fields.jsonValue("payload"),
         metadata(fields.object("metadata")));
   }
 
@@ -59,7 +60,7 @@ final class EventJson {
 
   static StoredEvent storedEvent(Fields fields) {
     return new StoredEvent(fields.nonNegativeLong("sequenceNr"), fields.string("eventType", Integer.MAX_VALUE),
-        fields.jsonValue("payload", Integer.MAX_VALUE), metadata(fields.object("metadata")));
+        fields.jsonValue("payload"), metadata(fields.object("metadata")));
   }
 
   static JsonObject append(AppendRequest append) {
@@ -72,7 +73,7 @@ final class EventJson {
     PersistenceId id = persistenceId(fields);
     long expected = fields.nonNegativeLong("expectedSequence");
     List<NewEvent> events = fields.objects("events", limits.maxEventsPerAppend()).stream()
-        .map(event -> newEvent(event, limits.maxEventBytes()))
+        .map(EventJson::newEvent)
         .toList();
     return new AppendRequest(id, expected, events);
   }

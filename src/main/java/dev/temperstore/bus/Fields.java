@@ -2,7 +2,6 @@ package dev.temperstore.bus;
 
 import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.TooLarge;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -109,15 +108,11 @@ final class Fields {
     });
   }
 
-  /** Any JSON value but null; its encoded size is bounded. */
-  Object jsonValue(String name, int maxBytes) {
+  /** Any JSON value but null. */
+  Object jsonValue(String name) {
     Object value = json.getValue(name);
     if (value == null) {
       throw missing(name);
-    }
-    int size = Json.encode(value).length();
-    if (size > maxBytes) {
-      throw new TooLarge(where(name) + " is " + size + " bytes of JSON, over the limit of " + maxBytes);
     }
     return value;
   }

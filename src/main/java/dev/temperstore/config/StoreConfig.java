@@ -107,8 +107,11 @@ public interface StoreConfig {
     @WithDefault("256")
     int maxAppendsPerBatch();
 
-    /** Group commit: append statements in flight at once per verticle instance (at most the pool size). */
-    @WithDefault("2")
+    /**
+     * Group commit: append statements in flight at once per verticle instance (at most the pool size). One makes
+     * the largest batches, which measured fastest (docs/benchmarks.md).
+     */
+    @WithDefault("1")
     int concurrentBatches();
   }
 

@@ -1,5 +1,6 @@
 package dev.temperstore.events;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -33,6 +34,15 @@ public record EventMetadata(UUID eventId, UUID causationId, UUID correlationId, 
         .put("correlation_id", correlationId.toString())
         .put("timestamp", timestamp.toString())
         .put("actor_id", actorId);
+  }
+
+  /**
+   * {@link #toStorage()} as JSON text, written directly: it is encoded for every appended event, and ids and
+   * ISO instants need no escaping (the actor id goes through the JSON encoder).
+   */
+  public String toStorageJson() {
+    return "{\"event_id\":\"" + eventId + "\",\"causation_id\":\"" + causationId + "\",\"correlation_id\":\""
+        + correlationId + "\",\"timestamp\":\"" + timestamp + "\",\"actor_id\":" + Json.encode(actorId) + "}";
   }
 
   /** @throws IllegalArgumentException when a field is missing or malformed */

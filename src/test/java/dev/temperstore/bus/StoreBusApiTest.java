@@ -160,7 +160,8 @@ class StoreBusApiTest {
         .put("expectedSequence", 0).put("events", new JsonArray().add(
             EventJson.newEvent(events(1).get(0)).put("payload", new JsonObject().put("blob", big)))));
     assertThat(raw.failureCode()).isEqualTo(413);
-    assertThat(raw.getMessage()).contains("events[0].payload is 300011 bytes of JSON, over the limit of 262144");
+    assertThat(raw.getMessage()).contains("event 1 of the append to acme:Order:o-1 has 300011 bytes of JSON payload,"
+        + " over the limit of 262144");
     assertThat(database.admin().count("SELECT count(*) FROM events")).isZero();
   }
 
@@ -177,7 +178,7 @@ class StoreBusApiTest {
   @Test
   void requests_beyond_the_in_flight_bound_are_refused_at_once_with_503_and_the_rest_complete() throws Exception {
     vertx.deploymentIDs().forEach(id -> vertx.undeploy(id).await());
-    deploy(new BusLimits(1, 1000, 262_144, 1000, 1024));
+    deploy(new BusLimits(1, 1000, 1000, 1024));
     Pool blockerPool = database.asSuperuser().pool(vertx, 1);
     SqlConnection blocker = blockerPool.getConnection().await();
     blocker.query("BEGIN").execute().await();

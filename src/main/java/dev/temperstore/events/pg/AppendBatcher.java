@@ -3,15 +3,12 @@ package dev.temperstore.events.pg;
 import dev.temperstore.errors.ConcurrencyConflict;
 import dev.temperstore.errors.StoreException;
 import dev.temperstore.errors.Unavailable;
-import dev.temperstore.events.AppendRequest;
-import dev.temperstore.events.NewEvent;
 import dev.temperstore.postgres.SqlErrors;
 import dev.temperstore.tenancy.PersistenceId;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.Json;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -73,7 +70,7 @@ final class AppendBatcher {
    * Writes {@code appends} all or nothing, and emits each stream's new highest sequence in the same order.
    * {@code alone} keeps a multi-stream request out of shared batches.
    */
-  Uni<long[]> submit(List<AppendRequest> appends, boolean alone) {
+  Uni<long[]> submit(List<EncodedAppend> appends, boolean alone) {
     return Uni.createFrom().<long[]>emitter(emitter -> onContext(() -> enqueue(new Pending(appends, alone, emitter))));
   }
 
@@ -170,7 +167,7 @@ final class AppendBatcher {
     List<String> eventIds = new ArrayList<>();
     int appendIndex = 0;
     for (int group = 0; group < batch.size(); group++) {
-      for (AppendRequest append : batch.get(group).appends) {
+      for (EncodedAppend append : batch.get(group).appends) {
         appendIndex++;
         groups.add(group);
         tenants.add(append.persistenceId().tenant());
@@ -179,13 +176,13 @@ final class AppendBatcher {
         expected.add(append.expectedSequence());
         counts.add(append.events().size());
         long sequence = append.expectedSequence();
-        for (NewEvent event : append.events()) {
+        for (EncodedAppend.Event event : append.events()) {
           eventAppends.add(appendIndex);
           eventSequences.add(++sequence);
           eventTypes.add(event.eventType());
-          payloads.add(Json.encode(event.payload()));
-          metadata.add(event.metadata().toStorage().encode());
-          eventIds.add(event.metadata().eventId().toString());
+          payloads.add(event.payloadJson());
+          metadata.add(event.metadataJson());
+          eventIds.add(event.eventId());
         }
       }
     }
@@ -207,7 +204,7 @@ final class AppendBatcher {
       for (int i = 0; i < sequences.length; i++) {
         Row row = iterator.next();
         String outcome = row.getString("outcome");
-        AppendRequest append = pending.appends.get(i);
+        EncodedAppend append = pending.appends.get(i);
         if (outcome.equals("conflict") && failure == null) {
           failure = new ConcurrencyConflict(append.persistenceId().toString(), append.expectedSequence(),
               row.getLong("sequence_nr"));
@@ -223,7 +220,7 @@ final class AppendBatcher {
     }
   }
 
-  private record Pending(List<AppendRequest> appends, boolean alone, UniEmitter<? super long[]> emitter) {
+  private record Pending(List<EncodedAppend> appends, boolean alone, UniEmitter<? super long[]> emitter) {
 
     String describe() {
       return appends.size() == 1 ? appends.get(0).persistenceId().toString() : appends.size() + " streams";

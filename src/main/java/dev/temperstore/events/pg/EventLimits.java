@@ -4,15 +4,16 @@ package dev.temperstore.events.pg;
  * Bounds of the event store.
  *
  * @param maxEventsPerAppend  events in one append (and in one appendBatch, and streams in one appendBatch)
+ * @param maxEventBytes       JSON size of one event's payload
  * @param maxReadLimit        events or entity ids in one page
  * @param concurrentBatches   append statements in flight at once, per store instance
  * @param maxAppendsPerBatch  appends coalesced into one statement
  * @param maxQueuedAppends    appends waiting for a batch before new ones are refused (503)
  */
-public record EventLimits(int maxEventsPerAppend, int maxReadLimit, int concurrentBatches, int maxAppendsPerBatch,
+public record EventLimits(int maxEventsPerAppend, int maxEventBytes, int maxReadLimit, int concurrentBatches, int maxAppendsPerBatch,
                           int maxQueuedAppends) {
 
   public static EventLimits defaults() {
-    return new EventLimits(1000, 1000, 2, 256, 4096);
+    return new EventLimits(1000, 262_144, 1000, 1, 256, 4096);
   }
 }

@@ -56,7 +56,8 @@ public final class PgEventStore implements EventStore {
       if (events.isEmpty()) {
         return Uni.createFrom().item(expectedSequence);
       }
-      return batcher.submit(List.of(request), false).map(sequences -> sequences[0]);
+      EncodedAppend encoded = EncodedAppend.of(request, limits.maxEventBytes());
+      return batcher.submit(List.of(encoded), false).map(sequences -> sequences[0]);
     });
   }
 
@@ -70,7 +71,8 @@ public final class PgEventStore implements EventStore {
       }
       List<AppendRequest> sorted = new ArrayList<>(writing);
       sorted.sort((a, b) -> a.persistenceId().toString().compareTo(b.persistenceId().toString()));
-      return batcher.submit(sorted, true).map(sequences -> results(appends, sorted, sequences));
+      List<EncodedAppend> encoded = sorted.stream().map(a -> EncodedAppend.of(a, limits.maxEventBytes())).toList();
+      return batcher.submit(encoded, true).map(sequences -> results(appends, sorted, sequences));
     });
   }
 
