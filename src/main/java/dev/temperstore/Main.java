@@ -2,6 +2,7 @@ package dev.temperstore;
 
 import dev.temperstore.bench.LoadCommand;
 import dev.temperstore.cli.MigrateCommand;
+import dev.temperstore.cli.RotateSecretsCommand;
 import dev.temperstore.cli.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
         "Reactive PostgreSQL event, snapshot and secret store for Vert.x.",
         "Without a command, runs 'serve'. With no database configured, both commands use an embedded "
             + "PostgreSQL whose data is kept in temper.embedded.data-dir."},
-    subcommands = {ServeCommand.class, MigrateCommand.class, LoadCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, MigrateCommand.class, RotateSecretsCommand.class, LoadCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

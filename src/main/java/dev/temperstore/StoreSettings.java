@@ -2,10 +2,12 @@ package dev.temperstore;
 
 import dev.temperstore.bus.Addresses;
 import dev.temperstore.bus.BusLimits;
+import dev.temperstore.config.SecretKeys;
 import dev.temperstore.config.StoreConfig;
 import dev.temperstore.events.pg.EventLimits;
 import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.postgres.DatabaseTarget;
+import dev.temperstore.secrets.SecretSettings;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -20,7 +22,7 @@ import java.util.Objects;
  */
 public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, MigrationSettings migrationSettings,
                             int poolSize, Duration statementTimeout, Addresses addresses, BusLimits busLimits,
-                            EventLimits eventLimits) {
+                            EventLimits eventLimits, SecretSettings secrets) {
 
   public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_POOL_SIZE = 8;
@@ -33,7 +35,8 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
   /** Defaults throughout, one role migrating and serving {@code database}. */
   public static StoreSettings defaults(DatabaseTarget database) {
     return new StoreSettings(database, database, MigrationSettings.defaults(), DEFAULT_POOL_SIZE,
-        DEFAULT_STATEMENT_TIMEOUT, Addresses.defaults(), BusLimits.defaults(), EventLimits.defaults());
+        DEFAULT_STATEMENT_TIMEOUT, Addresses.defaults(), BusLimits.defaults(), EventLimits.defaults(),
+        SecretSettings.disabled());
   }
 
   /** {@code config}'s settings, against the given roles. */
@@ -43,17 +46,26 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
         events.maxReadLimit(), config.snapshots().maxStateBytes());
     EventLimits eventLimits = new EventLimits(events.maxEventsPerAppend(), events.maxEventBytes(), events.maxReadLimit(),
         events.concurrentBatches(), events.maxAppendsPerBatch(), config.bus().maxInFlight());
+    StoreConfig.Secrets secrets = config.secrets();
+    SecretSettings secretSettings = new SecretSettings(SecretKeys.keyRing(secrets), secrets.maxPerTenant(),
+        secrets.maxValueBytes(), secrets.rotationBatchSize());
     return new StoreSettings(migration, serving, MigrationSettings.of(config), config.database().poolSize(),
-        config.database().statementTimeout(), new Addresses(config.bus().prefix()), busLimits, eventLimits);
+        config.database().statementTimeout(), new Addresses(config.bus().prefix()), busLimits, eventLimits,
+        secretSettings);
   }
 
   public StoreSettings withMigrationSettings(MigrationSettings settings) {
     return new StoreSettings(migration, serving, settings, poolSize, statementTimeout, addresses, busLimits,
-        eventLimits);
+        eventLimits, secrets);
   }
 
   public StoreSettings withBusLimits(BusLimits limits) {
     return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, addresses, limits,
-        eventLimits);
+        eventLimits, secrets);
+  }
+
+  public StoreSettings withSecrets(SecretSettings settings) {
+    return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, addresses, busLimits,
+        eventLimits, settings);
   }
 }

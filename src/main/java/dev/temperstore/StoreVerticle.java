@@ -2,6 +2,7 @@ package dev.temperstore;
 
 import dev.temperstore.bus.Endpoints;
 import dev.temperstore.bus.EventHandlers;
+import dev.temperstore.bus.SecretHandlers;
 import dev.temperstore.bus.SnapshotHandlers;
 import dev.temperstore.config.ConfigLoader;
 import dev.temperstore.config.StoreConfig;
@@ -11,6 +12,9 @@ import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.MigrationReport;
 import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.reactive.Reactive;
+import dev.temperstore.secrets.DisabledSecretStore;
+import dev.temperstore.secrets.SecretStore;
+import dev.temperstore.secrets.pg.PgSecretStore;
 import dev.temperstore.snapshots.pg.PgSnapshotStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
@@ -23,8 +27,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The store as a verticle: on start it brings the schema up to date, then serves the event and snapshot stores
- * on the event bus.
+ * The store as a verticle: on start it brings the schema up to date, then serves the event, snapshot and secret
+ * stores on the event bus (the secret store answers 503 when no master key is configured).
  *
  * <p>Deploy as many instances as you like, in one JVM or many: the migration pipeline serialises them on a
  * PostgreSQL advisory lock, so exactly one applies each step. A failing step fails the deployment with the
@@ -91,6 +95,9 @@ public final class StoreVerticle extends VerticleBase {
         .register(endpoints);
     new SnapshotHandlers(new PgSnapshotStore(pool, settings.busLimits().maxSnapshotBytes()), settings.busLimits())
         .register(endpoints);
+    SecretStore secrets = settings.secrets().keys().isEmpty() ? new DisabledSecretStore()
+        : new PgSecretStore(vertx, pool, settings.secrets());
+    new SecretHandlers(secrets, settings.secrets().maxValueBytes()).register(endpoints);
     return Reactive.uni(endpoints::ready);
   }
 

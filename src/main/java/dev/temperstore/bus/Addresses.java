@@ -14,6 +14,11 @@ public record Addresses(String prefix) {
   public static final String EVENTS_LIST_ENTITIES = "events.list-entities";
   public static final String SNAPSHOTS_SAVE = "snapshots.save";
   public static final String SNAPSHOTS_LOAD = "snapshots.load";
+  public static final String SECRETS_PUT = "secrets.put";
+  public static final String SECRETS_GET = "secrets.get";
+  public static final String SECRETS_DELETE = "secrets.delete";
+  public static final String SECRETS_LIST = "secrets.list";
+  public static final String SECRETS_ROTATE = "secrets.rotate";
 
   public static Addresses defaults() {
     return new Addresses(DEFAULT_PREFIX);

@@ -57,6 +57,23 @@ final class Fields {
     return Optional.of(text);
   }
 
+  /**
+   * A secret value: a string (empty allowed) of at most {@code maxBytes} UTF-8 bytes. Messages never show it.
+   */
+  String secretValue(String name, int maxBytes) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      throw missing(name);
+    }
+    if (!(value instanceof String text)) {
+      throw wrongType(name, "a string", value);
+    }
+    if (text.length() > maxBytes) { // more chars than bytes allowed: surely too large, without encoding it
+      throw new TooLarge(where(name) + " is over the limit of " + maxBytes + " bytes");
+    }
+    return text;
+  }
+
   long nonNegativeLong(String name) {
     return optionalNonNegativeLong(name).orElseThrow(() -> missing(name));
   }

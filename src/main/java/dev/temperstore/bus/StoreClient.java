@@ -11,6 +11,8 @@ import dev.temperstore.events.EventPage;
 import dev.temperstore.events.EventStore;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.reactive.Reactive;
+import dev.temperstore.secrets.RotationProgress;
+import dev.temperstore.secrets.SecretStore;
 import dev.temperstore.snapshots.Snapshot;
 import dev.temperstore.snapshots.SnapshotStore;
 import dev.temperstore.tenancy.PersistenceId;
@@ -28,12 +30,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The store as seen from a user's verticle: the {@link EventStore} and {@link SnapshotStore} APIs, spoken over
+ * The store as seen from a user's verticle: the {@link EventStore}, {@link SnapshotStore} and {@link SecretStore}
+ * APIs, spoken over
  * the event bus with plain JSON messages, so it works the same on a local or a clustered bus. Failures arrive as
  * the same {@link dev.temperstore.errors.StoreException}s the store raised; no reply in time, or no store
  * registered yet, is {@link Unavailable}.
  */
-public final class StoreClient implements EventStore, SnapshotStore {
+public final class StoreClient implements EventStore, SnapshotStore, SecretStore {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -107,6 +110,38 @@ public final class StoreClient implements EventStore, SnapshotStore {
         .map(reply -> Optional.of(new Snapshot(reply.getLong("sequenceNr"),
             Base64.getDecoder().decode(reply.getString("state")))))
         .onFailure(NotFound.class).recoverWithItem(Optional.empty());
+  }
+
+  @Override
+  public Uni<Boolean> put(String tenant, String keyName, String value) {
+    JsonObject request = new JsonObject().put("tenant", tenant).put("keyName", keyName).put("value", value);
+    return request(Addresses.SECRETS_PUT, request).map(reply -> reply.getBoolean("created"));
+  }
+
+  @Override
+  public Uni<Optional<String>> get(String tenant, String keyName) {
+    JsonObject request = new JsonObject().put("tenant", tenant).put("keyName", keyName);
+    return request(Addresses.SECRETS_GET, request).map(reply -> Optional.of(reply.getString("value")))
+        .onFailure(NotFound.class).recoverWithItem(Optional.empty());
+  }
+
+  @Override
+  public Uni<Boolean> delete(String tenant, String keyName) {
+    JsonObject request = new JsonObject().put("tenant", tenant).put("keyName", keyName);
+    return request(Addresses.SECRETS_DELETE, request).map(reply -> reply.getBoolean("deleted"));
+  }
+
+  @Override
+  public Uni<List<String>> listKeyNames(String tenant) {
+    return request(Addresses.SECRETS_LIST, new JsonObject().put("tenant", tenant))
+        .map(reply -> reply.getJsonArray("keys").stream().map(String.class::cast).toList());
+  }
+
+  @Override
+  public Uni<RotationProgress> rotate(String tenant, int maxRows) {
+    JsonObject request = new JsonObject().put("tenant", tenant).put("maxRows", maxRows);
+    return request(Addresses.SECRETS_ROTATE, request).map(reply -> new RotationProgress(reply.getLong("rotated"),
+        reply.getLong("failed"), reply.getLong("remaining")));
   }
 
   /** Sends one request and decodes its failure, if any, into the store's own error. */

@@ -114,6 +114,14 @@ public final class ConfigLoader {
           + ") must not exceed temper.database.pool-size (" + config.database().poolSize() + ")");
     }
     atLeast("temper.snapshots.max-state-bytes", config.snapshots().maxStateBytes(), 0);
+    atLeast("temper.secrets.max-per-tenant", config.secrets().maxPerTenant(), 1);
+    atLeast("temper.secrets.max-value-bytes", config.secrets().maxValueBytes(), 1);
+    atLeast("temper.secrets.rotation-batch-size", config.secrets().rotationBatchSize(), 1);
+    try {
+      SecretKeys.keyRing(config.secrets());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
     positive("temper.database.connect-timeout", config.database().connectTimeout());
     positive("temper.migration.lock-timeout", config.migration().lockTimeout());
     positive("temper.migration.statement-timeout", config.migration().statementTimeout());

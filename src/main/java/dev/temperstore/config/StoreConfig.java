@@ -4,7 +4,9 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Every setting of temper-store, read by SmallRye Config under the prefix {@code temper}.
@@ -31,6 +33,8 @@ public interface StoreConfig {
   Events events();
 
   Snapshots snapshots();
+
+  Secrets secrets();
 
   interface Database {
 
@@ -113,6 +117,41 @@ public interface StoreConfig {
      */
     @WithDefault("1")
     int concurrentBatches();
+  }
+
+  interface Secrets {
+
+    /**
+     * Master keys by version: {@code temper.secrets.keys.2=<standard base64 of exactly 32 bytes>}
+     * ({@code TEMPER_SECRETS_KEYS_2}). With none, the secret store is disabled (503) and the rest works.
+     */
+    Map<Integer, String> keys();
+
+    /** The version new secrets are encrypted under; defaults to the highest configured. */
+    OptionalInt primary();
+
+    /**
+     * Temper's own key, for the rows Temper wrote (key version 0, no associated data): readable through it,
+     * upgraded by rotation. Falls back to {@code TEMPER_VAULT_KEY}, as Temper read it.
+     */
+    @WithDefault("${TEMPER_VAULT_KEY:}")
+    Optional<String> legacyKey();
+
+    /** Development only: with no key configured, use a random throw-away key (secrets die with the process). */
+    @WithDefault("false")
+    boolean developmentKey();
+
+    /** Secrets per tenant: a new one beyond is refused with 429; replacing one is always allowed. */
+    @WithDefault("100")
+    int maxPerTenant();
+
+    /** Bytes of one secret value (413 beyond). */
+    @WithDefault("8192")
+    int maxValueBytes();
+
+    /** Secrets re-encrypted per statement during rotation. */
+    @WithDefault("500")
+    int rotationBatchSize();
   }
 
   interface Snapshots {

@@ -1,6 +1,7 @@
 package dev.temperstore.config;
 
 import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.eclipse.microprofile.config.spi.ConfigSource;
@@ -51,11 +52,12 @@ class ConfigLoaderTest {
       }
     }
     defaultValues.put("temper.database.migration-url", ""); // optional: no default, shown empty
+    defaultValues.put("temper.secrets.primary", "");
 
     Map<String, String> documented = new TreeMap<>();
     shipped.stringPropertyNames().forEach(name -> documented.put(name, shipped.getProperty(name)));
     assertThat(documented).isEqualTo(defaultValues);
-    assertThat(documented).hasSize(19);
+    assertThat(documented).hasSize(25);
   }
 
   @Test
@@ -127,6 +129,35 @@ class ConfigLoaderTest {
   void an_out_of_range_port_is_refused_naming_the_key() {
     assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.embedded.port", "70000")))
         .hasMessage("temper.embedded.port must be between 0 and 65535, got 70000");
+  }
+
+  @Test
+  void master_keys_come_from_numbered_keys_and_the_environment_with_the_highest_as_primary() {
+    String key1 = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    String key2 = java.util.Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+        14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+
+    StoreConfig config = ConfigLoader.fromSources(List.of(
+        new PropertiesConfigSource(Map.of("temper.secrets.keys.1", key1), "file", 250),
+        env(Map.of("TEMPER_SECRETS_KEYS_2", key2))));
+
+    assertThat(config.secrets().keys()).containsOnlyKeys(1, 2);
+    assertThat(SecretKeys.keyRing(config.secrets()).primary().version()).isEqualTo(2);
+    assertThat(SecretKeys.keyRing(ConfigLoader.fromSources(List.of()).secrets()).isEmpty()).isTrue();
+  }
+
+  @Test
+  void a_master_key_that_is_not_32_bytes_of_base64_stops_startup_naming_it_but_not_showing_it() {
+    String short16 = java.util.Base64.getEncoder().encodeToString(new byte[16]);
+
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.secrets.keys.3", short16)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("temper.secrets.keys.3")
+        .message().doesNotContain(short16);
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.secrets.keys.1", "not*base64!")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("temper.secrets.keys.1")
+        .message().doesNotContain("not*base64!");
   }
 
   @Test
