@@ -9,6 +9,8 @@ import dev.temperstore.config.DurationConverter;
 import dev.temperstore.config.StoreConfig;
 import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.postgres.EmbeddedServer;
+import dev.temperstore.secrets.SecretSettings;
+import dev.temperstore.secrets.crypto.KeyRing;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.Command;
@@ -30,7 +32,7 @@ import java.util.concurrent.Callable;
 public final class LoadCommand implements Callable<Integer> {
 
   @Option(names = "--workload", defaultValue = "append",
-      description = "append, read or mixed (default ${DEFAULT-VALUE})")
+      description = "append, read, mixed, secret-put or secret-get (default ${DEFAULT-VALUE})")
   String workload;
 
   @Option(names = "--clients", defaultValue = "8", description = "Concurrent clients (default ${DEFAULT-VALUE})")
@@ -68,7 +70,7 @@ public final class LoadCommand implements Callable<Integer> {
     LoadOptions options;
     try {
       storeConfig = ConfigLoader.load(Optional.ofNullable(config));
-      options = new LoadOptions(Workload.valueOf(workload.toUpperCase(java.util.Locale.ROOT)), positive("--clients", clients),
+      options = new LoadOptions(Workload.valueOf(workload.toUpperCase(java.util.Locale.ROOT).replace('-', '_')), positive("--clients", clients),
           duration(duration), requests, duration(warmup), positive("--events-per-append", eventsPerAppend),
           positive("--page-size", pageSize), positive("--stream-length", streamLength));
     } catch (ConfigException | IllegalArgumentException e) {
@@ -102,7 +104,10 @@ public final class LoadCommand implements Callable<Integer> {
   static BenchResult run(Vertx vertx, DatabaseTarget server, StoreConfig config, LoadOptions options)
       throws InterruptedException {
     try (BenchDatabase database = BenchDatabase.create(vertx, server)) {
-      StoreSettings settings = StoreSettings.of(config, database.target(), database.target());
+      StoreSettings configured = StoreSettings.of(config, database.target(), database.target());
+      // A fresh database, dropped afterwards: with no master key configured, a throw-away one does.
+      StoreSettings settings = configured.secrets().keys().isEmpty()
+          ? configured.withSecrets(SecretSettings.withKeys(KeyRing.ephemeral())) : configured;
       String deployment = vertx.deployVerticle(() -> new StoreVerticle(settings),
           new DeploymentOptions().setInstances(config.server().instances())).await();
       try {

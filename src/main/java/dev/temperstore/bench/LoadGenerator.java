@@ -33,6 +33,9 @@ import java.util.concurrent.atomic.LongAdder;
 public final class LoadGenerator {
 
   private static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(5);
+  /** Secret names per client tenant: half the default budget, so puts after the first round replace. */
+  private static final int SECRET_NAMES = 50;
+  private static final String SECRET_VALUE = "s".repeat(64);
 
   private final Vertx vertx;
   private final StoreClient client;
@@ -61,9 +64,13 @@ public final class LoadGenerator {
     for (int i = 0; i < options.clients(); i++) {
       clients.add(new Client(i));
     }
-    if (options.workload() != Workload.APPEND) {
+    if (options.workload() == Workload.READ || options.workload() == Workload.MIXED) {
       progress.printf("filling %d streams with %d events each%n", clients.size(), options.streamLength());
       Uni.join().all(clients.stream().map(Client::fill).toList()).andFailFast().await().indefinitely();
+    }
+    if (options.workload() == Workload.SECRET_GET) {
+      progress.printf("filling %d tenants with %d secrets each%n", clients.size(), SECRET_NAMES);
+      Uni.join().all(clients.stream().map(Client::fillSecrets).toList()).andFailFast().await().indefinitely();
     }
     CountDownLatch finished = new CountDownLatch(clients.size());
     List<Context> contexts = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext());
@@ -180,7 +187,22 @@ public final class LoadGenerator {
           int dice = ThreadLocalRandom.current().nextInt(10);
           yield dice < 6 ? append() : dice < 9 ? read() : snapshot();
         }
+        case SECRET_PUT -> client.put(stream.entityId(), secretName(), SECRET_VALUE).map(created -> 0);
+        case SECRET_GET -> client.get(stream.entityId(), secretName()).map(value -> 0);
       };
+    }
+
+    Uni<Void> fillSecrets() {
+      Uni<Void> chain = Uni.createFrom().voidItem();
+      for (int i = 0; i < SECRET_NAMES; i++) {
+        String name = "secret-" + i;
+        chain = chain.flatMap(ignored -> client.put(stream.entityId(), name, SECRET_VALUE).replaceWithVoid());
+      }
+      return chain;
+    }
+
+    private String secretName() {
+      return "secret-" + ThreadLocalRandom.current().nextInt(SECRET_NAMES);
     }
 
     private Uni<Integer> append() {
