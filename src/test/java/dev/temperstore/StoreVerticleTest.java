@@ -5,17 +5,13 @@ import dev.temperstore.migration.MigrationReport;
 import dev.temperstore.migration.Schema;
 import dev.temperstore.migration.TemperSchema;
 import dev.temperstore.postgres.DatabaseTarget;
+import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Catalog;
 import dev.temperstore.testing.PostgresServer;
-import dev.temperstore.testing.TestDatabase;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,34 +22,15 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class StoreVerticleTest {
+class StoreVerticleTest extends DatabaseTest {
 
   private static final int STEPS = Schema.steps().size();
 
-  private static Vertx vertx;
-  private TestDatabase database;
   private Catalog catalog;
-
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().await();
-  }
 
   @BeforeEach
   void freshDatabase() {
-    database = TestDatabase.create(vertx);
     catalog = new Catalog(database.admin());
-  }
-
-  @AfterEach
-  void dropDatabase() {
-    vertx.deploymentIDs().forEach(id -> vertx.undeploy(id).await());
-    database.close();
   }
 
   @Test
@@ -168,4 +145,8 @@ class StoreVerticleTest {
     return new StoreVerticle(StoreSettings.defaults(target));
   }
 
+  @Override
+  protected boolean migrated() {
+    return false;
+  }
 }

@@ -9,17 +9,12 @@ import dev.temperstore.errors.Unavailable;
 import dev.temperstore.secrets.RotationProgress;
 import dev.temperstore.secrets.SecretSettings;
 import dev.temperstore.tenancy.PersistenceId;
-import dev.temperstore.testing.MigratedDatabase;
-import dev.temperstore.testing.TestDatabase;
+import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.TestKeys;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,33 +28,14 @@ import static dev.temperstore.testing.TestKeys.PLAINTEXT_MARKER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class SecretBusApiTest {
+class SecretBusApiTest extends DatabaseTest {
 
-  private static Vertx vertx;
-  private TestDatabase database;
   private StoreClient client;
-
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().await();
-  }
 
   @BeforeEach
   void storeWithKeysDeployed() {
-    database = MigratedDatabase.create(vertx);
     deploy(new SecretSettings(TestKeys.ring(Map.of(1, TestKeys.KEY_1, 2, TestKeys.KEY_2), 1), 3, 64, 10));
     client = StoreClient.create(vertx);
-  }
-
-  @AfterEach
-  void undeployAndDrop() {
-    vertx.deploymentIDs().forEach(id -> vertx.undeploy(id).await());
-    database.close();
   }
 
   @Test

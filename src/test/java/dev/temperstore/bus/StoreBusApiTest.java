@@ -13,20 +13,15 @@ import dev.temperstore.events.EntityId;
 import dev.temperstore.events.EventPage;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.tenancy.PersistenceId;
-import dev.temperstore.testing.MigratedDatabase;
-import dev.temperstore.testing.TestDatabase;
+import dev.temperstore.testing.DatabaseTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,36 +37,17 @@ import static dev.temperstore.testing.Events.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class StoreBusApiTest {
+class StoreBusApiTest extends DatabaseTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final PersistenceId ORDER = PersistenceId.parse("acme:Order:o-1");
 
-  private static Vertx vertx;
-  private TestDatabase database;
   private StoreClient client;
-
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().await();
-  }
 
   @BeforeEach
   void storeDeployed() {
-    database = MigratedDatabase.create(vertx);
     deploy(BusLimits.defaults());
     client = StoreClient.create(vertx);
-  }
-
-  @AfterEach
-  void undeployAndDrop() {
-    vertx.deploymentIDs().forEach(id -> vertx.undeploy(id).await());
-    database.close();
   }
 
   @Test

@@ -2,18 +2,14 @@ package dev.temperstore.cli;
 
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.Schema;
+import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Catalog;
 import dev.temperstore.testing.JarProcess;
 import dev.temperstore.testing.PostgresServer;
 import dev.temperstore.testing.TestDatabase;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,36 +21,14 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class MigrateCommandIT {
+class MigrateCommandIT extends DatabaseTest {
 
   private static final int STEPS = Schema.steps().size();
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
   private static final Pattern SUMMARY = Pattern.compile("schema up to date: applied (\\d+) steps, (\\d+) already applied");
 
-  private static Vertx vertx;
-  private TestDatabase database;
   @TempDir
   Path workDir;
-
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().await();
-  }
-
-  @BeforeEach
-  void freshDatabase() {
-    database = TestDatabase.create(vertx);
-  }
-
-  @AfterEach
-  void dropDatabase() {
-    database.close();
-  }
 
   @Test
   void migrate_prints_each_step_and_its_outcome_exits_zero_and_a_second_run_finds_nothing_to_do() throws Exception {
@@ -153,5 +127,10 @@ class MigrateCommandIT {
     Matcher matcher = SUMMARY.matcher(output);
     assertThat(matcher.find()).as(output).isTrue();
     return Integer.parseInt(matcher.group(1));
+  }
+
+  @Override
+  protected boolean migrated() {
+    return false;
   }
 }

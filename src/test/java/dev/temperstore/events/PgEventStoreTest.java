@@ -6,16 +6,12 @@ import dev.temperstore.errors.TooLarge;
 import dev.temperstore.events.pg.EventLimits;
 import dev.temperstore.events.pg.PgEventStore;
 import dev.temperstore.tenancy.PersistenceId;
-import dev.temperstore.testing.MigratedDatabase;
-import dev.temperstore.testing.TestDatabase;
+import dev.temperstore.testing.DatabaseTest;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,35 +26,21 @@ import static dev.temperstore.testing.Events.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class PgEventStoreTest {
+class PgEventStoreTest extends DatabaseTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  private static Vertx vertx;
-  private TestDatabase database;
   private final List<Pool> pools = new ArrayList<>();
   private EventStore store;
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().await();
-  }
-
   @BeforeEach
   void migratedDatabase() {
-    database = MigratedDatabase.create(vertx);
     store = newStore();
   }
 
   @AfterEach
-  void dropDatabase() {
+  void closeConnections() {
     pools.forEach(pool -> pool.close().await());
-    database.close();
   }
 
   @Test

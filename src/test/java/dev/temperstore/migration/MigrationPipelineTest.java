@@ -1,18 +1,14 @@
 package dev.temperstore.migration;
 
+import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Catalog;
 import dev.temperstore.testing.Sql;
 import dev.temperstore.testing.TemperDatabases;
-import dev.temperstore.testing.TestDatabase;
 import dev.temperstore.postgres.DatabaseTarget;
-import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,35 +22,17 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class MigrationPipelineTest {
+class MigrationPipelineTest extends DatabaseTest {
 
   private static final int STEPS = Schema.steps().size();
 
-  private static Vertx vertx;
-  private TestDatabase database;
   private Sql admin;
   private Catalog catalog;
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().await();
-  }
-
   @BeforeEach
   void freshDatabase() {
-    database = TestDatabase.create(vertx);
     admin = database.admin();
     catalog = new Catalog(admin);
-  }
-
-  @AfterEach
-  void dropDatabase() {
-    database.close();
   }
 
   @Test
@@ -214,5 +192,10 @@ class MigrationPipelineTest {
 
   private static MigrationPipeline pipeline() {
     return MigrationPipeline.standard(MigrationSettings.defaults());
+  }
+
+  @Override
+  protected boolean migrated() {
+    return false;
   }
 }

@@ -5,16 +5,12 @@ import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.StorageFailure;
 import dev.temperstore.errors.TooLarge;
 import dev.temperstore.secrets.pg.PgSecretStore;
-import dev.temperstore.testing.MigratedDatabase;
+import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.TemperSecrets;
-import dev.temperstore.testing.TestDatabase;
 import dev.temperstore.testing.TestKeys;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,34 +25,20 @@ import static dev.temperstore.testing.TestKeys.PLAINTEXT_MARKER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class PgSecretStoreTest {
+class PgSecretStoreTest extends DatabaseTest {
 
-  private static Vertx vertx;
-  private TestDatabase database;
   private Pool pool;
   private SecretStore store;
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().await();
-  }
-
   @BeforeEach
   void migratedDatabase() {
-    database = MigratedDatabase.create(vertx);
     pool = database.asOwner().pool(vertx, 4);
     store = storeWith(Map.of(1, TestKeys.KEY_1), null);
   }
 
   @AfterEach
-  void dropDatabase() {
+  void closeConnections() {
     pool.close().await();
-    database.close();
   }
 
   @Test

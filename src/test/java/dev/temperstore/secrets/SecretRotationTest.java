@@ -3,16 +3,12 @@ package dev.temperstore.secrets;
 import dev.temperstore.secrets.crypto.SecretCipher;
 import dev.temperstore.secrets.pg.PgSecretStore;
 import dev.temperstore.secrets.pg.SecretRotation;
-import dev.temperstore.testing.MigratedDatabase;
+import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.TemperSecrets;
-import dev.temperstore.testing.TestDatabase;
 import dev.temperstore.testing.TestKeys;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,35 +23,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static dev.temperstore.testing.TestKeys.PLAINTEXT_MARKER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class SecretRotationTest {
+class SecretRotationTest extends DatabaseTest {
 
   private static final Map<Integer, String> KEY_1_ONLY = Map.of(1, TestKeys.KEY_1);
   private static final Map<Integer, String> BOTH_KEYS = Map.of(1, TestKeys.KEY_1, 2, TestKeys.KEY_2);
 
-  private static Vertx vertx;
-  private TestDatabase database;
   private Pool pool;
-
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().await();
-  }
 
   @BeforeEach
   void migratedDatabase() {
-    database = MigratedDatabase.create(vertx);
     pool = database.asOwner().pool(vertx, 4);
   }
 
   @AfterEach
-  void dropDatabase() {
+  void closeConnections() {
     pool.close().await();
-    database.close();
   }
 
   @Test

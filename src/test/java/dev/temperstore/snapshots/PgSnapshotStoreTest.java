@@ -4,14 +4,10 @@ import dev.temperstore.errors.ConcurrencyConflict;
 import dev.temperstore.errors.TooLarge;
 import dev.temperstore.snapshots.pg.PgSnapshotStore;
 import dev.temperstore.tenancy.PersistenceId;
-import dev.temperstore.testing.MigratedDatabase;
-import dev.temperstore.testing.TestDatabase;
+import dev.temperstore.testing.DatabaseTest;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,36 +19,22 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class PgSnapshotStoreTest {
+class PgSnapshotStoreTest extends DatabaseTest {
 
   private static final PersistenceId ID = PersistenceId.parse("acme:Order:o-1");
 
-  private static Vertx vertx;
-  private TestDatabase database;
   private Pool pool;
   private SnapshotStore store;
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().await();
-  }
-
   @BeforeEach
   void migratedDatabase() {
-    database = MigratedDatabase.create(vertx);
     pool = database.asOwner().pool(vertx, 2);
     store = new PgSnapshotStore(pool, 1024);
   }
 
   @AfterEach
-  void dropDatabase() {
+  void closeConnections() {
     pool.close().await();
-    database.close();
   }
 
   @Test

@@ -10,16 +10,13 @@ import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.snapshots.SnapshotStore;
 import dev.temperstore.snapshots.pg.PgSnapshotStore;
+import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.MigratedDatabase;
-import dev.temperstore.testing.TestDatabase;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,26 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Row-level security as defense in depth, checked with roles that do not bypass it. */
-class TenantIsolationTest {
+class TenantIsolationTest extends DatabaseTest {
 
-  private static Vertx vertx;
-  private TestDatabase database;
   private String servingRole;
   private final List<Pool> pools = new ArrayList<>();
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().await();
-  }
-
   @BeforeEach
   void twoTenantsWrittenByANonOwnerServingRole() {
-    database = MigratedDatabase.create(vertx);
     servingRole = MigratedDatabase.createServingRole(database);
     Pool pool = pool(database.as(servingRole));
     EventStore events = new PgEventStore(pool, vertx.getOrCreateContext(), EventLimits.defaults());
@@ -66,9 +50,8 @@ class TenantIsolationTest {
   }
 
   @AfterEach
-  void dropDatabase() {
+  void closeConnections() {
     pools.forEach(pool -> pool.close().await());
-    database.close();
   }
 
   @Test
