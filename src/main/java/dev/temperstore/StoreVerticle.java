@@ -23,6 +23,7 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -64,10 +65,13 @@ public final class StoreVerticle extends VerticleBase {
     return Reactive.future(startUp(), context);
   }
 
+  /** How long a stop waits for requests in flight before closing the pool under them. */
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Refuses new requests (503), lets those in flight finish (bounded), then closes the pool. */
   @Override
   public Future<?> stop() {
-    Future<Void> unregistered = endpoints == null ? Future.succeededFuture() : endpoints.close();
-    return unregistered.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+    return closeEndpointsAndPool();
   }
 
   /** What the start's migration did; empty until the start has completed. */
@@ -102,9 +106,12 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   private Uni<Void> closePool() {
-    Future<Void> unregistered = endpoints == null ? Future.succeededFuture() : endpoints.close();
-    return Reactive.uni(() -> unregistered.eventually(() -> pool == null ? Future.succeededFuture() : pool.close()))
-        .onFailure().recoverWithNull();
+    return Reactive.uni(this::closeEndpointsAndPool).onFailure().recoverWithNull();
+  }
+
+  private Future<Void> closeEndpointsAndPool() {
+    Future<Void> unregistered = endpoints == null ? Future.succeededFuture() : endpoints.close(vertx, DRAIN_TIMEOUT);
+    return unregistered.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
   private static StoreSettings settingsOf(StoreConfig config) {

@@ -6,6 +6,8 @@ import dev.temperstore.errors.StoreException;
 import dev.temperstore.errors.Unavailable;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -13,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -31,6 +34,8 @@ public final class Endpoints {
   private final int maxInFlight;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private int inFlight;
+  private boolean draining;
+  private Promise<Void> drained;
 
   public Endpoints(EventBus bus, Addresses addresses, int maxInFlight) {
     this.bus = bus;
@@ -50,8 +55,26 @@ public final class Endpoints {
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
-  public Future<Void> close() {
-    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+  /**
+   * Stops taking requests (new ones are refused with 503), waits up to {@code timeout} for those in flight to be
+   * answered, then unregisters: an append that was acknowledged is never lost, one in flight completes or is
+   * reported failed to its caller. Call on the verticle's context.
+   */
+  public Future<Void> close(Vertx vertx, Duration timeout) {
+    draining = true;
+    Future<Void> idle;
+    if (inFlight == 0) {
+      idle = Future.succeededFuture();
+    } else {
+      drained = Promise.promise();
+      long timer = vertx.setTimer(timeout.toMillis(), id -> {
+        LOG.warn("{} requests still in flight after {} ms; closing anyway", inFlight, timeout.toMillis());
+        drained.tryComplete();
+      });
+      idle = drained.future().onComplete(done -> vertx.cancelTimer(timer));
+    }
+    return idle.compose(done -> Future.all(consumers.stream().map(MessageConsumer::unregister).toList()))
+        .mapEmpty();
   }
 
   public int inFlight() {
@@ -59,6 +82,10 @@ public final class Endpoints {
   }
 
   private void handle(String address, Message<Object> message, Function<Fields, Uni<JsonObject>> handler) {
+    if (draining) {
+      fail(message, new Unavailable("shutting down: not taking new requests"));
+      return;
+    }
     if (inFlight >= maxInFlight) {
       fail(message, new Unavailable("overloaded: " + inFlight + " requests in flight (temper.bus.max-in-flight)"));
       return;
@@ -77,11 +104,11 @@ public final class Endpoints {
     inFlight++;
     work.subscribe().with(
         reply -> {
-          inFlight--;
+          finished();
           message.reply(reply);
         },
         failure -> {
-          inFlight--;
+          finished();
           StoreException error = failure instanceof StoreException store ? store
               : new StorageFailure("unexpected failure at " + address + ": " + failure, failure);
           if (error.code() >= 500) {
@@ -89,6 +116,13 @@ public final class Endpoints {
           }
           fail(message, error);
         });
+  }
+
+  private void finished() {
+    inFlight--;
+    if (inFlight == 0 && drained != null) {
+      drained.tryComplete();
+    }
   }
 
   private static void fail(Message<Object> message, StoreException error) {

@@ -175,6 +175,30 @@ class StoreBusApiTest extends DatabaseTest {
   }
 
   @Test
+  void a_stopping_store_refuses_new_requests_with_503_and_lets_the_append_in_flight_complete() throws Exception {
+    Pool blockerPool = database.asSuperuser().pool(vertx, 1);
+    SqlConnection blocker = blockerPool.getConnection().await();
+    blocker.query("BEGIN").execute().await();
+    blocker.query("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload, metadata)"
+        + " VALUES ('acme', 'Order', 'o-1', 1, 'Blocking', '{}', '{}')").execute().await();
+    CompletableFuture<Long> inFlight = client.append(ORDER, 0, events(1)).subscribeAsCompletionStage();
+    awaitInFlight();
+
+    Future<Void> stopping = vertx.undeploy(vertx.deploymentIDs().iterator().next());
+    Unavailable refused = refusedWithin(Duration.ofSeconds(10));
+    boolean stoppedBeforeTheAppendWasAnswered = stopping.isComplete();
+    blocker.query("ROLLBACK").execute().await();
+    long acknowledged = inFlight.get(30, TimeUnit.SECONDS);
+    stopping.await();
+
+    assertThat(refused).hasMessage("shutting down: not taking new requests");
+    assertThat(stoppedBeforeTheAppendWasAnswered).isFalse();
+    assertThat(acknowledged).isEqualTo(1);
+    assertThat(database.admin().strings("SELECT event_type FROM events")).containsExactly("Happened");
+    blockerPool.close().await();
+  }
+
+  @Test
   void no_store_on_the_bus_is_unavailable_for_the_client() {
     vertx.deploymentIDs().forEach(id -> vertx.undeploy(id).await());
 
@@ -205,6 +229,19 @@ class StoreBusApiTest extends DatabaseTest {
   void invalid_values_are_refused_by_the_client_side_store_api_too() {
     assertThatThrownBy(() -> await(client.read(ORDER, 0, 0)))
         .isInstanceOf(InvalidRequest.class).hasMessage("limit must be between 1 and 1000, got 0");
+  }
+
+  /** Sends reads until one is refused as unavailable: the stop has begun by then. */
+  private Unavailable refusedWithin(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        await(client.read(PersistenceId.parse("acme:Order:other"), 0, 1));
+      } catch (Unavailable e) {
+        return e;
+      }
+    }
+    throw new AssertionError("no request was refused within " + timeout);
   }
 
   private void deploy(BusLimits limits) {
