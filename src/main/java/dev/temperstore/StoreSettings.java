@@ -54,11 +54,6 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
         secretSettings);
   }
 
-  public StoreSettings withMigrationSettings(MigrationSettings settings) {
-    return new StoreSettings(migration, serving, settings, poolSize, statementTimeout, addresses, busLimits,
-        eventLimits, secrets);
-  }
-
   public StoreSettings withBusLimits(BusLimits limits) {
     return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, addresses, limits,
         eventLimits, secrets);

@@ -77,10 +77,6 @@ public final class Endpoints {
         .mapEmpty();
   }
 
-  public int inFlight() {
-    return inFlight;
-  }
-
   private void handle(String address, Message<Object> message, Function<Fields, Uni<JsonObject>> handler) {
     if (draining) {
       fail(message, new Unavailable("shutting down: not taking new requests"));

@@ -15,8 +15,4 @@ public record MigrationReport(List<String> applied, int alreadyApplied, Duration
   public MigrationReport {
     applied = List.copyOf(applied);
   }
-
-  public boolean upToDateBefore() {
-    return applied.isEmpty();
-  }
 }
