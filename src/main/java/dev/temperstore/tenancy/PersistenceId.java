@@ -2,6 +2,8 @@ package dev.temperstore.tenancy;
 
 import dev.temperstore.errors.InvalidRequest;
 
+import java.util.Comparator;
+
 /**
  * The address of one event stream: {@code tenant:entity_type:entity_id}, as Temper spells it.
  *
@@ -12,6 +14,10 @@ import dev.temperstore.errors.InvalidRequest;
 public record PersistenceId(String tenant, String entityType, String entityId) {
 
   public static final String DEFAULT_TENANT = "default";
+  /** Tenant, then entity type, then entity id: the one order in which writers take streams' row locks. */
+  public static final Comparator<PersistenceId> ORDER = Comparator.comparing(PersistenceId::tenant)
+      .thenComparing(PersistenceId::entityType)
+      .thenComparing(PersistenceId::entityId);
   /** Longer ids are refused: they only ever come from bugs or abuse, and they are indexed. */
   public static final int MAX_LENGTH = 1024;
 

@@ -44,10 +44,8 @@ final class AppendBatcher {
       + "$1::int[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::int[], $8::bigint[],"
       + " $9::text[], $10::text[], $11::text[], $12::text[])";
 
-  private static final Comparator<Pending> BY_STREAM = Comparator
-      .comparing((Pending p) -> p.appends.get(0).persistenceId().tenant())
-      .thenComparing(p -> p.appends.get(0).persistenceId().entityType())
-      .thenComparing(p -> p.appends.get(0).persistenceId().entityId());
+  private static final Comparator<Pending> BY_STREAM =
+      Comparator.comparing((Pending p) -> p.appends.get(0).persistenceId(), PersistenceId.ORDER);
 
   private final Pool pool;
   private final Context context;

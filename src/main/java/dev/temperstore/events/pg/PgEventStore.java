@@ -24,6 +24,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -70,7 +71,7 @@ public final class PgEventStore implements EventStore {
         return Uni.createFrom().item(results(appends, List.of(), new long[0]));
       }
       List<AppendRequest> sorted = new ArrayList<>(writing);
-      sorted.sort((a, b) -> a.persistenceId().toString().compareTo(b.persistenceId().toString()));
+      sorted.sort(Comparator.comparing(AppendRequest::persistenceId, PersistenceId.ORDER)); // as single appends
       List<EncodedAppend> encoded = sorted.stream().map(a -> EncodedAppend.of(a, limits.maxEventBytes())).toList();
       return batcher.submit(encoded, true).map(sequences -> results(appends, sorted, sequences));
     });
