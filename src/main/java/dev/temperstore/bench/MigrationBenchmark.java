@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /**
@@ -69,11 +68,11 @@ public final class MigrationBenchmark implements Callable<Integer> {
       List<Double> noop = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
         rawDdl.add(onFreshDatabase(this::rawDdlMillis));
-        String database = createDatabase();
+        BenchDatabase database = BenchDatabase.create(vertx, admin());
         fresh.add(pipelineMillis(database));
         connectAndQuery.add(connectAndQueryMillis(database));
         noop.add(pipelineMillis(database));
-        dropDatabase(database);
+        database.close();
       }
       System.out.println();
       System.out.println("| figure | median ms | baseline | baseline median ms | ratio |");
@@ -94,17 +93,17 @@ public final class MigrationBenchmark implements Callable<Integer> {
     List<Double> bareJvm = new ArrayList<>();
     List<Double> readyUpToDate = new ArrayList<>();
     List<Double> readyFresh = new ArrayList<>();
-    String database = createDatabase();
+    BenchDatabase database = BenchDatabase.create(vertx, admin());
     try {
       for (int i = 0; i < startupRuns; i++) {
         bareJvm.add(processMillis(List.of("--version"), null, "temper-store"));
-        String freshDb = createDatabase();
+        BenchDatabase freshDb = BenchDatabase.create(vertx, admin());
         readyFresh.add(processMillis(List.of("serve"), freshDb, "temper-store ready in"));
-        dropDatabase(freshDb);
+        freshDb.close();
         readyUpToDate.add(processMillis(List.of("serve"), database, "temper-store ready in"));
       }
     } finally {
-      dropDatabase(database);
+      database.close();
     }
     row("java -jar serve to ready, up-to-date database", readyUpToDate, "java -jar --version (JVM start)", bareJvm);
     row("java -jar serve to ready, fresh database", readyFresh, "java -jar --version (JVM start)", bareJvm);
@@ -113,22 +112,22 @@ public final class MigrationBenchmark implements Callable<Integer> {
   private void warmUp() {
     // JIT and class loading would otherwise land on the first measured run only.
     for (int i = 0; i < 2; i++) {
-      String database = createDatabase();
+      BenchDatabase database = BenchDatabase.create(vertx, admin());
       pipelineMillis(database);
       pipelineMillis(database);
-      dropDatabase(database);
+      database.close();
     }
   }
 
-  private double pipelineMillis(String database) {
+  private double pipelineMillis(BenchDatabase database) {
     MigrationPipeline pipeline = MigrationPipeline.standard(MigrationSettings.defaults());
     long started = System.nanoTime();
-    pipeline.run(vertx, target(database), MigrationListener.NONE).await().atMost(Duration.ofMinutes(2));
+    pipeline.run(vertx, database.target(), MigrationListener.NONE).await().atMost(Duration.ofMinutes(2));
     return millisSince(started);
   }
 
-  private double rawDdlMillis(String database) {
-    Pool pool = target(database).pool(vertx, 1);
+  private double rawDdlMillis(BenchDatabase database) {
+    Pool pool = database.target().pool(vertx, 1);
     try {
       long started = System.nanoTime();
       SqlConnection connection = pool.getConnection().await();
@@ -144,8 +143,8 @@ public final class MigrationBenchmark implements Callable<Integer> {
     }
   }
 
-  private double connectAndQueryMillis(String database) {
-    Pool pool = target(database).pool(vertx, 1);
+  private double connectAndQueryMillis(BenchDatabase database) {
+    Pool pool = database.target().pool(vertx, 1);
     try {
       long started = System.nanoTime();
       SqlConnection connection = pool.getConnection().await();
@@ -158,14 +157,14 @@ public final class MigrationBenchmark implements Callable<Integer> {
   }
 
   /** Starts the jar, times it until a line containing {@code readyMarker}, then stops it with SIGTERM. */
-  private double processMillis(List<String> args, String database, String readyMarker) throws Exception {
+  private double processMillis(List<String> args, BenchDatabase database, String readyMarker) throws Exception {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jarPath()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(key -> key.startsWith("TEMPER_") || key.equals("DATABASE_URL"));
     if (database != null) {
-      builder.environment().put("DATABASE_URL", urlOf(database));
+      builder.environment().put("DATABASE_URL", urlOf(database.name()));
     }
     long started = System.nanoTime();
     Process process = builder.start();
@@ -188,44 +187,27 @@ public final class MigrationBenchmark implements Callable<Integer> {
     return Path.of(MigrationBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
   }
 
-  private double onFreshDatabase(java.util.function.ToDoubleFunction<String> measure) {
-    String database = createDatabase();
-    try {
+  private double onFreshDatabase(java.util.function.ToDoubleFunction<BenchDatabase> measure) {
+    try (BenchDatabase database = BenchDatabase.create(vertx, admin())) {
       return measure.applyAsDouble(database);
-    } finally {
-      dropDatabase(database);
     }
-  }
-
-  private String createDatabase() {
-    String name = "temper_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    adminExecute("CREATE DATABASE " + name);
-    return name;
-  }
-
-  private void dropDatabase(String name) {
-    adminExecute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-  }
-
-  private void adminExecute(String sql) {
-    withAdmin(pool -> pool.query(sql).execute().await());
   }
 
   private String adminQuery(String sql) {
     return withAdmin(pool -> pool.query(sql).execute().await().iterator().next().getString(0));
   }
 
+  private DatabaseTarget admin() {
+    return new DatabaseTarget(server, DatabaseTarget.DEFAULT_CONNECT_TIMEOUT);
+  }
+
   private <T> T withAdmin(java.util.function.Function<Pool, T> work) {
-    Pool pool = new DatabaseTarget(server, DatabaseTarget.DEFAULT_CONNECT_TIMEOUT).pool(vertx, 1);
+    Pool pool = admin().pool(vertx, 1);
     try {
       return work.apply(pool);
     } finally {
       pool.close().await();
     }
-  }
-
-  private DatabaseTarget target(String database) {
-    return new DatabaseTarget(new PgConnectOptions(server).setDatabase(database), DatabaseTarget.DEFAULT_CONNECT_TIMEOUT);
   }
 
   private String urlOf(String database) {

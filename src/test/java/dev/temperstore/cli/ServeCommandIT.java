@@ -2,12 +2,10 @@ package dev.temperstore.cli;
 
 import dev.temperstore.migration.Schema;
 import dev.temperstore.testing.Catalog;
+import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.JarProcess;
 import dev.temperstore.testing.PostgresServer;
 import dev.temperstore.testing.TestDatabase;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,32 +16,20 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ServeCommandIT {
+class ServeCommandIT extends DatabaseTest {
 
   private static final int STEPS = Schema.steps().size();
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
   /** What the JVM returns after running its shutdown hooks on SIGTERM (128 + 15). */
   private static final int SIGTERM_EXIT = 143;
 
-  private static Vertx vertx;
   @TempDir
   Path workDir;
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().await();
-  }
-
   @Test
   void serve_against_a_configured_database_migrates_becomes_ready_and_stops_cleanly_on_sigterm() throws Exception {
-    try (TestDatabase database = TestDatabase.create(vertx);
-         JarProcess serve = JarProcess.start(workDir,
-             Map.of("DATABASE_URL", PostgresServer.url(database.asOwner())), "serve")) {
+    try (JarProcess serve = JarProcess.start(workDir,
+        Map.of("DATABASE_URL", PostgresServer.url(database.asOwner())), "serve")) {
 
       serve.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
       assertThat(new Catalog(database.admin()).ledgerLabels()).hasSize(STEPS);
@@ -56,15 +42,13 @@ class ServeCommandIT {
 
   @Test
   void serve_whose_migration_fails_exits_1_naming_the_step() throws Exception {
-    try (TestDatabase database = TestDatabase.create(vertx)) {
-      database.admin().execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
-      String reader = database.createRole("LOGIN NOSUPERUSER");
+    database.admin().execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+    String reader = database.createRole("LOGIN NOSUPERUSER");
 
-      JarProcess serve = JarProcess.start(workDir, Map.of("DATABASE_URL", PostgresServer.url(database.as(reader))));
+    JarProcess serve = JarProcess.start(workDir, Map.of("DATABASE_URL", PostgresServer.url(database.as(reader))));
 
-      assertThat(serve.exitCode(TIMEOUT)).isEqualTo(1);
-      assertThat(serve.output()).containsPattern("start failed: failed to create events table: .*permission denied");
-    }
+    assertThat(serve.exitCode(TIMEOUT)).isEqualTo(1);
+    assertThat(serve.output()).containsPattern("start failed: failed to create events table: .*permission denied");
   }
 
   @Test
@@ -88,5 +72,10 @@ class ServeCommandIT {
       second.terminate();
       assertThat(second.exitCode(TIMEOUT)).as(second.output()).isEqualTo(SIGTERM_EXIT);
     }
+  }
+
+  @Override
+  protected boolean migrated() {
+    return false;
   }
 }
