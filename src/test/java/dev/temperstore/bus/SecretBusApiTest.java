@@ -4,6 +4,7 @@ import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.OverBudget;
+import dev.temperstore.errors.StorageFailure;
 import dev.temperstore.errors.TooLarge;
 import dev.temperstore.errors.Unavailable;
 import dev.temperstore.secrets.RotationProgress;
@@ -74,6 +75,12 @@ class SecretBusApiTest extends DatabaseTest {
         .put("keyName", "nope"));
     assertThat(missing.failureCode()).isEqualTo(404);
     assertThat(new JsonObject(missing.getMessage()).getString("message")).isEqualTo("no secret \"nope\" of tenant acme");
+    database.admin().execute("UPDATE tenant_secrets SET ciphertext = set_byte(ciphertext, 0, get_byte(ciphertext, 0) # 1)"
+        + " WHERE key_name = 'a'");
+    assertThatThrownBy(() -> await(client.get("acme", "a")))
+        .isInstanceOfSatisfying(StorageFailure.class, e -> assertThat(e.code()).isEqualTo(500))
+        .hasMessageContaining("cannot decrypt secret \"a\" of tenant \"acme\"")
+        .message().doesNotContain(PLAINTEXT_MARKER);
   }
 
   @Test
