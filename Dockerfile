@@ -19,5 +19,7 @@ COPY --from=build /src/target/temper-store.jar /app/temper-store.jar
 COPY conf /app/conf
 USER temper
 VOLUME /app/data
+# Health and metrics: /health/live, /health/ready, /metrics
+EXPOSE 8081
 ENTRYPOINT ["java", "-jar", "/app/temper-store.jar"]
 CMD ["serve"]

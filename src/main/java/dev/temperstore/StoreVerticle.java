@@ -16,6 +16,8 @@ import dev.temperstore.secrets.DisabledSecretStore;
 import dev.temperstore.secrets.SecretStore;
 import dev.temperstore.secrets.pg.PgSecretStore;
 import dev.temperstore.snapshots.pg.PgSnapshotStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -40,6 +42,7 @@ public final class StoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
 
   private final StoreSettings settings;
+  private final MeterRegistry registry;
   private final MigrationPipeline pipeline;
   private volatile MigrationReport migrationReport;
   private Pool pool;
@@ -55,8 +58,15 @@ public final class StoreVerticle extends VerticleBase {
     this(settingsOf(config));
   }
 
+  /** Request metrics go to Micrometer's global registry. */
   public StoreVerticle(StoreSettings settings) {
+    this(settings, Metrics.globalRegistry);
+  }
+
+  /** Request metrics ({@code temper.store.requests}, by address and outcome) go to {@code registry}. */
+  public StoreVerticle(StoreSettings settings, MeterRegistry registry) {
     this.settings = settings;
+    this.registry = registry;
     this.pipeline = settings == null ? null : MigrationPipeline.standard(settings.migrationSettings());
   }
 
@@ -94,7 +104,7 @@ public final class StoreVerticle extends VerticleBase {
 
   private Uni<Void> serve() {
     pool = settings.serving().pool(vertx, settings.poolSize(), settings.statementTimeout());
-    endpoints = new Endpoints(vertx.eventBus(), settings.addresses(), settings.busLimits().maxInFlight());
+    endpoints = new Endpoints(vertx.eventBus(), settings.addresses(), settings.busLimits().maxInFlight(), registry);
     new EventHandlers(new PgEventStore(pool, context, settings.eventLimits()), settings.busLimits())
         .register(endpoints);
     new SnapshotHandlers(new PgSnapshotStore(pool, settings.busLimits().maxSnapshotBytes()), settings.busLimits())

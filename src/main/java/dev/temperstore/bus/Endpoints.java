@@ -5,6 +5,8 @@ import dev.temperstore.errors.StorageFailure;
 import dev.temperstore.errors.StoreException;
 import dev.temperstore.errors.Unavailable;
 import io.smallrye.mutiny.Uni;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -17,7 +19,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -32,15 +37,19 @@ public final class Endpoints {
   private final EventBus bus;
   private final Addresses addresses;
   private final int maxInFlight;
+  private final MeterRegistry registry;
+  private final Map<String, Timer> timers = new HashMap<>();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private int inFlight;
   private boolean draining;
   private Promise<Void> drained;
 
-  public Endpoints(EventBus bus, Addresses addresses, int maxInFlight) {
+  /** Requests are timed in {@code registry} as {@code temper.store.requests}, by address and outcome. */
+  public Endpoints(EventBus bus, Addresses addresses, int maxInFlight, MeterRegistry registry) {
     this.bus = bus;
     this.addresses = addresses;
     this.maxInFlight = maxInFlight;
+    this.registry = registry;
   }
 
   /** Serves {@code operation}: {@code handler} turns a request body into a reply (or a failed Uni). */
@@ -78,29 +87,32 @@ public final class Endpoints {
   }
 
   private void handle(String address, Message<Object> message, Function<Fields, Uni<JsonObject>> handler) {
+    long started = System.nanoTime();
     if (draining) {
-      fail(message, new Unavailable("shutting down: not taking new requests"));
+      fail(address, started, message, new Unavailable("shutting down: not taking new requests"));
       return;
     }
     if (inFlight >= maxInFlight) {
-      fail(message, new Unavailable("overloaded: " + inFlight + " requests in flight (temper.bus.max-in-flight)"));
+      fail(address, started, message,
+          new Unavailable("overloaded: " + inFlight + " requests in flight (temper.bus.max-in-flight)"));
       return;
     }
     Uni<JsonObject> work;
     try {
       work = handler.apply(Fields.body(message.body()));
     } catch (StoreException e) {
-      fail(message, e);
+      fail(address, started, message, e);
       return;
     } catch (RuntimeException e) {
       // A decoder bug must not crash the consumer or hide the request's fault: say what broke.
-      fail(message, new InvalidRequest("malformed request: " + e.getMessage()));
+      fail(address, started, message, new InvalidRequest("malformed request: " + e.getMessage()));
       return;
     }
     inFlight++;
     work.subscribe().with(
         reply -> {
           finished();
+          timer(address, "ok").record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
           message.reply(reply);
         },
         failure -> {
@@ -110,8 +122,16 @@ public final class Endpoints {
           if (error.code() >= 500) {
             LOG.warn("{} failed: {}", address, error.getMessage());
           }
-          fail(message, error);
+          fail(address, started, message, error);
         });
+  }
+
+  private Timer timer(String address, String outcome) {
+    return timers.computeIfAbsent(address + " " + outcome, key -> Timer.builder("temper.store.requests")
+        .description("Requests served on the event bus, by address and outcome (ok, or the failure code)")
+        .tag("address", address)
+        .tag("outcome", outcome)
+        .register(registry));
   }
 
   private void finished() {
@@ -121,7 +141,8 @@ public final class Endpoints {
     }
   }
 
-  private static void fail(Message<Object> message, StoreException error) {
+  private void fail(String address, long started, Message<Object> message, StoreException error) {
+    timer(address, Integer.toString(error.code())).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     message.fail(error.code(), error.toJson().encode());
   }
 }

@@ -3,8 +3,15 @@ package dev.temperstore.cli;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.config.StoreConfig;
 import dev.temperstore.StoreSettings;
+import dev.temperstore.ops.OpsServer;
+import dev.temperstore.ops.Readiness;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -21,6 +28,7 @@ import java.util.concurrent.TimeUnit;
         "Run the store: bring the schema up to date, then serve until SIGTERM.",
         "The database is temper.database.url (or DATABASE_URL); with neither, an embedded PostgreSQL is started "
             + "with its data kept in temper.embedded.data-dir (default data/postgres).",
+        "Health and metrics: http://<temper.http.host>:<temper.http.port, 8081>/health/live, /health/ready, /metrics.",
         "Exit codes: 0 after a clean shutdown, 1 when the start fails, 2 on bad configuration."})
 public final class ServeCommand implements Callable<Integer> {
 
@@ -37,23 +45,38 @@ public final class ServeCommand implements Callable<Integer> {
       return ConfigOption.BAD_CONFIG;
     }
     long started = System.nanoTime();
-    ChosenDatabase database = ChosenDatabase.resolve(loaded.get());
-    Vertx vertx = Vertx.vertx();
+    StoreConfig config = loaded.get();
+    ChosenDatabase database = ChosenDatabase.resolve(config);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Vert.x's own metrics (pools, event bus, HTTP) go to the same registry as the store's request timers.
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    Readiness readiness = new Readiness(database.serving().pool(vertx, 1));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down");
+      readiness.stopping();
       shutDown(vertx, database);
       stopped.countDown();
     }, "temper-store-shutdown"));
 
-    StoreSettings settings = StoreSettings.of(loaded.get(), database.migration(), database.serving());
-    int instances = loaded.get().server().instances();
+    StoreSettings settings = StoreSettings.of(config, database.migration(), database.serving());
+    int instances = config.server().instances();
     try {
-      vertx.deployVerticle(() -> new StoreVerticle(settings), new DeploymentOptions().setInstances(instances)).await();
+      if (config.http().enabled()) {
+        new OpsServer(readiness, registry).listen(vertx, config.http().host(), config.http().port()).await();
+        LOG.info("health and metrics on http://{}:{}/health/ready, /health/live, /metrics", config.http().host(),
+            config.http().port());
+      }
+      vertx.deployVerticle(() -> new StoreVerticle(settings, registry), new DeploymentOptions().setInstances(instances))
+          .await();
     } catch (Exception e) {
       LOG.error("start failed: {}", e.getMessage());
       return 1; // the shutdown hook closes Vert.x and the embedded server
     }
+    readiness.serving();
     LOG.info("temper-store ready in {} ms: {} instance(s) serving {}.* on {}",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), instances, settings.addresses().prefix(),
         database.describe());

@@ -125,6 +125,9 @@ public final class ConfigLoader {
     positive("temper.database.connect-timeout", config.database().connectTimeout());
     positive("temper.migration.lock-timeout", config.migration().lockTimeout());
     positive("temper.migration.statement-timeout", config.migration().statementTimeout());
+    if (config.http().port() < 0 || config.http().port() > 65535) {
+      throw new ConfigException("temper.http.port must be between 0 and 65535, got " + config.http().port());
+    }
     int port = config.embedded().port();
     if (port < 0 || port > 65535) {
       throw new ConfigException("temper.embedded.port must be between 0 and 65535, got " + port);

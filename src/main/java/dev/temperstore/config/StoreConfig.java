@@ -36,6 +36,8 @@ public interface StoreConfig {
 
   Secrets secrets();
 
+  Http http();
+
   interface Database {
 
     /**
@@ -152,6 +154,21 @@ public interface StoreConfig {
     /** Secrets re-encrypted per statement during rotation. */
     @WithDefault("500")
     int rotationBatchSize();
+  }
+
+  interface Http {
+
+    /** Serve liveness, readiness and Prometheus metrics over HTTP (serve only). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Where the operator's port listens: all interfaces by default, so that probes from outside can reach it. */
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** The operator's port: /health/live, /health/ready, /metrics. */
+    @WithDefault("8081")
+    int port();
   }
 
   interface Snapshots {

@@ -1,14 +1,23 @@
 package dev.temperstore.cli;
 
+import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.Schema;
 import dev.temperstore.testing.Catalog;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.JarProcess;
 import dev.temperstore.testing.PostgresServer;
 import dev.temperstore.testing.TestDatabase;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +38,7 @@ class ServeCommandIT extends DatabaseTest {
   @Test
   void serve_against_a_configured_database_migrates_becomes_ready_and_stops_cleanly_on_sigterm() throws Exception {
     try (JarProcess serve = JarProcess.start(workDir,
-        Map.of("DATABASE_URL", PostgresServer.url(database.asOwner())), "serve")) {
+        Map.of("DATABASE_URL", PostgresServer.url(database.asOwner()), "TEMPER_HTTP_PORT", "0"), "serve")) {
 
       serve.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
       assertThat(new Catalog(database.admin()).ledgerLabels()).hasSize(STEPS);
@@ -41,11 +50,42 @@ class ServeCommandIT extends DatabaseTest {
   }
 
   @Test
+  void readiness_is_false_while_the_migration_waits_and_true_once_the_store_serves() throws Exception {
+    int port = freePort();
+    Pool holderPool = database.asSuperuser().pool(vertx, 1);
+    SqlConnection holder = holderPool.getConnection().await();
+    holder.query("BEGIN").execute().await();
+    holder.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(MigrationPipeline.LOCK_KEY)).await();
+
+    try (JarProcess serve = JarProcess.start(workDir, Map.of("DATABASE_URL", PostgresServer.url(database.asOwner()),
+        "TEMPER_HTTP_HOST", "127.0.0.1", "TEMPER_HTTP_PORT", Integer.toString(port)), "serve")) {
+      serve.awaitLine(line -> line.contains("another instance is migrating this database"), TIMEOUT);
+      HttpResponse<String> waiting = get(port, "/health/ready");
+      HttpResponse<String> live = get(port, "/health/live");
+      holder.query("COMMIT").execute().await();
+      serve.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
+      HttpResponse<String> ready = get(port, "/health/ready");
+      HttpResponse<String> metrics = get(port, "/metrics");
+
+      assertThat(waiting.statusCode()).isEqualTo(503);
+      assertThat(waiting.body()).contains("\"migrations\":\"DOWN");
+      assertThat(live.statusCode()).isEqualTo(200);
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("vertx_pool_", "vertx_eventbus_handlers");
+      serve.terminate();
+      assertThat(serve.exitCode(TIMEOUT)).isEqualTo(SIGTERM_EXIT);
+    } finally {
+      holderPool.close().await();
+    }
+  }
+
+  @Test
   void serve_whose_migration_fails_exits_1_naming_the_step() throws Exception {
     database.admin().execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
     String reader = database.createRole("LOGIN NOSUPERUSER");
 
-    JarProcess serve = JarProcess.start(workDir, Map.of("DATABASE_URL", PostgresServer.url(database.as(reader))));
+    JarProcess serve = JarProcess.start(workDir, Map.of("DATABASE_URL", PostgresServer.url(database.as(reader)),
+        "TEMPER_HTTP_PORT", "0"));
 
     assertThat(serve.exitCode(TIMEOUT)).isEqualTo(1);
     assertThat(serve.output()).containsPattern("start failed: failed to create events table: .*permission denied");
@@ -54,7 +94,7 @@ class ServeCommandIT extends DatabaseTest {
   @Test
   void serve_without_a_database_runs_an_embedded_postgres_whose_data_survives_a_restart() throws Exception {
     Path dataDir = workDir.resolve("pgdata");
-    Map<String, String> env = Map.of("TEMPER_EMBEDDED_DATA_DIR", dataDir.toString());
+    Map<String, String> env = Map.of("TEMPER_EMBEDDED_DATA_DIR", dataDir.toString(), "TEMPER_HTTP_PORT", "0");
 
     try (JarProcess first = JarProcess.start(workDir, env, "serve")) {
       first.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
@@ -71,6 +111,17 @@ class ServeCommandIT extends DatabaseTest {
           .contains("applied 0 of " + STEPS + " steps");
       second.terminate();
       assertThat(second.exitCode(TIMEOUT)).as(second.output()).isEqualTo(SIGTERM_EXIT);
+    }
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
     }
   }
 
