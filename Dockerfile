@@ -19,7 +19,8 @@ COPY --from=build /src/target/temper-store.jar /app/temper-store.jar
 COPY conf /app/conf
 USER temper
 VOLUME /app/data
-# Health and metrics: /health/live, /health/ready, /metrics
-EXPOSE 8081
+# Health and metrics: /health/live, /health/ready, /metrics. The TCP bridge (off by default) needs
+# TEMPER_BRIDGE_ENABLED=true and TEMPER_BRIDGE_HOST=0.0.0.0 to be reachable from outside the container.
+EXPOSE 8081 7000
 ENTRYPOINT ["java", "-jar", "/app/temper-store.jar"]
 CMD ["serve"]

@@ -3,6 +3,7 @@ package dev.temperstore.cli;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.config.StoreConfig;
 import dev.temperstore.StoreSettings;
+import dev.temperstore.bridge.TcpBridge;
 import dev.temperstore.ops.OpsServer;
 import dev.temperstore.ops.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
         "The database is temper.database.url (or DATABASE_URL); with neither, an embedded PostgreSQL is started "
             + "with its data kept in temper.embedded.data-dir (default data/postgres).",
         "Health and metrics: http://<temper.http.host>:<temper.http.port, 8081>/health/live, /health/ready, /metrics.",
+        "Other languages: temper.bridge.enabled=true serves the TCP event-bus bridge on 127.0.0.1:7000.",
         "Exit codes: 0 after a clean shutdown, 1 when the start fails, 2 on bad configuration."})
 public final class ServeCommand implements Callable<Integer> {
 
@@ -72,6 +74,12 @@ public final class ServeCommand implements Callable<Integer> {
       }
       vertx.deployVerticle(() -> new StoreVerticle(settings, registry), new DeploymentOptions().setInstances(instances))
           .await();
+      if (config.bridge().enabled()) {
+        TcpBridge.listen(vertx, settings.addresses(), config.bridge().allowSecretGet(), config.bridge().host(),
+            config.bridge().port()).await();
+        LOG.info("TCP event-bus bridge on {}:{} (secret get {})", config.bridge().host(), config.bridge().port(),
+            config.bridge().allowSecretGet() ? "forwarded" : "refused");
+      }
     } catch (Exception e) {
       LOG.error("start failed: {}", e.getMessage());
       return 1; // the shutdown hook closes Vert.x and the embedded server

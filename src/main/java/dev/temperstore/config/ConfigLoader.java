@@ -128,6 +128,9 @@ public final class ConfigLoader {
     if (config.http().port() < 0 || config.http().port() > 65535) {
       throw new ConfigException("temper.http.port must be between 0 and 65535, got " + config.http().port());
     }
+    if (config.bridge().port() < 0 || config.bridge().port() > 65535) {
+      throw new ConfigException("temper.bridge.port must be between 0 and 65535, got " + config.bridge().port());
+    }
     int port = config.embedded().port();
     if (port < 0 || port > 65535) {
       throw new ConfigException("temper.embedded.port must be between 0 and 65535, got " + port);

@@ -38,6 +38,8 @@ public interface StoreConfig {
 
   Http http();
 
+  Bridge bridge();
+
   interface Database {
 
     /**
@@ -169,6 +171,24 @@ public interface StoreConfig {
     /** The operator's port: /health/live, /health/ready, /metrics. */
     @WithDefault("8081")
     int port();
+  }
+
+  interface Bridge {
+
+    /** Serve the store to other languages over the TCP event-bus bridge protocol (serve only). */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** Loopback unless other hosts must reach it: the bridge has no authentication of its own. */
+    @WithDefault("127.0.0.1")
+    String host();
+
+    @WithDefault("7000")
+    int port();
+
+    /** Forward secret get, the one operation that returns plaintext, to bridge clients. */
+    @WithDefault("false")
+    boolean allowSecretGet();
   }
 
   interface Snapshots {
