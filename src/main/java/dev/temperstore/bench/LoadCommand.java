@@ -2,6 +2,7 @@ package dev.temperstore.bench;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
+import dev.temperstore.bridge.BridgeClient;
 import dev.temperstore.bus.StoreClient;
 import dev.temperstore.config.ConfigException;
 import dev.temperstore.config.ConfigLoader;
@@ -28,6 +29,8 @@ import java.util.concurrent.Callable;
         "Load-test the store through the event bus with concurrent reactive clients.",
         "Runs the store in this JVM against a fresh database created on the configured server (its role needs "
             + "CREATEDB) or on an embedded PostgreSQL, and drops it afterwards.",
+        "With --bridge HOST:PORT it drives an already running service (serve with temper.bridge.enabled) from",
+        "this process instead, through the TCP bridge.",
         "Example: bench --workload append --clients 64 --duration 20s --events-per-append 1 --json out.json"})
 public final class LoadCommand implements Callable<Integer> {
 
@@ -64,6 +67,10 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "Store configuration (as for serve)")
   Path config;
 
+  @Option(names = "--bridge", paramLabel = "HOST:PORT",
+      description = "Drive a running service through its TCP bridge from this process, instead of starting a store")
+  String bridge;
+
   @Override
   public Integer call() throws Exception {
     StoreConfig storeConfig;
@@ -80,6 +87,11 @@ public final class LoadCommand implements Callable<Integer> {
     Optional<EmbeddedServer> embedded = Optional.empty();
     Vertx vertx = Vertx.vertx();
     try {
+      if (bridge != null) {
+        BenchResult result = runThroughBridge(vertx, storeConfig, options);
+        report(result);
+        return 0;
+      }
       DatabaseTarget server;
       if (storeConfig.database().url().isPresent()) {
         server = DatabaseTarget.fromUrl(storeConfig.database().url().get(), storeConfig.database().connectTimeout());
@@ -88,15 +100,36 @@ public final class LoadCommand implements Callable<Integer> {
             storeConfig.embedded().port()));
         server = new DatabaseTarget(embedded.get().connectOptions(), storeConfig.database().connectTimeout());
       }
-      BenchResult result = run(vertx, server, storeConfig, options);
-      System.out.println(result.toText());
-      if (json != null) {
-        Files.writeString(json, result.toJson().encodePrettily());
-      }
+      report(run(vertx, server, storeConfig, options));
       return 0;
     } finally {
       vertx.close().await();
       embedded.ifPresent(EmbeddedServer::close);
+    }
+  }
+
+  private void report(BenchResult result) throws java.io.IOException {
+    System.out.println(result.toText());
+    if (json != null) {
+      Files.writeString(json, result.toJson().encodePrettily());
+    }
+  }
+
+  /** Load through the bridge of a service in another process; its database is whatever that service uses. */
+  private BenchResult runThroughBridge(Vertx vertx, StoreConfig config, LoadOptions options)
+      throws InterruptedException {
+    int colon = bridge.lastIndexOf(':');
+    if (colon < 1) {
+      throw new IllegalArgumentException("--bridge takes HOST:PORT, got " + bridge);
+    }
+    String host = bridge.substring(0, colon);
+    int port = Integer.parseInt(bridge.substring(colon + 1));
+    try (BridgeClient transport = BridgeClient.connect(vertx, host, port, StoreClient.DEFAULT_TIMEOUT)
+        .await().atMost(Duration.ofSeconds(30))) {
+      System.err.printf("%s, %d clients through the bridge at %s%n",
+          options.workload().name().toLowerCase(java.util.Locale.ROOT), options.clients(), bridge);
+      StoreClient client = new StoreClient(transport, new dev.temperstore.bus.Addresses(config.bus().prefix()));
+      return new LoadGenerator(vertx, client, options, System.err).run();
     }
   }
 

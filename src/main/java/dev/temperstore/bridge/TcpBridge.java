@@ -84,12 +84,17 @@ public final class TcpBridge {
 
   private void send(JsonObject frame, NetSocket socket) {
     Object addressValue = frame.getValue("address");
+    Object replyValue = frame.getValue("replyAddress");
     if (!(addressValue instanceof String address) || !allowed.contains(address)) {
-      FrameHelper.sendErrFrame("access_denied", socket);
+      // Addressed to the reply address when there is one, so that a client can tell which request was refused.
+      JsonObject refusal = new JsonObject().put("type", "err").put("message", "access_denied");
+      if (replyValue instanceof String replyAddress) {
+        refusal.put("address", replyAddress);
+      }
+      FrameHelper.writeFrame(refusal, socket);
       return;
     }
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT.toMillis());
-    Object replyValue = frame.getValue("replyAddress");
     Object body = frame.getValue("body");
     if (!(replyValue instanceof String replyAddress)) {
       vertx.eventBus().send(address, body, options);
@@ -98,11 +103,12 @@ public final class TcpBridge {
     vertx.eventBus().request(address, body, options).onComplete(reply -> {
       if (reply.succeeded()) {
         FrameHelper.sendFrame("message", replyAddress, reply.result().body(), socket);
-      } else if (reply.cause() instanceof ReplyException failure) {
-        FrameHelper.sendErrFrame(replyAddress, null, failure, socket);
       } else {
-        FrameHelper.sendErrFrame(replyAddress, null, new ReplyException(ReplyFailure.ERROR,
-            -1, String.valueOf(reply.cause().getMessage())), socket);
+        ReplyException failure = reply.cause() instanceof ReplyException e ? e
+            : new ReplyException(ReplyFailure.ERROR, -1, String.valueOf(reply.cause().getMessage()));
+        FrameHelper.writeFrame(new JsonObject().put("type", "err").put("address", replyAddress)
+            .put("failureCode", failure.failureCode()).put("failureType", failure.failureType().name())
+            .put("message", failure.getMessage()), socket);
       }
     });
   }

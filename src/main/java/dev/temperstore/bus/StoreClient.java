@@ -1,8 +1,6 @@
 package dev.temperstore.bus;
 
 import dev.temperstore.errors.NotFound;
-import dev.temperstore.errors.StoreErrors;
-import dev.temperstore.errors.Unavailable;
 import dev.temperstore.events.AppendRequest;
 import dev.temperstore.events.AppendResult;
 import dev.temperstore.events.EntityId;
@@ -10,7 +8,6 @@ import dev.temperstore.events.EntityIdPage;
 import dev.temperstore.events.EventPage;
 import dev.temperstore.events.EventStore;
 import dev.temperstore.events.NewEvent;
-import dev.temperstore.reactive.Reactive;
 import dev.temperstore.secrets.RotationProgress;
 import dev.temperstore.secrets.SecretStore;
 import dev.temperstore.snapshots.Snapshot;
@@ -18,9 +15,6 @@ import dev.temperstore.snapshots.SnapshotStore;
 import dev.temperstore.tenancy.PersistenceId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -34,20 +28,24 @@ import java.util.Optional;
  * APIs, spoken over
  * the event bus with plain JSON messages, so it works the same on a local or a clustered bus. Failures arrive as
  * the same {@link dev.temperstore.errors.StoreException}s the store raised; no reply in time, or no store
- * registered yet, is {@link Unavailable}.
+ * registered yet, is {@code Unavailable}.
  */
 public final class StoreClient implements EventStore, SnapshotStore, SecretStore {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-  private final Vertx vertx;
+  private final Transport transport;
   private final Addresses addresses;
-  private final DeliveryOptions delivery;
 
+  /** Over this JVM's event bus (local or clustered). */
   public StoreClient(Vertx vertx, Addresses addresses, Duration timeout) {
-    this.vertx = vertx;
+    this(new EventBusTransport(vertx, timeout), addresses);
+  }
+
+  /** Over any transport, e.g. the TCP bridge from another process ({@code dev.temperstore.bridge.BridgeClient}). */
+  public StoreClient(Transport transport, Addresses addresses) {
+    this.transport = transport;
     this.addresses = addresses;
-    this.delivery = new DeliveryOptions().setSendTimeout(timeout.toMillis());
   }
 
   /** A client of the store at the default prefix, with the default timeout. */
@@ -144,19 +142,8 @@ public final class StoreClient implements EventStore, SnapshotStore, SecretStore
         reply.getLong("failed"), reply.getLong("remaining")));
   }
 
-  /** Sends one request and decodes its failure, if any, into the store's own error. */
+  /** Sends one request; failures arrive as the store's own errors. */
   Uni<JsonObject> request(String operation, JsonObject body) {
-    String address = addresses.of(operation);
-    return Reactive.uni(() -> vertx.eventBus().<JsonObject>request(address, body, delivery))
-        .map(reply -> reply.body())
-        .onFailure(ReplyException.class).transform(e -> {
-          ReplyException reply = (ReplyException) e;
-          if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-            return StoreErrors.fromWire(reply.failureCode(), reply.getMessage());
-          }
-          return new Unavailable(reply.failureType() == ReplyFailure.NO_HANDLERS
-              ? "no store serves " + address + " (not started yet, or not on this event bus)"
-              : "no reply from " + address + " within " + delivery.getSendTimeout() + " ms");
-        });
+    return transport.request(addresses.of(operation), body);
   }
 }

@@ -3,6 +3,11 @@ package dev.temperstore.bridge;
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.bus.Addresses;
+import dev.temperstore.bus.StoreClient;
+import dev.temperstore.errors.ConcurrencyConflict;
+import dev.temperstore.errors.InvalidRequest;
+import dev.temperstore.events.EventPage;
+import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,8 +23,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 
+import static dev.temperstore.testing.Events.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -94,6 +101,25 @@ class TcpBridgeTest extends DatabaseTest {
       JsonObject stillServed = good.request("temper.store.events.read",
           new JsonObject().put("persistenceId", "acme:Order:o-1"));
       assertThat(stillServed.getString("type")).isEqualTo("message");
+    }
+  }
+
+  @Test
+  void the_typed_client_works_through_the_bridge_with_the_stores_own_errors() {
+    try (BridgeClient transport = BridgeClient.connect(vertx, "127.0.0.1", port, Duration.ofSeconds(10))
+        .await().atMost(Duration.ofSeconds(10))) {
+      StoreClient client = new StoreClient(transport, Addresses.defaults());
+      PersistenceId order = PersistenceId.parse("acme:Order:o-1");
+
+      long appended = client.append(order, 0, events(3)).await().atMost(Duration.ofSeconds(10));
+      EventPage page = client.read(order, 0, 10).await().atMost(Duration.ofSeconds(10));
+
+      assertThat(appended).isEqualTo(3);
+      assertThat(page.events()).hasSize(3);
+      assertThatThrownBy(() -> client.append(order, 1, events(1)).await().atMost(Duration.ofSeconds(10)))
+          .isInstanceOfSatisfying(ConcurrencyConflict.class, conflict -> assertThat(conflict.actual()).isEqualTo(3));
+      assertThatThrownBy(() -> client.get("acme", "k").await().atMost(Duration.ofSeconds(10)))
+          .isInstanceOf(InvalidRequest.class).hasMessage("the bridge refused the request: access_denied");
     }
   }
 

@@ -1,0 +1,41 @@
+package dev.temperstore.bus;
+
+import dev.temperstore.errors.StoreErrors;
+import dev.temperstore.errors.Unavailable;
+import dev.temperstore.reactive.Reactive;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+
+/** Requests over the Vert.x event bus, local or clustered. */
+public final class EventBusTransport implements Transport {
+
+  private final Vertx vertx;
+  private final DeliveryOptions delivery;
+
+  public EventBusTransport(Vertx vertx, Duration timeout) {
+    this.vertx = vertx;
+    this.delivery = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+  }
+
+  @Override
+  public Uni<JsonObject> request(String address, JsonObject body) {
+    return Reactive.uni(() -> vertx.eventBus().<JsonObject>request(address, body, delivery))
+        .map(Message::body)
+        .onFailure(ReplyException.class).transform(e -> {
+          ReplyException reply = (ReplyException) e;
+          if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+            return StoreErrors.fromWire(reply.failureCode(), reply.getMessage());
+          }
+          return new Unavailable(reply.failureType() == ReplyFailure.NO_HANDLERS
+              ? "no store serves " + address + " (not started yet, or not on this event bus)"
+              : "no reply from " + address + " within " + delivery.getSendTimeout() + " ms");
+        });
+  }
+}
