@@ -1,9 +1,15 @@
 package dev.temperstore.cli;
 
+import dev.temperstore.bridge.BridgeClient;
+import dev.temperstore.bus.Addresses;
+import dev.temperstore.bus.StoreClient;
+import dev.temperstore.events.NewEvent;
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.Schema;
 import dev.temperstore.testing.Catalog;
+import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.Events;
 import dev.temperstore.testing.JarProcess;
 import dev.temperstore.testing.PostgresServer;
 import dev.temperstore.testing.TestDatabase;
@@ -21,7 +27,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +90,53 @@ class ServeCommandIT extends DatabaseTest {
       assertThat(serve.exitCode(TIMEOUT)).isEqualTo(SIGTERM_EXIT);
     } finally {
       holderPool.close().await();
+    }
+  }
+
+  @Test
+  void sigterm_under_steady_load_loses_no_append_that_was_acknowledged() throws Exception {
+    int bridgePort = freePort();
+    try (JarProcess serve = JarProcess.start(workDir, Map.of("DATABASE_URL", PostgresServer.url(database.asOwner()),
+        "TEMPER_HTTP_PORT", "0", "TEMPER_BRIDGE_ENABLED", "true", "TEMPER_BRIDGE_PORT", Integer.toString(bridgePort)),
+        "serve")) {
+      serve.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
+      BridgeClient transport = BridgeClient.connect(vertx, "127.0.0.1", bridgePort, Duration.ofSeconds(10))
+          .await().atMost(Duration.ofSeconds(10));
+      StoreClient client = new StoreClient(transport, Addresses.defaults());
+      Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+      AtomicInteger failed = new AtomicInteger();
+      AtomicBoolean stop = new AtomicBoolean();
+      List<CompletableFuture<Void>> writers = new ArrayList<>();
+      for (int w = 0; w < 8; w++) {
+        PersistenceId stream = PersistenceId.parse("acme:Order:writer-" + w);
+        writers.add(CompletableFuture.runAsync(() -> {
+          long sequence = 0;
+          while (!stop.get()) {
+            List<NewEvent> batch = Events.events(1);
+            try {
+              sequence = client.append(stream, sequence, batch).await().atMost(Duration.ofSeconds(15));
+              acknowledged.add(batch.get(0).metadata().eventId().toString());
+            } catch (RuntimeException e) {
+              failed.incrementAndGet(); // refused (503) or cut off: reported to the caller, as it must be
+              return;
+            }
+          }
+        }));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (acknowledged.size() < 200 && System.nanoTime() < deadline) {
+        Thread.onSpinWait(); // the signal comes under load: once a few hundred appends were acknowledged
+      }
+
+      serve.terminate();
+      assertThat(serve.exitCode(TIMEOUT)).isEqualTo(SIGTERM_EXIT);
+      stop.set(true);
+      CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+      List<String> stored = database.admin().strings("SELECT metadata->>'event_id' FROM events");
+      assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(200);
+      assertThat(stored).containsAll(acknowledged);
+      assertThat(failed.get()).isEqualTo(8); // every writer saw the shutdown as a failure, none hung
     }
   }
 
