@@ -21,6 +21,8 @@ USER temper
 VOLUME /app/data
 # Health and metrics: /health/live, /health/ready, /metrics. The TCP bridge (off by default) needs
 # TEMPER_BRIDGE_ENABLED=true and TEMPER_BRIDGE_HOST=0.0.0.0 to be reachable from outside the container.
-EXPOSE 8081 7000
+# serve --cluster: Hazelcast from 5701, and the event bus on TEMPER_CLUSTER_PORT (set a fixed one, and
+# TEMPER_CLUSTER_HOST=0.0.0.0 with TEMPER_CLUSTER_PUBLIC_HOST=<this container's address>).
+EXPOSE 8081 7000 5701
 ENTRYPOINT ["java", "-jar", "/app/temper-store.jar"]
 CMD ["serve"]

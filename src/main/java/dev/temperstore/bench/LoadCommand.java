@@ -3,6 +3,7 @@ package dev.temperstore.bench;
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.bridge.BridgeClient;
+import dev.temperstore.cluster.Clustering;
 import dev.temperstore.bus.StoreClient;
 import dev.temperstore.config.ConfigException;
 import dev.temperstore.config.ConfigLoader;
@@ -30,7 +31,8 @@ import java.util.concurrent.Callable;
         "Runs the store in this JVM against a fresh database created on the configured server (its role needs "
             + "CREATEDB) or on an embedded PostgreSQL, and drops it afterwards.",
         "With --bridge HOST:PORT it drives an already running service (serve with temper.bridge.enabled) from",
-        "this process instead, through the TCP bridge.",
+        "this process instead, through the TCP bridge; with --cluster, the store nodes of the cluster of",
+        "temper.cluster.* (serve --cluster), over the clustered event bus.",
         "Example: bench --workload append --clients 64 --duration 20s --events-per-append 1 --json out.json"})
 public final class LoadCommand implements Callable<Integer> {
 
@@ -67,6 +69,10 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "Store configuration (as for serve)")
   Path config;
 
+  @Option(names = "--cluster",
+      description = "Join the cluster of temper.cluster.* as a client node and drive the store nodes there")
+  boolean cluster;
+
   @Option(names = "--bridge", paramLabel = "HOST:PORT",
       description = "Drive a running service through its TCP bridge from this process, instead of starting a store")
   String bridge;
@@ -91,6 +97,20 @@ public final class LoadCommand implements Callable<Integer> {
         BenchResult result = runThroughBridge(vertx, storeConfig, options);
         report(result);
         return 0;
+      }
+      if (cluster) {
+        Vertx clientNode = Clustering.client(storeConfig.cluster()).await();
+        try {
+          System.err.printf("%s, %d clients from a client node of cluster \"%s\"%n",
+              options.workload().name().toLowerCase(java.util.Locale.ROOT), options.clients(),
+              storeConfig.cluster().name());
+          StoreClient client = new StoreClient(clientNode, new dev.temperstore.bus.Addresses(storeConfig.bus().prefix()),
+              StoreClient.DEFAULT_TIMEOUT);
+          report(new LoadGenerator(clientNode, client, options, System.err).run());
+          return 0;
+        } finally {
+          clientNode.close().await();
+        }
       }
       DatabaseTarget server;
       if (storeConfig.database().url().isPresent()) {

@@ -4,12 +4,14 @@ import dev.temperstore.StoreVerticle;
 import dev.temperstore.config.StoreConfig;
 import dev.temperstore.StoreSettings;
 import dev.temperstore.bridge.TcpBridge;
+import dev.temperstore.cluster.Clustering;
 import dev.temperstore.ops.OpsServer;
 import dev.temperstore.ops.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -17,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -40,6 +43,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;
 
+  @Option(names = "--cluster", description = "Join the Hazelcast cluster configured by temper.cluster.* "
+      + "(as temper.cluster.enabled=true does)")
+  boolean cluster;
+
   @Override
   public Integer call() throws InterruptedException {
     Optional<StoreConfig> loaded = config.load();
@@ -51,10 +58,20 @@ public final class ServeCommand implements Callable<Integer> {
     ChosenDatabase database = ChosenDatabase.resolve(config);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Vert.x's own metrics (pools, event bus, HTTP) go to the same registry as the store's request timers.
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
+    boolean clustered = cluster || config.cluster().enabled();
+    Vertx vertx;
+    try {
+      vertx = clustered ? Clustering.start(config.cluster(), builder, options).await() : builder.with(options).build();
+    } catch (Exception e) {
+      LOG.error("start failed: cannot join the cluster \"{}\": {}", config.cluster().name(), e.getMessage());
+      database.close();
+      return 1;
+    }
+    if (clustered) {
+      LOG.info("joined cluster \"{}\" from {}", config.cluster().name(), config.cluster().host());
+    }
     Readiness readiness = new Readiness(database.serving().pool(vertx, 1));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -40,6 +40,8 @@ public interface StoreConfig {
 
   Bridge bridge();
 
+  Cluster cluster();
+
   interface Database {
 
     /**
@@ -189,6 +191,36 @@ public interface StoreConfig {
     /** Forward secret get, the one operation that returns plaintext, to bridge clients. */
     @WithDefault("false")
     boolean allowSecretGet();
+  }
+
+  interface Cluster {
+
+    /** Join a Hazelcast cluster (also {@code serve --cluster}): the store's addresses reach every node. */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** Members only join a cluster of their own name. */
+    @WithDefault("temper-store")
+    String name();
+
+    /** Where this node's event bus listens for other nodes. */
+    @WithDefault("127.0.0.1")
+    String host();
+
+    /** The event bus port; 0 picks a free one. */
+    @WithDefault("0")
+    int port();
+
+    /** The address other nodes should use, when it differs from the host (containers, NAT). */
+    Optional<String> publicHost();
+
+    /** Hazelcast's own port, the first tried (it counts up while taken). */
+    @WithDefault("5701")
+    int hazelcastPort();
+
+    /** Hosts to find other members on, comma-separated (host or host:port). */
+    @WithDefault("127.0.0.1")
+    String members();
   }
 
   interface Snapshots {

@@ -53,11 +53,12 @@ class ConfigLoaderTest {
     }
     defaultValues.put("temper.database.migration-url", ""); // optional: no default, shown empty
     defaultValues.put("temper.secrets.primary", "");
+    defaultValues.put("temper.cluster.public-host", "");
 
     Map<String, String> documented = new TreeMap<>();
     shipped.stringPropertyNames().forEach(name -> documented.put(name, shipped.getProperty(name)));
     assertThat(documented).isEqualTo(defaultValues);
-    assertThat(documented).hasSize(32);
+    assertThat(documented).hasSize(39);
   }
 
   @Test

@@ -1,0 +1,178 @@
+package dev.temperstore.cli;
+
+import dev.temperstore.bus.StoreClient;
+import dev.temperstore.cluster.Clustering;
+import dev.temperstore.config.ConfigLoader;
+import dev.temperstore.errors.Unavailable;
+import dev.temperstore.events.NewEvent;
+import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.Events;
+import dev.temperstore.testing.JarProcess;
+import dev.temperstore.testing.PostgresServer;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Store nodes as separate processes on one Hazelcast cluster, and this JVM as a client node. */
+class ClusterIT extends DatabaseTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final Pattern APPENDS_SERVED = Pattern.compile(
+      "temper_store_requests_seconds_count\\{address=\"temper.store.events.append\",outcome=\"ok\"} (\\d+)");
+
+  @TempDir
+  Path workDir;
+  private final String clusterName = "temper-it-" + UUID.randomUUID();
+  private int hazelcastPort;
+  private Vertx clientNode;
+
+  @BeforeEach
+  void clusterSettings() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      hazelcastPort = socket.getLocalPort();
+    }
+  }
+
+  @AfterEach
+  void leaveCluster() {
+    if (clientNode != null) {
+      clientNode.close().await();
+    }
+  }
+
+  @Test
+  void a_client_on_another_node_appends_and_reads_through_a_store_node() throws Exception {
+    try (JarProcess store = storeNode(freePort())) {
+      store.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
+      StoreClient client = StoreClient.create(joinAsClient());
+      PersistenceId order = PersistenceId.parse("acme:Order:o-1");
+
+      long appended = client.append(order, 0, Events.events(3)).await().atMost(Duration.ofSeconds(30));
+      int read = client.read(order, 0, 10).await().atMost(Duration.ofSeconds(30)).events().size();
+
+      assertThat(appended).isEqualTo(3);
+      assertThat(read).isEqualTo(3);
+      assertThat(database.admin().count("SELECT count(*) FROM events")).isEqualTo(3);
+      assertThat(store.output()).contains("joined cluster \"" + clusterName + "\"");
+    }
+  }
+
+  @Test
+  void two_store_nodes_share_the_requests_and_one_stopping_mid_load_loses_no_acknowledged_append() throws Exception {
+    int metricsA = freePort();
+    int metricsB = freePort();
+    try (JarProcess a = storeNode(metricsA); JarProcess b = storeNode(metricsB)) {
+      a.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
+      b.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
+      StoreClient client = StoreClient.create(joinAsClient());
+      Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+      AtomicBoolean stop = new AtomicBoolean();
+      List<CompletableFuture<Void>> writers = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        PersistenceId stream = PersistenceId.parse("acme:Order:writer-" + w);
+        writers.add(CompletableFuture.runAsync(() -> write(client, stream, acknowledged, stop)));
+      }
+      awaitAcknowledged(acknowledged, 200);
+      long servedByA = appendsServed(metricsA);
+      long servedByB = appendsServed(metricsB);
+
+      a.terminate();
+      assertThat(a.exitCode(TIMEOUT)).isEqualTo(143);
+      int whenAStopped = acknowledged.size();
+      awaitAcknowledged(acknowledged, whenAStopped + 200);
+      stop.set(true);
+      CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+      assertThat(servedByA).isPositive();
+      assertThat(servedByB).isPositive();
+      assertThat(database.admin().strings("SELECT metadata->>'event_id' FROM events")).containsAll(acknowledged);
+    }
+  }
+
+  /** Appends in a loop; a failure (a node leaving) is retried from where the stream really is. */
+  private static void write(StoreClient client, PersistenceId stream, Set<String> acknowledged, AtomicBoolean stop) {
+    long sequence = 0;
+    while (!stop.get()) {
+      List<NewEvent> events = Events.events(1);
+      try {
+        sequence = client.append(stream, sequence, events).await().atMost(Duration.ofSeconds(15));
+        acknowledged.add(events.get(0).metadata().eventId().toString());
+      } catch (Unavailable e) {
+        // the node that had it is gone, or not yet known to be gone: ask again, from where the stream is
+        sequence = client.read(stream, sequence, 1000).await().atMost(Duration.ofSeconds(15)).nextFrom();
+      } catch (RuntimeException e) {
+        sequence = client.read(stream, 0, 1000).await().atMost(Duration.ofSeconds(15)).nextFrom();
+      }
+    }
+  }
+
+  private static void awaitAcknowledged(Set<String> acknowledged, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (acknowledged.size() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("only " + acknowledged.size() + " appends acknowledged, waiting for " + count);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private JarProcess storeNode(int httpPort) {
+    Map<String, String> env = new HashMap<>();
+    env.put("DATABASE_URL", PostgresServer.url(database.asOwner()));
+    env.put("TEMPER_CLUSTER_NAME", clusterName);
+    env.put("TEMPER_CLUSTER_HAZELCAST_PORT", Integer.toString(hazelcastPort));
+    env.put("TEMPER_HTTP_HOST", "127.0.0.1");
+    env.put("TEMPER_HTTP_PORT", Integer.toString(httpPort));
+    return JarProcess.start(workDir, env, "serve", "--cluster");
+  }
+
+  private Vertx joinAsClient() {
+    clientNode = Clustering.client(ConfigLoader.fromProperties(Map.of(
+        "temper.cluster.name", clusterName,
+        "temper.cluster.hazelcast-port", Integer.toString(hazelcastPort))).cluster()).await();
+    return clientNode;
+  }
+
+  private static long appendsServed(int httpPort) throws Exception {
+    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    Matcher matcher = APPENDS_SERVED.matcher(metrics);
+    return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  protected boolean migrated() {
+    return false;
+  }
+}
