@@ -1,9 +1,9 @@
 package dev.temperstore.cli;
 
+import dev.temperstore.bus.Addresses;
 import dev.temperstore.bus.StoreClient;
 import dev.temperstore.cluster.Clustering;
 import dev.temperstore.config.ConfigLoader;
-import dev.temperstore.errors.Unavailable;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
@@ -89,7 +89,8 @@ class ClusterIT extends DatabaseTest {
     try (JarProcess a = storeNode(metricsA); JarProcess b = storeNode(metricsB)) {
       a.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
       b.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
-      StoreClient client = StoreClient.create(joinAsClient());
+      // A short timeout, so a request to the stopped node fails fast and is retried elsewhere.
+      StoreClient client = new StoreClient(joinAsClient(), Addresses.defaults(), Duration.ofSeconds(5));
       Set<String> acknowledged = ConcurrentHashMap.newKeySet();
       AtomicBoolean stop = new AtomicBoolean();
       List<CompletableFuture<Void>> writers = new ArrayList<>();
@@ -114,21 +115,32 @@ class ClusterIT extends DatabaseTest {
     }
   }
 
-  /** Appends in a loop; a failure (a node leaving) is retried from where the stream really is. */
+  /**
+   * Appends in a loop. A failure (the node that had the request stopped, or is stopping) is not an
+   * acknowledgement: the writer finds where its stream really is, retrying that too, and goes on from there.
+   */
   private static void write(StoreClient client, PersistenceId stream, Set<String> acknowledged, AtomicBoolean stop) {
     long sequence = 0;
     while (!stop.get()) {
       List<NewEvent> events = Events.events(1);
       try {
-        sequence = client.append(stream, sequence, events).await().atMost(Duration.ofSeconds(15));
+        sequence = client.append(stream, sequence, events).await().atMost(Duration.ofSeconds(20));
         acknowledged.add(events.get(0).metadata().eventId().toString());
-      } catch (Unavailable e) {
-        // the node that had it is gone, or not yet known to be gone: ask again, from where the stream is
-        sequence = client.read(stream, sequence, 1000).await().atMost(Duration.ofSeconds(15)).nextFrom();
       } catch (RuntimeException e) {
-        sequence = client.read(stream, 0, 1000).await().atMost(Duration.ofSeconds(15)).nextFrom();
+        sequence = whereTheStreamIs(client, stream, sequence, stop);
       }
     }
+  }
+
+  private static long whereTheStreamIs(StoreClient client, PersistenceId stream, long from, AtomicBoolean stop) {
+    while (!stop.get()) {
+      try {
+        return client.read(stream, from, 1000).await().atMost(Duration.ofSeconds(20)).nextFrom();
+      } catch (RuntimeException e) {
+        // still failing over: ask again
+      }
+    }
+    return from;
   }
 
   private static void awaitAcknowledged(Set<String> acknowledged, int count) throws InterruptedException {
