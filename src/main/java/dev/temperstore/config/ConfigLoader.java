@@ -131,6 +131,11 @@ public final class ConfigLoader {
     if (config.bridge().port() < 0 || config.bridge().port() > 65535) {
       throw new ConfigException("temper.bridge.port must be between 0 and 65535, got " + config.bridge().port());
     }
+    config.cluster().tlsKeystore().ifPresent(keystore -> {
+      if (!Files.isReadable(Path.of(keystore))) {
+        throw new ConfigException("temper.cluster.tls-keystore names a file that cannot be read: " + keystore);
+      }
+    });
     int port = config.embedded().port();
     if (port < 0 || port > 65535) {
       throw new ConfigException("temper.embedded.port must be between 0 and 65535, got " + port);

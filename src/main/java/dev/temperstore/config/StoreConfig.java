@@ -221,6 +221,15 @@ public interface StoreConfig {
     /** Hosts to find other members on, comma-separated (host or host:port). */
     @WithDefault("127.0.0.1")
     String members();
+
+    /**
+     * A PKCS#12 keystore (.p12) holding this node's key and certificate, and trusted as the certificate of every
+     * node: when set, event-bus traffic between nodes uses TLS, and every node and client must have it.
+     */
+    Optional<String> tlsKeystore();
+
+    /** The keystore's password. */
+    Optional<String> tlsKeystorePassword();
   }
 
   interface Snapshots {

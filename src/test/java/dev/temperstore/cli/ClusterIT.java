@@ -4,6 +4,7 @@ import dev.temperstore.bus.Addresses;
 import dev.temperstore.bus.StoreClient;
 import dev.temperstore.cluster.Clustering;
 import dev.temperstore.config.ConfigLoader;
+import dev.temperstore.errors.Unavailable;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
@@ -37,6 +38,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Store nodes as separate processes on one Hazelcast cluster, and this JVM as a client node. */
 class ClusterIT extends DatabaseTest {
@@ -79,6 +81,41 @@ class ClusterIT extends DatabaseTest {
       assertThat(read).isEqualTo(3);
       assertThat(database.admin().count("SELECT count(*) FROM events")).isEqualTo(3);
       assertThat(store.output()).contains("joined cluster \"" + clusterName + "\"");
+    }
+  }
+
+  @Test
+  void with_a_keystore_nodes_talk_tls_and_a_client_without_it_gets_no_answer() throws Exception {
+    Path keystore = workDir.resolve("node.p12");
+    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=temper-node",
+        "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "test-pass",
+        "-keypass", "test-pass").redirectErrorStream(true).start();
+    assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(keytool.exitValue()).isZero();
+    Map<String, String> tls = Map.of("TEMPER_CLUSTER_TLS_KEYSTORE", keystore.toString(),
+        "TEMPER_CLUSTER_TLS_KEYSTORE_PASSWORD", "test-pass");
+
+    try (JarProcess store = storeNode(freePort(), tls)) {
+      store.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
+      Vertx withTls = Clustering.client(ConfigLoader.fromProperties(Map.of(
+          "temper.cluster.name", clusterName,
+          "temper.cluster.hazelcast-port", Integer.toString(hazelcastPort),
+          "temper.cluster.tls-keystore", keystore.toString(),
+          "temper.cluster.tls-keystore-password", "test-pass")).cluster()).await();
+      Vertx plain = joinAsClient();
+      try {
+        StoreClient secured = new StoreClient(withTls, Addresses.defaults(), Duration.ofSeconds(10));
+        StoreClient unsecured = new StoreClient(plain, Addresses.defaults(), Duration.ofSeconds(3));
+        PersistenceId order = PersistenceId.parse("acme:Order:tls");
+
+        assertThat(secured.append(order, 0, Events.events(2)).await().atMost(Duration.ofSeconds(30))).isEqualTo(2);
+        assertThatThrownBy(() -> unsecured.read(order, 0, 10).await().atMost(Duration.ofSeconds(30)))
+            .isInstanceOf(Unavailable.class);
+        assertThat(database.admin().count("SELECT count(*) FROM events")).isEqualTo(2);
+      } finally {
+        withTls.close().await();
+      }
     }
   }
 
@@ -154,7 +191,11 @@ class ClusterIT extends DatabaseTest {
   }
 
   private JarProcess storeNode(int httpPort) {
-    Map<String, String> env = new HashMap<>();
+    return storeNode(httpPort, Map.of());
+  }
+
+  private JarProcess storeNode(int httpPort, Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(extra);
     env.put("DATABASE_URL", PostgresServer.url(database.asOwner()));
     env.put("TEMPER_CLUSTER_NAME", clusterName);
     env.put("TEMPER_CLUSTER_HAZELCAST_PORT", Integer.toString(hazelcastPort));

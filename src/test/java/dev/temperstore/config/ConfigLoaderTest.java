@@ -54,11 +54,13 @@ class ConfigLoaderTest {
     defaultValues.put("temper.database.migration-url", ""); // optional: no default, shown empty
     defaultValues.put("temper.secrets.primary", "");
     defaultValues.put("temper.cluster.public-host", "");
+    defaultValues.put("temper.cluster.tls-keystore", "");
+    defaultValues.put("temper.cluster.tls-keystore-password", "");
 
     Map<String, String> documented = new TreeMap<>();
     shipped.stringPropertyNames().forEach(name -> documented.put(name, shipped.getProperty(name)));
     assertThat(documented).isEqualTo(defaultValues);
-    assertThat(documented).hasSize(39);
+    assertThat(documented).hasSize(41);
   }
 
   @Test
