@@ -4,6 +4,7 @@ import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.bridge.BridgeClient;
 import dev.temperstore.cluster.Clustering;
+import dev.temperstore.bus.Addresses;
 import dev.temperstore.bus.StoreClient;
 import dev.temperstore.config.ConfigException;
 import dev.temperstore.config.ConfigLoader;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -83,7 +85,7 @@ public final class LoadCommand implements Callable<Integer> {
     LoadOptions options;
     try {
       storeConfig = ConfigLoader.load(Optional.ofNullable(config));
-      options = new LoadOptions(Workload.valueOf(workload.toUpperCase(java.util.Locale.ROOT).replace('-', '_')), positive("--clients", clients),
+      options = new LoadOptions(Workload.valueOf(workload.toUpperCase(Locale.ROOT).replace('-', '_')), positive("--clients", clients),
           duration(duration), requests, duration(warmup), positive("--events-per-append", eventsPerAppend),
           positive("--page-size", pageSize), positive("--stream-length", streamLength));
     } catch (ConfigException | IllegalArgumentException e) {
@@ -102,9 +104,9 @@ public final class LoadCommand implements Callable<Integer> {
         Vertx clientNode = Clustering.client(storeConfig.cluster()).await();
         try {
           System.err.printf("%s, %d clients from a client node of cluster \"%s\"%n",
-              options.workload().name().toLowerCase(java.util.Locale.ROOT), options.clients(),
+              options.workload().name().toLowerCase(Locale.ROOT), options.clients(),
               storeConfig.cluster().name());
-          StoreClient client = new StoreClient(clientNode, new dev.temperstore.bus.Addresses(storeConfig.bus().prefix()),
+          StoreClient client = new StoreClient(clientNode, new Addresses(storeConfig.bus().prefix()),
               StoreClient.DEFAULT_TIMEOUT);
           report(new LoadGenerator(clientNode, client, options, System.err).run());
           return 0;
@@ -147,8 +149,8 @@ public final class LoadCommand implements Callable<Integer> {
     try (BridgeClient transport = BridgeClient.connect(vertx, host, port, StoreClient.DEFAULT_TIMEOUT)
         .await().atMost(Duration.ofSeconds(30))) {
       System.err.printf("%s, %d clients through the bridge at %s%n",
-          options.workload().name().toLowerCase(java.util.Locale.ROOT), options.clients(), bridge);
-      StoreClient client = new StoreClient(transport, new dev.temperstore.bus.Addresses(config.bus().prefix()));
+          options.workload().name().toLowerCase(Locale.ROOT), options.clients(), bridge);
+      StoreClient client = new StoreClient(transport, new Addresses(config.bus().prefix()));
       return new LoadGenerator(vertx, client, options, System.err).run();
     }
   }
@@ -166,7 +168,7 @@ public final class LoadCommand implements Callable<Integer> {
       try {
         StoreClient client = new StoreClient(vertx, settings.addresses(), StoreClient.DEFAULT_TIMEOUT);
         System.err.printf("%s, %d clients, %d events per append, on database %s%n",
-            options.workload().name().toLowerCase(java.util.Locale.ROOT), options.clients(), options.eventsPerAppend(),
+            options.workload().name().toLowerCase(Locale.ROOT), options.clients(), options.eventsPerAppend(),
             database.name());
         return new LoadGenerator(vertx, client, options, System.err).run();
       } finally {

@@ -33,12 +33,7 @@ public record DatabaseTarget(PgConnectOptions options, Duration connectTimeout) 
 
   /** A pool of at most {@code maxSize} connections; closing it closes them all. */
   public Pool pool(Vertx vertx, int maxSize) {
-    return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(maxSize))
-        .with(new NetClientOptions().setConnectTimeout((int) connectTimeout.toMillis()))
-        .connectingTo(options)
-        .using(vertx)
-        .build();
+    return pool(vertx, options, new PoolOptions().setMaxSize(maxSize));
   }
 
   /**
@@ -49,11 +44,15 @@ public record DatabaseTarget(PgConnectOptions options, Duration connectTimeout) 
     PgConnectOptions serving = new PgConnectOptions(options)
         .setCachePreparedStatements(true)
         .addProperty("statement_timeout", Long.toString(statementTimeout.toMillis()));
+    return pool(vertx, serving, new PoolOptions().setMaxSize(maxSize)
+        .setConnectionTimeout((int) statementTimeout.toMillis()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS));
+  }
+
+  private Pool pool(Vertx vertx, PgConnectOptions connect, PoolOptions pooling) {
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(maxSize)
-            .setConnectionTimeout((int) statementTimeout.toMillis()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+        .with(pooling)
         .with(new NetClientOptions().setConnectTimeout((int) connectTimeout.toMillis()))
-        .connectingTo(serving)
+        .connectingTo(connect)
         .using(vertx)
         .build();
   }

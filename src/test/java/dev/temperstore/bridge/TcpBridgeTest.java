@@ -9,6 +9,7 @@ import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.events.EventPage;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.Ports;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
@@ -20,7 +21,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,9 +39,7 @@ class TcpBridgeTest extends DatabaseTest {
   @BeforeEach
   void storeAndBridge() throws IOException {
     vertx.deployVerticle(new StoreVerticle(StoreSettings.defaults(database.asOwner()))).await();
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    port = Ports.free();
     bridge = TcpBridge.listen(vertx, Addresses.defaults(), false, "127.0.0.1", port).await();
   }
 

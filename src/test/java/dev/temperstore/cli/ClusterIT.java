@@ -10,6 +10,7 @@ import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Events;
 import dev.temperstore.testing.JarProcess;
+import dev.temperstore.testing.Ports;
 import dev.temperstore.testing.PostgresServer;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,9 +55,7 @@ class ClusterIT extends DatabaseTest {
 
   @BeforeEach
   void clusterSettings() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      hazelcastPort = socket.getLocalPort();
-    }
+    hazelcastPort = Ports.free();
   }
 
   @AfterEach
@@ -69,7 +67,7 @@ class ClusterIT extends DatabaseTest {
 
   @Test
   void a_client_on_another_node_appends_and_reads_through_a_store_node() throws Exception {
-    try (JarProcess store = storeNode(freePort())) {
+    try (JarProcess store = storeNode(Ports.free())) {
       store.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
       StoreClient client = StoreClient.create(joinAsClient());
       PersistenceId order = PersistenceId.parse("acme:Order:o-1");
@@ -96,7 +94,7 @@ class ClusterIT extends DatabaseTest {
     Map<String, String> tls = Map.of("TEMPER_CLUSTER_TLS_KEYSTORE", keystore.toString(),
         "TEMPER_CLUSTER_TLS_KEYSTORE_PASSWORD", "test-pass");
 
-    try (JarProcess store = storeNode(freePort(), tls)) {
+    try (JarProcess store = storeNode(Ports.free(), tls)) {
       store.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
       Vertx withTls = Clustering.client(ConfigLoader.fromProperties(Map.of(
           "temper.cluster.name", clusterName,
@@ -121,8 +119,8 @@ class ClusterIT extends DatabaseTest {
 
   @Test
   void two_store_nodes_share_the_requests_and_one_stopping_mid_load_loses_no_acknowledged_append() throws Exception {
-    int metricsA = freePort();
-    int metricsB = freePort();
+    int metricsA = Ports.free();
+    int metricsB = Ports.free();
     try (JarProcess a = storeNode(metricsA); JarProcess b = storeNode(metricsB)) {
       a.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
       b.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
@@ -216,12 +214,6 @@ class ClusterIT extends DatabaseTest {
         URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
     Matcher matcher = APPENDS_SERVED.matcher(metrics);
     return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   @Override

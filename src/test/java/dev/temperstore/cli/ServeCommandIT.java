@@ -11,6 +11,7 @@ import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Events;
 import dev.temperstore.testing.JarProcess;
+import dev.temperstore.testing.Ports;
 import dev.temperstore.testing.PostgresServer;
 import dev.temperstore.testing.TestDatabase;
 import io.vertx.sqlclient.Pool;
@@ -19,7 +20,6 @@ import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,7 +65,7 @@ class ServeCommandIT extends DatabaseTest {
 
   @Test
   void readiness_is_false_while_the_migration_waits_and_true_once_the_store_serves() throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     Pool holderPool = database.asSuperuser().pool(vertx, 1);
     SqlConnection holder = holderPool.getConnection().await();
     holder.query("BEGIN").execute().await();
@@ -95,7 +95,7 @@ class ServeCommandIT extends DatabaseTest {
 
   @Test
   void sigterm_under_steady_load_loses_no_append_that_was_acknowledged() throws Exception {
-    int bridgePort = freePort();
+    int bridgePort = Ports.free();
     try (JarProcess serve = JarProcess.start(workDir, Map.of("DATABASE_URL", PostgresServer.url(database.asOwner()),
         "TEMPER_HTTP_PORT", "0", "TEMPER_BRIDGE_ENABLED", "true", "TEMPER_BRIDGE_PORT", Integer.toString(bridgePort)),
         "serve")) {
@@ -178,12 +178,6 @@ class ServeCommandIT extends DatabaseTest {
   private static HttpResponse<String> get(int port, String path) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   @Override
