@@ -4,6 +4,7 @@ import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.events.AppendRequest;
 import dev.temperstore.events.EntityId;
 import dev.temperstore.events.EventMetadata;
+import dev.temperstore.events.IsoInstant;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.events.StoredEvent;
 import dev.temperstore.tenancy.PersistenceId;
@@ -28,7 +29,7 @@ final class EventJson {
         .put("eventId", metadata.eventId().toString())
         .put("causationId", metadata.causationId().toString())
         .put("correlationId", metadata.correlationId().toString())
-        .put("timestamp", metadata.timestamp().toString())
+        .put("timestamp", IsoInstant.format(metadata.timestamp()))
         .put("actorId", metadata.actorId());
   }
 

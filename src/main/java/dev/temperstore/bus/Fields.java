@@ -2,6 +2,7 @@ package dev.temperstore.bus;
 
 import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.TooLarge;
+import dev.temperstore.events.IsoInstant;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -118,7 +119,7 @@ final class Fields {
   Optional<Instant> optionalInstant(String name) {
     return optionalString(name, 64).map(text -> {
       try {
-        return Instant.parse(text);
+        return IsoInstant.parse(text);
       } catch (DateTimeParseException e) {
         throw new InvalidRequest(where(name) + " is not an ISO-8601 instant (e.g. 2026-11-26T10:15:30Z): " + text);
       }

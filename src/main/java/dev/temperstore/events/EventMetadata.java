@@ -32,7 +32,7 @@ public record EventMetadata(UUID eventId, UUID causationId, UUID correlationId, 
         .put("event_id", eventId.toString())
         .put("causation_id", causationId.toString())
         .put("correlation_id", correlationId.toString())
-        .put("timestamp", timestamp.toString())
+        .put("timestamp", IsoInstant.format(timestamp))
         .put("actor_id", actorId);
   }
 
@@ -42,7 +42,8 @@ public record EventMetadata(UUID eventId, UUID causationId, UUID correlationId, 
    */
   public String toStorageJson() {
     return "{\"event_id\":\"" + eventId + "\",\"causation_id\":\"" + causationId + "\",\"correlation_id\":\""
-        + correlationId + "\",\"timestamp\":\"" + timestamp + "\",\"actor_id\":" + Json.encode(actorId) + "}";
+        + correlationId + "\",\"timestamp\":\"" + IsoInstant.format(timestamp) + "\",\"actor_id\":"
+        + Json.encode(actorId) + "}";
   }
 
   /** @throws IllegalArgumentException when a field is missing or malformed */
@@ -51,7 +52,7 @@ public record EventMetadata(UUID eventId, UUID causationId, UUID correlationId, 
         UUID.fromString(json.getString("event_id")),
         UUID.fromString(json.getString("causation_id")),
         UUID.fromString(json.getString("correlation_id")),
-        Instant.parse(json.getString("timestamp")),
+        IsoInstant.parse(json.getString("timestamp")),
         json.getString("actor_id"));
   }
 }
