@@ -50,6 +50,7 @@ public final class Endpoints {
     this.addresses = addresses;
     this.maxInFlight = maxInFlight;
     this.registry = registry;
+    SharedReplyCodec.registerOn(bus);
   }
 
   /** Serves {@code operation}: {@code handler} turns a request body into a reply (or a failed Uni). */
@@ -113,7 +114,7 @@ public final class Endpoints {
         reply -> {
           finished();
           timer(address, "ok").record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-          message.reply(reply);
+          message.reply(reply, SharedReplyCodec.replyOptions(message));
         },
         failure -> {
           finished();

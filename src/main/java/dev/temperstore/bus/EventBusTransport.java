@@ -13,7 +13,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 
-/** Requests over the Vert.x event bus, local or clustered. */
+/** Requests over the Vert.x event bus, local or clustered; replies come uncopied ({@link SharedReplyCodec}). */
 public final class EventBusTransport implements Transport {
 
   private final Vertx vertx;
@@ -22,11 +22,14 @@ public final class EventBusTransport implements Transport {
   public EventBusTransport(Vertx vertx, Duration timeout) {
     this.vertx = vertx;
     this.delivery = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+    SharedReplyCodec.registerOn(vertx.eventBus());
   }
 
   @Override
   public Uni<JsonObject> request(String address, JsonObject body) {
-    return Reactive.uni(() -> vertx.eventBus().<JsonObject>request(address, body, delivery))
+    return Reactive.uni(() -> vertx.eventBus().<JsonObject>request(address, body,
+            // a message keeps its options' headers: each gets its own
+            new DeliveryOptions(delivery).addHeader(SharedReplyCodec.HEADER, SharedReplyCodec.NAME)))
         .map(Message::body)
         .onFailure(ReplyException.class).transform(e -> {
           ReplyException reply = (ReplyException) e;
