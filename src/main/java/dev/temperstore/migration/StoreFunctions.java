@@ -30,7 +30,8 @@ final class StoreFunctions {
         MigrationStep.create("get secret function", sql("secret-get.sql")),
         MigrationStep.create("delete secret function", sql("secret-delete.sql")),
         MigrationStep.create("list secrets function", sql("secret-list.sql")),
-        MigrationStep.create("secret rotation functions", sql("secret-rotation.sql")));
+        MigrationStep.create("secret rotation functions", sql("secret-rotation.sql")),
+        MigrationStep.create("append function plans", sql("append-plans.sql")));
   }
 
   private static String sql(String file) {

@@ -123,6 +123,23 @@ class MigrationPipelineTest extends DatabaseTest {
   }
 
   @Test
+  void a_database_of_the_previous_release_gets_only_the_new_append_plan_settings() {
+    List<MigrationStep> previousRelease = Schema.steps().subList(0, STEPS - 1);
+    run(new MigrationPipeline(previousRelease, MigrationSettings.defaults()));
+    assertThat(appendFunctionSettings()).containsExactly("enable_sort=off");
+
+    MigrationReport report = run(pipeline());
+
+    assertThat(report.applied()).containsExactly("append function plans");
+    assertThat(appendFunctionSettings())
+        .containsExactlyInAnyOrder("enable_sort=off", "plan_cache_mode=force_generic_plan", "enable_seqscan=off");
+  }
+
+  private List<String> appendFunctionSettings() {
+    return admin.strings("SELECT unnest(proconfig) FROM pg_proc WHERE proname = 'temper_store_append'");
+  }
+
+  @Test
   void ledger_rows_of_steps_this_version_does_not_know_are_left_alone() {
     run(pipeline());
     admin.execute("INSERT INTO temper_store_migrations (label, position, checksum, execution_ms)"
