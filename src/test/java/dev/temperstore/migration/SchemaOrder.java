@@ -21,21 +21,24 @@ final class SchemaOrder {
   /** Tables a query reads: FROM a name that is not a function call or an array element. */
   private static final Pattern READS = Pattern.compile("(?i)\\bFROM\\s+(\\w+)\\b(?!\\s*[(\\[])");
   private static final Pattern COMMON_TABLE_EXPRESSIONS = Pattern.compile("(?i)\\bWITH\\s+(\\w+)\\s+AS\\b");
+  /** Line comments: prose ("grows from empty") is not a table reference. */
+  private static final Pattern COMMENTS = Pattern.compile("--[^\\n]*");
 
   private SchemaOrder() {
   }
 
   /** Tables named in the SQL of {@code step} that it does not create itself. */
   static Set<String> touchedTables(MigrationStep step) {
+    String sql = COMMENTS.matcher(step.sql()).replaceAll("");
     Set<String> touched = new LinkedHashSet<>();
     for (Pattern pattern : List.of(TOUCHES, READS)) {
-      Matcher matcher = pattern.matcher(step.sql());
+      Matcher matcher = pattern.matcher(sql);
       while (matcher.find()) {
         touched.add(matcher.group(1).toLowerCase());
       }
     }
     touched.removeAll(createdTables(step));
-    Matcher cte = COMMON_TABLE_EXPRESSIONS.matcher(step.sql());
+    Matcher cte = COMMON_TABLE_EXPRESSIONS.matcher(sql);
     while (cte.find()) {
       touched.remove(cte.group(1).toLowerCase());
     }

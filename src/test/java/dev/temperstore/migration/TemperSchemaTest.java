@@ -35,6 +35,14 @@ class TemperSchemaTest {
   }
 
   @Test
+  void the_order_check_reads_sql_not_comments() {
+    MigrationStep commented = MigrationStep.create("commented step",
+        "-- copied from audit_log, which grows from empty\nALTER TABLE events ADD COLUMN IF NOT EXISTS x int");
+
+    assertThat(SchemaOrder.touchedTables(commented)).containsExactly("events");
+  }
+
+  @Test
   void the_order_check_catches_temper_148_where_tenant_secrets_was_secured_but_never_created() {
     List<MigrationStep> temperIssueTime = steps.stream()
         .filter(step -> !step.label().equals("tenant_secrets table"))
