@@ -32,9 +32,9 @@ import java.util.concurrent.Callable;
         "Load-test the store through the event bus with concurrent reactive clients.",
         "Runs the store in this JVM against a fresh database created on the configured server (its role needs "
             + "CREATEDB) or on an embedded PostgreSQL, and drops it afterwards.",
-        "With --bridge HOST:PORT it drives an already running service (serve with temper.bridge.enabled) from",
-        "this process instead, through the TCP bridge; with --cluster, the store nodes of the cluster of",
-        "temper.cluster.* (serve --cluster), over the clustered event bus.",
+        "With --bridge HOST:PORT it drives an already running service (serve with temper.bridge.enabled) from "
+            + "this process instead, through the TCP bridge; with --cluster, the store nodes of the cluster of "
+            + "temper.cluster.* (serve --cluster), over the clustered event bus.",
         "Example: bench --workload append --clients 64 --duration 20s --events-per-append 1 --json out.json"})
 public final class LoadCommand implements Callable<Integer> {
 
