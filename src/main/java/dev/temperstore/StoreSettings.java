@@ -46,12 +46,9 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
         events.maxReadLimit(), config.snapshots().maxStateBytes());
     EventLimits eventLimits = new EventLimits(events.maxEventsPerAppend(), events.maxEventBytes(), events.maxReadLimit(),
         events.concurrentBatches(), events.maxAppendsPerBatch(), config.bus().maxInFlight());
-    StoreConfig.Secrets secrets = config.secrets();
-    SecretSettings secretSettings = new SecretSettings(SecretKeys.keyRing(secrets), secrets.maxPerTenant(),
-        secrets.maxValueBytes(), secrets.rotationBatchSize());
     return new StoreSettings(migration, serving, MigrationSettings.of(config), config.database().poolSize(),
         config.database().statementTimeout(), new Addresses(config.bus().prefix()), busLimits, eventLimits,
-        secretSettings);
+        SecretKeys.settings(config.secrets()));
   }
 
   public StoreSettings withBusLimits(BusLimits limits) {

@@ -41,7 +41,8 @@ public final class RotateSecretsCommand implements Callable<Integer> {
     if (loaded.isEmpty()) {
       return ConfigOption.BAD_CONFIG;
     }
-    KeyRing keys = SecretKeys.keyRing(loaded.get().secrets());
+    SecretSettings settings = SecretKeys.settings(loaded.get().secrets());
+    KeyRing keys = settings.keys();
     if (keys.isEmpty()) {
       System.err.println("configuration error: no master key configured (temper.secrets.keys.<version>)");
       return ConfigOption.BAD_CONFIG;
@@ -51,9 +52,6 @@ public final class RotateSecretsCommand implements Callable<Integer> {
     try (ChosenDatabase database = ChosenDatabase.resolve(loaded.get())) {
       MigrationPipeline.standard(MigrationSettings.of(loaded.get()))
           .run(vertx, database.migration(), MigrationListener.NONE).await().indefinitely();
-      StoreConfig.Secrets secrets = loaded.get().secrets();
-      SecretSettings settings = new SecretSettings(keys, secrets.maxPerTenant(), secrets.maxValueBytes(),
-          secrets.rotationBatchSize());
       Pool pool = database.migration().pool(vertx, 1);
       try {
         SecretRotation rotation = new SecretRotation(vertx, pool, new SecretCipher(keys), settings);

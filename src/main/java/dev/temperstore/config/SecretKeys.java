@@ -1,10 +1,11 @@
 package dev.temperstore.config;
 
+import dev.temperstore.secrets.SecretSettings;
 import dev.temperstore.secrets.crypto.KeyRing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The secret store's master keys, as configured; a throw-away key only when explicitly asked for. */
+/** The secret store's master keys and bounds, as configured; a throw-away key only when explicitly asked for. */
 public final class SecretKeys {
 
   private static final Logger LOG = LoggerFactory.getLogger(SecretKeys.class);
@@ -25,5 +26,15 @@ public final class SecretKeys {
       return KeyRing.ephemeral();
     }
     return keys;
+  }
+
+  /**
+   * The configured keys ({@link #keyRing}) with the configured bounds.
+   *
+   * @throws IllegalArgumentException as {@link #keyRing}
+   */
+  public static SecretSettings settings(StoreConfig.Secrets secrets) {
+    return new SecretSettings(keyRing(secrets), secrets.maxPerTenant(), secrets.maxValueBytes(),
+        secrets.rotationBatchSize());
   }
 }
