@@ -38,6 +38,11 @@ public final class BenchDatabase implements AutoCloseable {
     return new DatabaseTarget(new PgConnectOptions(server.options()).setDatabase(name), server.connectTimeout());
   }
 
+  /** Runs {@code sql} (one or more statements, no parameters) in this database; blocks. */
+  public void execute(String sql) {
+    execute(vertx, target(), sql);
+  }
+
   @Override
   public void close() {
     execute(vertx, server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");

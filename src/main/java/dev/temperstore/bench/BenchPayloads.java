@@ -16,11 +16,13 @@ import java.util.UUID;
  */
 public final class BenchPayloads {
 
+  /** The event id in {@link #METADATA_JSON}. */
+  public static final String EVENT_ID = "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b";
   /** The payload as JSON text, for the raw-SQL baseline. */
   public static final String PAYLOAD_JSON = payload().encode();
   /** Metadata of the same shape and size as the store writes, for the raw-SQL baseline. */
   public static final String METADATA_JSON = EventMetadata.root(
-      UUID.fromString("6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b"), "bench-client-07").toStorage().encode();
+      UUID.fromString(BenchPayloads.EVENT_ID), "bench-client-07").toStorage().encode();
 
   private static final JsonObject PAYLOAD = payload();
 

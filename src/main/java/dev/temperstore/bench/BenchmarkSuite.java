@@ -8,7 +8,6 @@ import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.postgres.DatabaseTarget;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -112,12 +111,7 @@ public final class BenchmarkSuite implements Callable<Integer> {
       MigrationPipeline.standard(MigrationSettings.defaults())
           .run(vertx, database.target(), MigrationListener.NONE).await().atMost(Duration.ofMinutes(1));
       if (fill != null) {
-        Pool pool = database.target().pool(vertx, 1);
-        try {
-          pool.query(fill).execute().await();
-        } finally {
-          pool.close().await();
-        }
+        database.execute(fill);
       }
       System.err.printf("baseline: pgbench, %d clients, %s%n", clients, script.lines().reduce((a, b) -> b).orElse("")
           .substring(0, 60));

@@ -57,7 +57,8 @@ final class PgBench {
         + pageSize + ";\n";
   }
 
-  static Result run(DatabaseTarget database, String script, int clients, Duration duration)
+  /** Runs {@code script} with {@code clients} clients for {@code duration}; {@code options} go to pgbench as given. */
+  static Result run(DatabaseTarget database, String script, int clients, Duration duration, String... options)
       throws IOException, InterruptedException {
     Path file = Files.createTempFile("temper-pgbench", ".sql");
     try {
@@ -65,8 +66,9 @@ final class PgBench {
       PgConnectOptions o = database.options();
       List<String> command = new ArrayList<>(List.of("pgbench", "-n", "-h", o.getHost(), "-p",
           Integer.toString(o.getPort()), "-U", o.getUser(), "-c", Integer.toString(clients), "-j",
-          Integer.toString(Math.min(clients, 2)), "-T", Long.toString(duration.toSeconds()), "-f", file.toString(),
-          o.getDatabase()));
+          Integer.toString(Math.min(clients, 2)), "-T", Long.toString(duration.toSeconds()), "-f", file.toString()));
+      command.addAll(List.of(options));
+      command.add(o.getDatabase());
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
       if (o.getPassword() != null && !o.getPassword().isEmpty()) {
         builder.environment().put("PGPASSWORD", o.getPassword());
