@@ -1,13 +1,11 @@
 package dev.temperstore.bus;
 
-import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.events.AppendRequest;
 import dev.temperstore.events.EntityId;
 import dev.temperstore.events.EntityIdPage;
 import dev.temperstore.events.EventPage;
 import dev.temperstore.events.EventStore;
 import dev.temperstore.tenancy.PersistenceId;
-import dev.temperstore.tenancy.Tenants;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -61,12 +59,7 @@ public final class EventHandlers {
   }
 
   private Uni<JsonObject> listEntities(Fields request) {
-    String tenant = request.string("tenant", Tenants.MAX_LENGTH);
-    try {
-      Tenants.validate(tenant);
-    } catch (RuntimeException e) {
-      throw new InvalidRequest("tenant: " + e.getMessage());
-    }
+    String tenant = request.tenant("tenant");
     Optional<String> type = request.optionalString("entityType", PersistenceId.MAX_LENGTH);
     Optional<EntityId> after = request.optionalObject("after").map(EventJson::entityId);
     int limit = request.intBetween("limit", 1, limits.maxReadLimit(), DEFAULT_LIMIT);

@@ -76,6 +76,10 @@ final class EventJson {
     List<NewEvent> events = fields.objects("events", limits.maxEventsPerAppend()).stream()
         .map(EventJson::newEvent)
         .toList();
+    if (expected > Long.MAX_VALUE - events.size()) {
+      throw new InvalidRequest(fields.where("expectedSequence") + " leaves no room for " + events.size()
+          + " more events below the highest sequence number, " + Long.MAX_VALUE);
+    }
     return new AppendRequest(id, expected, events);
   }
 

@@ -3,6 +3,9 @@ package dev.temperstore.bus;
 import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.TooLarge;
 import dev.temperstore.events.IsoInstant;
+import dev.temperstore.input.JsonValues;
+import dev.temperstore.input.Text;
+import dev.temperstore.tenancy.Tenants;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -13,12 +16,18 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
- * Reads a JSON request field by field, checking type and bounds. Every failure is an {@link InvalidRequest}
+ * Reads a JSON request field by field, checking type and bounds: the store's input gate, where every request is
+ * checked once, before anything is queued or sent to the database. Every string passes {@link Text} (no NUL, no
+ * unpaired surrogate) and every stored JSON value {@link JsonValues}. Every failure is an {@link InvalidRequest}
  * (or {@link TooLarge}) whose message names the field by its path, e.g. {@code events[2].metadata.eventId}.
  */
 final class Fields {
+
+  private static final Pattern CANONICAL_UUID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private final JsonObject json;
   private final String path;
@@ -55,7 +64,17 @@ final class Fields {
     if (text.length() > maxLength) {
       throw new InvalidRequest(where(name) + " is longer than " + maxLength + " characters");
     }
-    return Optional.of(text);
+    return Optional.of(Text.check(where(name), text));
+  }
+
+  /** A tenant id ({@link Tenants}). */
+  String tenant(String name) {
+    String tenant = string(name, Tenants.MAX_LENGTH);
+    try {
+      return Tenants.validate(tenant);
+    } catch (InvalidRequest e) {
+      throw new InvalidRequest(where(name) + ": " + e.getMessage());
+    }
   }
 
   /**
@@ -72,7 +91,8 @@ final class Fields {
     if (text.length() > maxBytes) { // more chars than bytes allowed: surely too large, without encoding it
       throw new TooLarge(where(name) + " is over the limit of " + maxBytes + " bytes");
     }
-    return text;
+    // The reason names a position, never the value.
+    return Text.check(where(name), text);
   }
 
   long nonNegativeLong(String name) {
@@ -85,7 +105,9 @@ final class Fields {
       return Optional.empty();
     }
     if (!(value instanceof Integer || value instanceof Long)) {
-      throw wrongType(name, "a whole number", value);
+      throw value instanceof java.math.BigInteger
+          ? new InvalidRequest(where(name) + " is out of range: at most " + Long.MAX_VALUE)
+          : wrongType(name, "a whole number", value);
     }
     long number = ((Number) value).longValue();
     if (number < 0) {
@@ -106,14 +128,25 @@ final class Fields {
     return optionalUuid(name).orElseThrow(() -> missing(name));
   }
 
+  /**
+   * Only the canonical form (8-4-4-4-12 lower-case hex digits) is accepted: {@link UUID#fromString} also takes
+   * {@code 1-1-1-1-1} and upper case, which would be stored as another text than was sent.
+   */
   Optional<UUID> optionalUuid(String name) {
-    return optionalString(name, 36).map(text -> {
-      try {
-        return UUID.fromString(text);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidRequest(where(name) + " is not a UUID: " + text);
-      }
-    });
+    Object value = json.getValue(name);
+    if (value != null && !(value instanceof String)) {
+      throw wrongType(name, "a UUID string", value);
+    }
+    String text = (String) value;
+    if (text == null) {
+      return Optional.empty();
+    }
+    if (!CANONICAL_UUID.matcher(text).matches()) {
+      throw new InvalidRequest(where(name) + " is not a UUID in canonical form"
+          + " (8-4-4-4-12 lower-case hex digits, e.g. 0f8fad5b-d9cb-469f-a165-70867728950e): \"" + Text.shown(text)
+          + "\"");
+    }
+    return Optional.of(UUID.fromString(text));
   }
 
   Optional<Instant> optionalInstant(String name) {
@@ -121,17 +154,19 @@ final class Fields {
       try {
         return IsoInstant.parse(text);
       } catch (DateTimeParseException e) {
-        throw new InvalidRequest(where(name) + " is not an ISO-8601 instant (e.g. 2026-11-26T10:15:30Z): " + text);
+        throw new InvalidRequest(where(name) + " is not an ISO-8601 instant (e.g. 2026-11-26T10:15:30Z): \""
+            + Text.shown(text) + "\"");
       }
     });
   }
 
-  /** Any JSON value but null. */
+  /** Any JSON value but null that the store can keep as sent ({@link JsonValues}). */
   Object jsonValue(String name) {
     Object value = json.getValue(name);
     if (value == null) {
       throw missing(name);
     }
+    JsonValues.check(where(name), value);
     return value;
   }
 

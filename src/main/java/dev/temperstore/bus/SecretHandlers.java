@@ -1,9 +1,7 @@
 package dev.temperstore.bus;
 
-import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.NotFound;
 import dev.temperstore.secrets.SecretStore;
-import dev.temperstore.tenancy.Tenants;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -68,11 +66,6 @@ public final class SecretHandlers {
   }
 
   private static String tenant(Fields request) {
-    String tenant = request.string("tenant", Tenants.MAX_LENGTH);
-    try {
-      return Tenants.validate(tenant);
-    } catch (RuntimeException e) {
-      throw new InvalidRequest("tenant: " + e.getMessage());
-    }
+    return request.tenant("tenant");
   }
 }

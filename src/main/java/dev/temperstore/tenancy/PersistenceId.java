@@ -1,6 +1,7 @@
 package dev.temperstore.tenancy;
 
 import dev.temperstore.errors.InvalidRequest;
+import dev.temperstore.input.Text;
 
 import java.util.Comparator;
 
@@ -18,7 +19,10 @@ public record PersistenceId(String tenant, String entityType, String entityId) {
   public static final Comparator<PersistenceId> ORDER = Comparator.comparing(PersistenceId::tenant)
       .thenComparing(PersistenceId::entityType)
       .thenComparing(PersistenceId::entityId);
-  /** Longer ids are refused: they only ever come from bugs or abuse, and they are indexed. */
+  /**
+   * The most UTF-8 bytes of {@code tenant:entity_type:entity_id}: longer ids only ever come from bugs or abuse,
+   * and every accepted id must fit the unique indexes (a btree entry holds at most 2704 bytes).
+   */
   public static final int MAX_LENGTH = 1024;
 
   public PersistenceId {
@@ -26,10 +30,15 @@ public record PersistenceId(String tenant, String entityType, String entityId) {
     requireSegment("entity type", entityType);
     requireSegment("entity id", entityId);
     if (entityType.indexOf(':') >= 0) {
-      throw new InvalidRequest("invalid entity type \"" + Tenants.shown(entityType) + "\": it must not contain ':'");
+      throw new InvalidRequest("invalid entity type \"" + Text.shown(entityType) + "\": it must not contain ':'");
     }
     if (tenant.length() + entityType.length() + entityId.length() + 2 > MAX_LENGTH) {
-      throw new InvalidRequest("persistence id is longer than " + MAX_LENGTH + " characters");
+      throw tooLong();
+    }
+    Text.check("entity type", entityType);
+    Text.check("entity id", entityId);
+    if (Text.utf8Length(tenant) + Text.utf8Length(entityType) + Text.utf8Length(entityId) + 2 > MAX_LENGTH) {
+      throw tooLong();
     }
   }
 
@@ -39,7 +48,7 @@ public record PersistenceId(String tenant, String entityType, String entityId) {
       throw new InvalidRequest("persistence id is missing");
     }
     if (text.length() > MAX_LENGTH) {
-      throw new InvalidRequest("persistence id is longer than " + MAX_LENGTH + " characters");
+      throw tooLong();
     }
     String[] parts = text.split(":", 3);
     return switch (parts.length) {
@@ -47,7 +56,7 @@ public record PersistenceId(String tenant, String entityType, String entityId) {
           segment(text, parts[2], "entity id"));
       case 2 -> new PersistenceId(DEFAULT_TENANT, segment(text, parts[0], "entity type"),
           segment(text, parts[1], "entity id"));
-      default -> throw new InvalidRequest("invalid persistence id \"" + Tenants.shown(text)
+      default -> throw new InvalidRequest("invalid persistence id \"" + Text.shown(text)
           + "\": expected tenant:entity_type:entity_id or entity_type:entity_id");
     };
   }
@@ -59,9 +68,13 @@ public record PersistenceId(String tenant, String entityType, String entityId) {
 
   private static String segment(String text, String value, String name) {
     if (value.isEmpty()) {
-      throw new InvalidRequest("invalid persistence id \"" + Tenants.shown(text) + "\": empty " + name + " segment");
+      throw new InvalidRequest("invalid persistence id \"" + Text.shown(text) + "\": empty " + name + " segment");
     }
     return value;
+  }
+
+  private static InvalidRequest tooLong() {
+    return new InvalidRequest("persistence id is longer than " + MAX_LENGTH + " UTF-8 bytes (as tenant:entity_type:entity_id)");
   }
 
   private static void requireSegment(String name, String value) {

@@ -136,8 +136,8 @@ class StoreBusApiTest extends DatabaseTest {
         .put("expectedSequence", 0).put("events", new JsonArray().add(
             EventJson.newEvent(events(1).get(0)).put("payload", new JsonObject().put("blob", big)))));
     assertThat(raw.failureCode()).isEqualTo(413);
-    assertThat(raw.getMessage()).contains("event 1 of the append to acme:Order:o-1 has 300011 bytes of JSON payload,"
-        + " over the limit of 262144");
+    assertThat(raw.getMessage()).contains("event 1 of the append to acme:Order:o-1 has 300011 bytes of JSON payload"
+        + " (UTF-8), over the limit of 262144");
     assertThat(database.admin().count("SELECT count(*) FROM events")).isZero();
   }
 

@@ -3,6 +3,7 @@ package dev.temperstore.events.pg;
 import dev.temperstore.errors.TooLarge;
 import dev.temperstore.events.AppendRequest;
 import dev.temperstore.events.NewEvent;
+import dev.temperstore.input.Text;
 import dev.temperstore.tenancy.PersistenceId;
 import io.vertx.core.json.Json;
 
@@ -24,9 +25,10 @@ record EncodedAppend(PersistenceId persistenceId, long expectedSequence, List<Ev
     List<Event> events = new ArrayList<>(append.events().size());
     for (NewEvent event : append.events()) {
       String payload = Json.encode(event.payload());
-      if (payload.length() > maxEventBytes) {
+      long bytes = Text.utf8Length(payload);
+      if (bytes > maxEventBytes) {
         throw new TooLarge("event " + (events.size() + 1) + " of the append to " + append.persistenceId()
-            + " has " + payload.length() + " bytes of JSON payload, over the limit of " + maxEventBytes);
+            + " has " + bytes + " bytes of JSON payload (UTF-8), over the limit of " + maxEventBytes);
       }
       events.add(new Event(event.eventType(), payload, event.metadata().toStorageJson(),
           event.metadata().eventId().toString()));
