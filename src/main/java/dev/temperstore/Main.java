@@ -4,6 +4,8 @@ import dev.temperstore.bench.LoadCommand;
 import dev.temperstore.cli.MigrateCommand;
 import dev.temperstore.cli.RotateSecretsCommand;
 import dev.temperstore.cli.ServeCommand;
+import dev.temperstore.postgres.EmbeddedServer;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,7 +23,17 @@ public final class Main {
 
   public static void main(String[] args) {
     String[] command = args.length == 0 ? new String[] {"serve"} : args;
-    System.exit(new CommandLine(new Main()).execute(command));
+    System.exit(new CommandLine(new Main()).setExecutionExceptionHandler(Main::startFailed).execute(command));
+  }
+
+  /** A start that fails for a reason the operator can fix is one line naming it, not a stack trace. */
+  private static int startFailed(Exception failure, CommandLine command, CommandLine.ParseResult parsed)
+      throws Exception {
+    if (failure instanceof EmbeddedServer.EmbeddedServerFailed) {
+      LoggerFactory.getLogger(Main.class).error("start failed: {}", failure.getMessage());
+      return 1;
+    }
+    throw failure;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -119,7 +119,7 @@ public final class LoadCommand implements Callable<Integer> {
         server = DatabaseTarget.fromUrl(storeConfig.database().url().get(), storeConfig.database().connectTimeout());
       } else {
         embedded = Optional.of(EmbeddedServer.start(Path.of(storeConfig.embedded().dataDir()),
-            storeConfig.embedded().port()));
+            storeConfig.embedded().port(), storeConfig.embedded().durable()));
         server = new DatabaseTarget(embedded.get().connectOptions(), storeConfig.database().connectTimeout());
       }
       report(run(vertx, server, storeConfig, options));

@@ -35,7 +35,8 @@ final class ChosenDatabase implements AutoCloseable {
           .orElse(serving);
       return new ChosenDatabase(migration, serving, Optional.empty());
     }
-    EmbeddedServer server = EmbeddedServer.start(Path.of(config.embedded().dataDir()), config.embedded().port());
+    EmbeddedServer server = EmbeddedServer.start(Path.of(config.embedded().dataDir()), config.embedded().port(),
+        config.embedded().durable());
     DatabaseTarget target = new DatabaseTarget(server.connectOptions(), connectTimeout);
     return new ChosenDatabase(target, target, Optional.of(server));
   }

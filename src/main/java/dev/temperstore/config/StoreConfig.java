@@ -259,5 +259,9 @@ public interface StoreConfig {
     /** Port of the embedded PostgreSQL on 127.0.0.1; 0 picks a free one (logged at start). */
     @WithDefault("0")
     int port();
+
+    /** fsync and synchronous commit as PostgreSQL ships them; false trades a machine crash's last commits for speed. */
+    @WithDefault("true")
+    boolean durable();
   }
 }

@@ -97,6 +97,12 @@ public final class JarProcess implements AutoCloseable {
     process.toHandle().destroy();
   }
 
+  /** Sends SIGKILL, as a crash or the OOM killer would: no shutdown hook runs. Waits until the process is gone. */
+  public void kill() {
+    process.toHandle().destroyForcibly();
+    process.toHandle().onExit().join();
+  }
+
   public String output() {
     synchronized (lines) {
       return String.join("\n", lines);
