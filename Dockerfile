@@ -19,10 +19,14 @@ COPY --from=build /src/target/temper-store.jar /app/temper-store.jar
 COPY conf /app/conf
 USER temper
 VOLUME /app/data
-# Health and metrics: /health/live, /health/ready, /metrics. The TCP bridge (off by default) needs
-# TEMPER_BRIDGE_ENABLED=true and TEMPER_BRIDGE_HOST=0.0.0.0 to be reachable from outside the container.
+# Only the operator's HTTP port is served by default: /health/live, /health/ready, /metrics.
+# The TCP bridge (off by default, loopback by default) needs TEMPER_BRIDGE_ENABLED=true, TEMPER_BRIDGE_HOST=0.0.0.0
+# and authentication (docs/security.md) to be reachable from outside: publish its port (7000) then.
 # serve --cluster: Hazelcast from 5701, and the event bus on TEMPER_CLUSTER_PORT (set a fixed one, and
 # TEMPER_CLUSTER_HOST=0.0.0.0 with TEMPER_CLUSTER_PUBLIC_HOST=<this container's address>).
-EXPOSE 8081 7000 5701
+EXPOSE 8081
+# Ready: migrated and the database reachable. Bash's /dev/tcp, since the JRE image has no HTTP client.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${TEMPER_HTTP_PORT:-8081} && printf 'GET /health/ready HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '"]
 ENTRYPOINT ["java", "-jar", "/app/temper-store.jar"]
 CMD ["serve"]
