@@ -34,7 +34,8 @@ import java.util.Set;
  * append to a stream waits for the first to be decided, so a client may pipeline appends to its own stream, and
  * the database function can check every append of a batch at once. Single appends in a batch are sorted by
  * stream, and multi-stream requests go alone and sorted, so concurrent batches take row locks in one global
- * order and cannot deadlock each other. All state is confined to one event-loop context.
+ * order and cannot deadlock each other. A batch that fails for one request's data is split until only that request
+ * fails ({@link #write}). All state is confined to one event-loop context.
  */
 final class AppendBatcher {
 
@@ -97,7 +98,7 @@ final class AppendBatcher {
       }
       batch.forEach(pending -> pending.appends.forEach(append -> streamsInFlight.add(append.persistenceId())));
       inFlight++;
-      write(batch, true);
+      writeBatch(batch);
     }
   }
 
@@ -130,24 +131,50 @@ final class AppendBatcher {
     return batch;
   }
 
-  private void write(List<Pending> batch, boolean mayRetry) {
-    pool.preparedQuery(APPEND).execute(arguments(batch)).onComplete(result -> {
-      if (!result.succeeded() && mayRetry && SqlErrors.isTransient(result.cause())) {
-        LOG.debug("append batch of {} rolled back ({}); retrying once", batch.size(), result.cause().getMessage());
-        write(batch, false);
-        return;
-      }
+  /** One batch in flight: when every request of it is decided, the slot is free for the next. */
+  private void writeBatch(List<Pending> batch) {
+    write(batch, true, () -> {
       inFlight--;
-      batch.forEach(pending -> pending.appends.forEach(append -> streamsInFlight.remove(append.persistenceId())));
-      if (result.succeeded()) {
-        complete(batch, result.result());
-      } else {
-        for (Pending pending : batch) {
-          pending.emitter.fail(SqlErrors.toStoreException("append to " + pending.describe(), result.cause()));
-        }
-      }
       flush();
     });
+  }
+
+  /**
+   * Writes {@code batch} in one statement and calls {@code then} once every request of it is decided. A deadlock or
+   * serialization failure is retried once as it is. Any other failure of the database that is not an outage is
+   * the fault of some request in the batch, not necessarily of all: the batch is halved and each half written in
+   * turn, so the innocent are written and only the culprit gets the error. That is at most 1 + 2 log2(n)
+   * statements for one culprit among n, and 2n - 1 in the worst case. Halves keep the batch's stream order (one
+   * global lock order), and their streams stay taken until they are decided.
+   */
+  private void write(List<Pending> batch, boolean mayRetry, Runnable then) {
+    pool.preparedQuery(APPEND).execute(arguments(batch)).onComplete(result -> {
+      Throwable failure = result.cause();
+      if (result.succeeded()) {
+        release(batch);
+        complete(batch, result.result());
+        then.run();
+      } else if (mayRetry && SqlErrors.isTransient(failure)) {
+        LOG.debug("append batch of {} rolled back ({}); retrying once", batch.size(), failure.getMessage());
+        write(batch, false, then);
+      } else if (batch.size() > 1 && !SqlErrors.isTransient(failure) && !SqlErrors.isUnavailable(failure)) {
+        LOG.debug("append batch of {} failed ({}); writing each half on its own to isolate the culprit",
+            batch.size(), failure.getMessage());
+        List<Pending> first = batch.subList(0, batch.size() / 2);
+        List<Pending> second = batch.subList(batch.size() / 2, batch.size());
+        write(first, true, () -> write(second, true, then));
+      } else {
+        release(batch);
+        for (Pending pending : batch) {
+          pending.emitter.fail(SqlErrors.toStoreException("append to " + pending.describe(), failure));
+        }
+        then.run();
+      }
+    });
+  }
+
+  private void release(List<Pending> decided) {
+    decided.forEach(pending -> pending.appends.forEach(append -> streamsInFlight.remove(append.persistenceId())));
   }
 
   private static Tuple arguments(List<Pending> batch) {
