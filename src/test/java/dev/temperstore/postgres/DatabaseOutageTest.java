@@ -6,14 +6,14 @@ import dev.temperstore.events.pg.EventLimits;
 import dev.temperstore.events.pg.PgEventStore;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
-import io.smallrye.mutiny.Uni;
+import dev.temperstore.testing.TableLock;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static dev.temperstore.testing.Events.events;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,23 +28,19 @@ class DatabaseOutageTest extends DatabaseTest {
   @Test
   void a_serving_connection_terminated_mid_statement_is_a_503_with_a_retry_hint_and_writes_nothing() {
     Pool serving = database.asOwner().pool(vertx, 2);
-    Pool locking = database.asSuperuser().pool(vertx, 1);
-    try {
+    try (TableLock lock = TableLock.hold(vertx, database, "events")) {
       EventStore store = new PgEventStore(serving, vertx.getOrCreateContext(), EventLimits.defaults());
-      SqlConnection lock = locking.getConnection().await();
-      lock.query("BEGIN; LOCK TABLE events IN ACCESS EXCLUSIVE MODE").execute().await();
       CompletableFuture<Throwable> outcome = store.append(ORDER, 0, events(2))
           .map(sequence -> (Throwable) null).onFailure().recoverWithItem(e -> e)
           .subscribeAsCompletionStage();
-      awaitBlockedBackendOf(database.owner());
+      lock.awaitWaiters(database.owner(), 1);
 
       // Pids first: in one WHERE, the planner may call pg_terminate_backend before the role filter.
       long terminated = database.admin().count("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM"
           + " (SELECT pid FROM pg_stat_activity WHERE usename = $1 AND datname = $2 OFFSET 0) serving",
           database.owner(), database.name());
-      Throwable failure = outcome.orTimeout(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
-      lock.query("ROLLBACK").execute().await();
-      lock.close().await();
+      Throwable failure = outcome.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+      lock.release();
 
       assertThat(terminated).isPositive();
       assertThat(failure).isInstanceOfSatisfying(Unavailable.class, e -> assertThat(e.code()).isEqualTo(503))
@@ -53,7 +49,6 @@ class DatabaseOutageTest extends DatabaseTest {
       assertThat(database.admin().count("SELECT count(*) FROM events")).isZero();
     } finally {
       serving.close().await();
-      locking.close().await();
     }
   }
 
@@ -72,16 +67,6 @@ class DatabaseOutageTest extends DatabaseTest {
           .hasMessageEndingWith("; retry later");
     } finally {
       pool.close().await();
-    }
-  }
-
-  /** Waits, without sleeping blind, until a backend of {@code role} waits for a lock. */
-  private void awaitBlockedBackendOf(String role) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (database.admin().count("SELECT count(*) FROM pg_stat_activity WHERE usename = $1"
-        + " AND wait_event_type = 'Lock'", role) == 0) {
-      assertThat(System.nanoTime()).as("a backend of %s waiting for the lock", role).isLessThan(deadline);
-      Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(20)).await().indefinitely();
     }
   }
 }
