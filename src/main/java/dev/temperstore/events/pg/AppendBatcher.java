@@ -92,12 +92,12 @@ final class AppendBatcher {
   }
 
   private void enqueue(Pending pending) {
+    if (pending.decided) {
+      return; // cancelled before it reached the context
+    }
     if (queue.size() >= maxQueued) {
       pending.fail(new Unavailable("overloaded: " + queue.size() + " appends already queued"));
       return;
-    }
-    if (pending.decided) {
-      return; // cancelled before it reached the context
     }
     queue.add(pending);
     pending.queued = true;
@@ -190,12 +190,7 @@ final class AppendBatcher {
    * statements for one culprit among n, and 2n - 1 in the worst case. Halves keep the batch's stream order (one
    * global lock order), and their streams stay taken until they are decided.
    */
-  private void write(List<Pending> requests, boolean mayRetry, Runnable then) {
-    List<Pending> batch = withinDeadline(requests);
-    if (batch.isEmpty()) {
-      then.run();
-      return;
-    }
+  private void write(List<Pending> batch, boolean mayRetry, Runnable then) {
     pool.preparedQuery(APPEND).execute(arguments(batch)).onComplete(result -> {
       Throwable failure = result.cause();
       if (result.succeeded()) {
@@ -210,7 +205,7 @@ final class AppendBatcher {
             batch.size(), failure.getMessage());
         List<Pending> first = batch.subList(0, batch.size() / 2);
         List<Pending> second = batch.subList(batch.size() / 2, batch.size());
-        write(first, true, () -> write(second, true, then));
+        writeHalf(first, () -> writeHalf(second, then));
       } else {
         release(batch);
         for (Pending pending : batch) {
@@ -222,16 +217,13 @@ final class AppendBatcher {
   }
 
   /**
-   * The requests of {@code batch} that still have time: a half written after its sibling's turn may have run out
-   * of it, and is then refused without being tried, so that isolating a culprit never outlasts the deadline.
+   * Writes the requests of {@code half} that still have time: one written after its sibling's turn may have run
+   * out of it, and is then refused without being tried, so that isolating a culprit never outlasts the deadline.
    */
-  private List<Pending> withinDeadline(List<Pending> batch) {
+  private void writeHalf(List<Pending> half, Runnable then) {
     long now = System.nanoTime();
-    if (batch.stream().allMatch(pending -> now - pending.deadline < 0)) {
-      return batch;
-    }
-    List<Pending> alive = new ArrayList<>(batch.size());
-    for (Pending pending : batch) {
+    List<Pending> alive = new ArrayList<>(half.size());
+    for (Pending pending : half) {
       if (now - pending.deadline < 0) {
         alive.add(pending);
       } else {
@@ -241,7 +233,11 @@ final class AppendBatcher {
             + " request; retry later"));
       }
     }
-    return alive;
+    if (alive.isEmpty()) {
+      then.run();
+    } else {
+      write(alive, true, then);
+    }
   }
 
   private void release(List<Pending> decided) {
