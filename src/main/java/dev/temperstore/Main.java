@@ -1,6 +1,7 @@
 package dev.temperstore;
 
 import dev.temperstore.bench.LoadCommand;
+import dev.temperstore.cli.GrantCommand;
 import dev.temperstore.cli.MigrateCommand;
 import dev.temperstore.cli.RotateSecretsCommand;
 import dev.temperstore.cli.ServeCommand;
@@ -9,7 +10,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry of the fat jar: {@code serve} (the default), {@code migrate} or {@code bench}. */
+/** Entry of the fat jar: {@code serve} (the default), and the commands listed below. */
 @Command(name = "temper-store",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
@@ -17,7 +18,8 @@ import picocli.CommandLine.Command;
         "Reactive PostgreSQL event, snapshot and secret store for Vert.x.",
         "Without a command, runs 'serve'. With no database configured, both commands use an embedded "
             + "PostgreSQL whose data is kept in temper.embedded.data-dir."},
-    subcommands = {ServeCommand.class, MigrateCommand.class, RotateSecretsCommand.class, LoadCommand.class,
+    subcommands = {ServeCommand.class, MigrateCommand.class, GrantCommand.class, RotateSecretsCommand.class,
+        LoadCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

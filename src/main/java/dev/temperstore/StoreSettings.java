@@ -18,46 +18,61 @@ import java.util.Objects;
  * @param migration        the role that brings the schema up to date (typically the tables' owner)
  * @param serving          the role that serves requests (may be a non-owner role with only DML grants)
  * @param poolSize         connections of this instance's pool
- * @param statementTimeout bound on each store statement
+ * @param statementTimeout bound on each store statement; at most {@code requestDeadline}
+ * @param requestDeadline  the most time the store takes over one request, queueing and statement included
  */
 public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, MigrationSettings migrationSettings,
-                            int poolSize, Duration statementTimeout, Addresses addresses, BusLimits busLimits,
-                            EventLimits eventLimits, SecretSettings secrets) {
+                            int poolSize, Duration statementTimeout, Duration requestDeadline, Addresses addresses,
+                            BusLimits busLimits, EventLimits eventLimits, SecretSettings secrets) {
 
-  public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_REQUEST_DEADLINE = EventLimits.DEFAULT_DEADLINE;
+  /** The deadline: a statement may use all of a request's time, never more. */
+  public static final Duration DEFAULT_STATEMENT_TIMEOUT = DEFAULT_REQUEST_DEADLINE;
   public static final int DEFAULT_POOL_SIZE = 8;
 
   public StoreSettings {
     Objects.requireNonNull(migration, "migration");
     Objects.requireNonNull(serving, "serving");
+    if (statementTimeout.compareTo(requestDeadline) > 0) {
+      throw new IllegalArgumentException("statement timeout " + statementTimeout.toMillis()
+          + " ms exceeds the request deadline " + requestDeadline.toMillis() + " ms");
+    }
   }
 
   /** Defaults throughout, one role migrating and serving {@code database}. */
   public static StoreSettings defaults(DatabaseTarget database) {
     return new StoreSettings(database, database, MigrationSettings.defaults(), DEFAULT_POOL_SIZE,
-        DEFAULT_STATEMENT_TIMEOUT, Addresses.defaults(), BusLimits.defaults(), EventLimits.defaults(),
+        DEFAULT_STATEMENT_TIMEOUT, DEFAULT_REQUEST_DEADLINE, Addresses.defaults(), BusLimits.defaults(), EventLimits.defaults(),
         SecretSettings.disabled());
   }
 
   /** {@code config}'s settings, against the given roles. */
   public static StoreSettings of(StoreConfig config, DatabaseTarget migration, DatabaseTarget serving) {
     StoreConfig.Events events = config.events();
+    Duration deadline = config.requests().deadline();
     BusLimits busLimits = new BusLimits(config.bus().maxInFlight(), events.maxEventsPerAppend(),
         events.maxReadLimit(), config.snapshots().maxStateBytes());
     EventLimits eventLimits = new EventLimits(events.maxEventsPerAppend(), events.maxEventBytes(), events.maxReadLimit(),
-        events.concurrentBatches(), events.maxAppendsPerBatch(), config.bus().maxInFlight());
+        events.concurrentBatches(), events.maxAppendsPerBatch(), config.bus().maxInFlight(), deadline);
     return new StoreSettings(migration, serving, MigrationSettings.of(config), config.database().poolSize(),
-        config.database().statementTimeout(), new Addresses(config.bus().prefix()), busLimits, eventLimits,
-        SecretKeys.settings(config.secrets()));
+        config.database().statementTimeout().orElse(deadline), deadline, new Addresses(config.bus().prefix()),
+        busLimits, eventLimits, SecretKeys.settings(config.secrets()));
   }
 
   public StoreSettings withBusLimits(BusLimits limits) {
-    return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, addresses, limits,
-        eventLimits, secrets);
+    return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline,
+        addresses, limits, eventLimits, secrets);
   }
 
   public StoreSettings withSecrets(SecretSettings settings) {
-    return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, addresses, busLimits,
-        eventLimits, settings);
+    return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline,
+        addresses, busLimits, eventLimits, settings);
+  }
+
+  /** {@code deadline} for every request, and as the statement timeout when that would exceed it. */
+  public StoreSettings withRequestDeadline(Duration deadline) {
+    Duration statements = statementTimeout.compareTo(deadline) > 0 ? deadline : statementTimeout;
+    return new StoreSettings(migration, serving, migrationSettings, poolSize, statements, deadline, addresses,
+        busLimits, eventLimits.withDeadline(deadline), secrets);
   }
 }

@@ -104,7 +104,8 @@ public final class StoreVerticle extends VerticleBase {
 
   private Uni<Void> serve() {
     pool = settings.serving().pool(vertx, settings.poolSize(), settings.statementTimeout());
-    endpoints = new Endpoints(vertx.eventBus(), settings.addresses(), settings.busLimits().maxInFlight(), registry);
+    endpoints = new Endpoints(vertx, settings.addresses(), settings.busLimits().maxInFlight(),
+        settings.requestDeadline(), registry);
     new EventHandlers(new PgEventStore(pool, context, settings.eventLimits()), settings.busLimits())
         .register(endpoints);
     new SnapshotHandlers(new PgSnapshotStore(pool, settings.busLimits().maxSnapshotBytes()), settings.busLimits())

@@ -107,7 +107,7 @@ public final class LoadCommand implements Callable<Integer> {
               options.workload().name().toLowerCase(Locale.ROOT), options.clients(),
               storeConfig.cluster().name());
           StoreClient client = new StoreClient(clientNode, new Addresses(storeConfig.bus().prefix()),
-              StoreClient.DEFAULT_TIMEOUT);
+              StoreClient.timeoutAbove(storeConfig.requests().deadline()));
           report(new LoadGenerator(clientNode, client, options, System.err).run());
           return 0;
         } finally {
@@ -146,7 +146,8 @@ public final class LoadCommand implements Callable<Integer> {
     }
     String host = bridge.substring(0, colon);
     int port = Integer.parseInt(bridge.substring(colon + 1));
-    try (BridgeClient transport = BridgeClient.connect(vertx, host, port, StoreClient.DEFAULT_TIMEOUT)
+    try (BridgeClient transport = BridgeClient.connect(vertx, host, port,
+        StoreClient.timeoutAbove(config.requests().deadline()))
         .await().atMost(Duration.ofSeconds(30))) {
       System.err.printf("%s, %d clients through the bridge at %s%n",
           options.workload().name().toLowerCase(Locale.ROOT), options.clients(), bridge);
@@ -166,7 +167,8 @@ public final class LoadCommand implements Callable<Integer> {
       String deployment = vertx.deployVerticle(() -> new StoreVerticle(settings),
           new DeploymentOptions().setInstances(config.server().instances())).await();
       try {
-        StoreClient client = new StoreClient(vertx, settings.addresses(), StoreClient.DEFAULT_TIMEOUT);
+        StoreClient client = new StoreClient(vertx, settings.addresses(),
+            StoreClient.timeoutAbove(settings.requestDeadline()));
         System.err.printf("%s, %d clients, %d events per append, on database %s%n",
             options.workload().name().toLowerCase(Locale.ROOT), options.clients(), options.eventsPerAppend(),
             database.name());

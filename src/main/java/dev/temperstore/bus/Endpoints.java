@@ -5,6 +5,7 @@ import dev.temperstore.errors.StorageFailure;
 import dev.temperstore.errors.StoreException;
 import dev.temperstore.errors.Unavailable;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -28,15 +29,18 @@ import java.util.function.Function;
 /**
  * The consumers of one verticle instance: each decodes its request, runs the operation, and replies with JSON
  * or fails with the error's code and its JSON ({@link StoreException#toJson()}). Requests beyond
- * {@code maxInFlight} are refused at once with 503, so work never queues without bound.
+ * {@code maxInFlight} are refused at once with 503, so work never queues without bound, and a request still
+ * unanswered at its deadline is answered 503 then, so that a caller waiting a little longer always hears from us.
  */
 public final class Endpoints {
 
   private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
 
+  private final Vertx vertx;
   private final EventBus bus;
   private final Addresses addresses;
   private final int maxInFlight;
+  private final Duration deadline;
   private final MeterRegistry registry;
   private final Map<String, Timer> timers = new HashMap<>();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
@@ -44,11 +48,16 @@ public final class Endpoints {
   private boolean draining;
   private Promise<Void> drained;
 
-  /** Requests are timed in {@code registry} as {@code temper.store.requests}, by address and outcome. */
-  public Endpoints(EventBus bus, Addresses addresses, int maxInFlight, MeterRegistry registry) {
-    this.bus = bus;
+  /**
+   * Requests are timed in {@code registry} as {@code temper.store.requests}, by address and outcome; each is
+   * answered within {@code deadline} ({@code temper.requests.deadline}). Create on the verticle's context.
+   */
+  public Endpoints(Vertx vertx, Addresses addresses, int maxInFlight, Duration deadline, MeterRegistry registry) {
+    this.vertx = vertx;
+    this.bus = vertx.eventBus();
     this.addresses = addresses;
     this.maxInFlight = maxInFlight;
+    this.deadline = deadline;
     this.registry = registry;
     SharedReplyCodec.registerOn(bus);
   }
@@ -110,13 +119,30 @@ public final class Endpoints {
       return;
     }
     inFlight++;
-    work.subscribe().with(
+    Answer answer = new Answer();
+    answer.watchdog = vertx.setTimer(deadline.toMillis(), id -> {
+      if (answer.give()) {
+        answer.work.cancel(); // an append still queued leaves its queue; a statement is bounded by statement_timeout
+        finished();
+        fail(address, started, message, new Unavailable("deadline exceeded: no result from " + address + " within "
+            + deadline.toMillis() + " ms (temper.requests.deadline); it may still complete, and retrying is safe"));
+      }
+    });
+    answer.work = work.subscribe().with(
         reply -> {
+          if (!answer.give()) {
+            return;
+          }
+          vertx.cancelTimer(answer.watchdog);
           finished();
           timer(address, "ok").record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
           message.reply(reply, SharedReplyCodec.replyOptions(message));
         },
         failure -> {
+          if (!answer.give()) {
+            return;
+          }
+          vertx.cancelTimer(answer.watchdog);
           finished();
           StoreException error = failure instanceof StoreException store ? store
               : new StorageFailure("unexpected failure at " + address + ": " + failure, failure);
@@ -139,6 +165,20 @@ public final class Endpoints {
     inFlight--;
     if (inFlight == 0 && drained != null) {
       drained.tryComplete();
+    }
+  }
+
+  /** Whichever comes first answers: the work's outcome or the deadline. Touched only on the context. */
+  private static final class Answer {
+
+    private boolean given;
+    private long watchdog;
+    private Cancellable work = () -> { };
+
+    boolean give() {
+      boolean first = !given;
+      given = true;
+      return first;
     }
   }
 

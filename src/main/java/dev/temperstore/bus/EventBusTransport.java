@@ -38,7 +38,8 @@ public final class EventBusTransport implements Transport {
           }
           return new Unavailable(reply.failureType() == ReplyFailure.NO_HANDLERS
               ? "no store serves " + address + " (not started yet, or not on this event bus)"
-              : "no reply from " + address + " within " + delivery.getSendTimeout() + " ms");
+              : "no reply from " + address + " within " + delivery.getSendTimeout() + " ms, longer than the store's"
+                  + " deadline: the store is down or unreachable");
         });
   }
 }

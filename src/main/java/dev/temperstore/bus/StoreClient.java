@@ -1,5 +1,6 @@
 package dev.temperstore.bus;
 
+import dev.temperstore.StoreSettings;
 import dev.temperstore.errors.NotFound;
 import dev.temperstore.events.AppendRequest;
 import dev.temperstore.events.AppendResult;
@@ -29,15 +30,27 @@ import java.util.Optional;
  * the event bus with plain JSON messages, so it works the same on a local or a clustered bus. Failures arrive as
  * the same {@link dev.temperstore.errors.StoreException}s the store raised; no reply in time, or no store
  * registered yet, is {@code Unavailable}.
+ *
+ * <p>The store answers every request within its deadline ({@code temper.requests.deadline}), with a 503
+ * {@code deadline exceeded} at worst. A client's timeout must sit above it ({@link #timeoutAbove}): then no reply
+ * in time means the store is down or unreachable, never merely slow.
  */
 public final class StoreClient implements EventStore, SnapshotStore, SecretStore {
 
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  /** What a client waits beyond the store's deadline: the reply's trip back, and timers that fire a little late. */
+  public static final Duration DEADLINE_MARGIN = Duration.ofSeconds(5);
+  /** Above the store's default deadline (20 s). */
+  public static final Duration DEFAULT_TIMEOUT = timeoutAbove(StoreSettings.DEFAULT_REQUEST_DEADLINE);
 
   private final Transport transport;
   private final Addresses addresses;
 
-  /** Over this JVM's event bus (local or clustered). */
+  /** The timeout for a client of a store whose {@code temper.requests.deadline} is {@code deadline}. */
+  public static Duration timeoutAbove(Duration deadline) {
+    return deadline.plus(DEADLINE_MARGIN);
+  }
+
+  /** Over this JVM's event bus (local or clustered); {@code timeout} should be {@link #timeoutAbove} the deadline. */
   public StoreClient(Vertx vertx, Addresses addresses, Duration timeout) {
     this(new EventBusTransport(vertx, timeout), addresses);
   }

@@ -96,7 +96,15 @@ public final class ConfigLoader {
       throw new ConfigException("temper.database.migration-url is set but temper.database.url (or DATABASE_URL) "
           + "is not: set the serving role's URL too");
     }
-    positive("temper.database.statement-timeout", config.database().statementTimeout());
+    positive("temper.requests.deadline", config.requests().deadline());
+    config.database().statementTimeout().ifPresent(timeout -> {
+      positive("temper.database.statement-timeout", timeout);
+      if (timeout.compareTo(config.requests().deadline()) > 0) {
+        throw new ConfigException("temper.database.statement-timeout (" + timeout.toMillis() + " ms"
+            + ") must not exceed temper.requests.deadline (" + config.requests().deadline().toMillis() + " ms"
+            + "): a statement would outlive its request; lower it, or leave it unset to use the deadline");
+      }
+    });
     atLeast("temper.database.pool-size", config.database().poolSize(), 1);
     atLeast("temper.server.instances", config.server().instances(), 1);
     atLeast("temper.bus.max-in-flight", config.bus().maxInFlight(), 1);

@@ -28,6 +28,8 @@ public interface StoreConfig {
 
   Server server();
 
+  Requests requests();
+
   Bus bus();
 
   Events events();
@@ -66,9 +68,23 @@ public interface StoreConfig {
     @WithDefault("8")
     int poolSize();
 
-    /** How long any one store statement may run (PostgreSQL's statement_timeout on the serving connections). */
-    @WithDefault("30s")
-    Duration statementTimeout();
+    /**
+     * How long any one store statement may run (PostgreSQL's statement_timeout on the serving connections). Unset,
+     * it is {@link Requests#deadline()}; set, it must not exceed it, or a statement could outlive its request.
+     */
+    Optional<Duration> statementTimeout();
+  }
+
+  interface Requests {
+
+    /**
+     * The most time the store takes over one request, from its arrival through queueing (for a connection, for a
+     * group commit) and its statement: when it passes, the request is answered 503 {@code deadline exceeded ...}
+     * and an append still queued is dropped from the queue. Clients wait longer than this before giving up
+     * ({@code StoreClient#timeoutAbove}), so that a store that is up always answers first.
+     */
+    @WithDefault("20s")
+    Duration deadline();
   }
 
   interface Tenancy {

@@ -52,6 +52,7 @@ class ConfigLoaderTest {
       }
     }
     defaultValues.put("temper.database.migration-url", ""); // optional: no default, shown empty
+    defaultValues.put("temper.database.statement-timeout", "");
     defaultValues.put("temper.secrets.primary", "");
     defaultValues.put("temper.cluster.public-host", "");
     defaultValues.put("temper.cluster.tls-keystore", "");
@@ -60,7 +61,28 @@ class ConfigLoaderTest {
     Map<String, String> documented = new TreeMap<>();
     shipped.stringPropertyNames().forEach(name -> documented.put(name, shipped.getProperty(name)));
     assertThat(documented).isEqualTo(defaultValues);
-    assertThat(documented).hasSize(41);
+    assertThat(documented).hasSize(42);
+  }
+
+  @Test
+  void the_request_deadline_defaults_to_20s_and_bounds_the_statement_timeout_it_also_defaults() {
+    StoreConfig defaults = ConfigLoader.fromProperties(Map.of());
+    StoreConfig lower = ConfigLoader.fromProperties(Map.of("temper.requests.deadline", "5s",
+        "temper.database.statement-timeout", "2s"));
+
+    assertThat(defaults.requests().deadline()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(defaults.database().statementTimeout()).isEmpty();
+    assertThat(lower.requests().deadline()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(lower.database().statementTimeout()).contains(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void a_statement_timeout_above_the_request_deadline_is_refused_naming_both_keys() {
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.requests.deadline", "10s",
+        "temper.database.statement-timeout", "30s")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("temper.database.statement-timeout (30000 ms) must not exceed temper.requests.deadline"
+            + " (10000 ms): a statement would outlive its request; lower it, or leave it unset to use the deadline");
   }
 
   @Test
@@ -187,8 +209,17 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.database.url", "mysql://app:s3cret@db/x")))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("temper.database.url (or DATABASE_URL) is not a PostgreSQL URL")
-        .hasMessageEndingWith("mysql://app:***@db/x")
-        .message().doesNotContain("s3cret");
+        .hasMessageContaining("its scheme is not postgres:// or postgresql://")
+        .message().doesNotContain("s3cret").doesNotContain("mysql://app");
+  }
+
+  @Test
+  void a_migration_url_with_an_unencoded_at_sign_is_refused_without_any_part_of_its_password() {
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.database.url", "postgres://app@db/x",
+        "temper.database.migration-url", "postgres://owner:Hunter42@Plugh@db/x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("temper.database.migration-url is not a PostgreSQL URL: it has more than one '@'")
+        .message().doesNotContain("Hunter42").doesNotContain("Plugh");
   }
 
   private static ConfigSource env(Map<String, String> variables) {

@@ -2,8 +2,11 @@ package dev.temperstore.postgres;
 
 import io.vertx.pgclient.PgConnectOptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DatabaseUrlTest {
 
@@ -19,10 +22,46 @@ class DatabaseUrlTest {
   }
 
   @Test
-  void redaction_hides_the_password_and_keeps_everything_else() {
-    assertThat(DatabaseUrl.redact("postgres://temper:hunter2@db:5432/store"))
-        .isEqualTo("postgres://temper:***@db:5432/store");
-    assertThat(DatabaseUrl.redact("postgres://temper@db:5432/store")).isEqualTo("postgres://temper@db:5432/store");
+  void a_percent_encoded_at_sign_in_the_password_parses() {
+    assertThat(DatabaseUrl.parse("postgres://temper:p%40ss@db/store").getPassword()).isEqualTo("p@ss");
+  }
+
+  /** Each password is distinctive, and so is each of its halves around any '@' or '/'. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "temper:Xyzzy42Secret@host/db | it has no postgres:// or postgresql:// scheme",
+      "jdbc:postgresql://h/db?user=temper&password=Xyzzy42Secret | it is a JDBC URL; drop the jdbc: prefix",
+      "postgres://temper:Xyzzy42@Plugh77@host/db | it has more than one '@'",
+      "postgres://temper:Xyzzy42/Plugh77@host/db | its '@' comes after a '/'",
+      "postgres://temper:Xyzzy42?Plugh77@host/db | it cannot be parsed",
+      "postgres://temper:Xyzzy42Secret@host:notaport/db | it cannot be parsed",
+      "postgres://temper:Xyzzy42Secret | it cannot be parsed",
+      "postgres://temper:Xyzzy42%zzSecret@host/db | it cannot be parsed",
+      "mysql://temper:Xyzzy42Secret@host/db | its scheme is not postgres:// or postgresql://",
+  })
+  void a_malformed_url_is_refused_naming_the_problem_without_any_of_its_password(String url, String problem) {
+    assertThatThrownBy(() -> DatabaseUrl.parse(url))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("not a PostgreSQL URL: " + problem)
+        .hasMessageContaining("the value is not shown, as it may hold a password")
+        .hasNoCause()
+        .message().doesNotContain("Xyzzy42").doesNotContain("Secret").doesNotContain("Plugh77");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "postgres://temper:hunter2@db:5432/store | postgres://temper:***@db:5432/store",
+      "postgres://temper@db:5432/store | postgres://temper@db:5432/store",
+      "postgres://temper:p@ss@host/db | postgres://temper:***@host/db",
+      "postgres://temper:pa/ss@host/db | postgres://temper:***@host/db",
+      "temper:hunter2@host/db | temper:***@host/db",
+      "jdbc:postgresql://h/db?user=temper&password=hunter2 | jdbc:postgresql://h/db?user=temper&password=***",
+      "postgres://h/db?sslmode=require&PASSWORD=hunter2&x=1 | postgres://h/db?sslmode=require&PASSWORD=***&x=1",
+      "postgres://temper:hunter2 | postgres://temper:***",
+      "postgres://db:5432/store | postgres://db:5432/store",
+  })
+  void redaction_hides_anything_that_may_be_a_password_and_keeps_the_rest(String url, String redacted) {
+    assertThat(DatabaseUrl.redact(url)).isEqualTo(redacted);
   }
 
   @Test

@@ -32,7 +32,15 @@ public final class JarProcess implements AutoCloseable {
 
   /** Starts the jar with exactly {@code env} as temper-related environment (none is inherited). */
   public static JarProcess start(Path workDir, Map<String, String> env, String... args) {
-    List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar()));
+    return start(workDir, env, List.of(), args);
+  }
+
+  /** As {@link #start(Path, Map, String...)}, with {@code jvmArgs} (such as {@code -Dkey=value}) before -jar. */
+  public static JarProcess start(Path workDir, Map<String, String> env, List<String> jvmArgs, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(javaBinary());
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-jar", jar()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     builder.environment().keySet().removeIf(key -> key.startsWith("TEMPER_") || key.equals("DATABASE_URL"));

@@ -3,6 +3,7 @@ package dev.temperstore.testing;
 import dev.temperstore.migration.MigrationListener;
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.MigrationSettings;
+import dev.temperstore.migration.RuntimeGrants;
 import io.vertx.core.Vertx;
 
 import java.time.Duration;
@@ -24,11 +25,15 @@ public final class MigratedDatabase {
     return database;
   }
 
-  /** A login role that is neither owner nor superuser, bypasses no policy, and may only read and write rows. */
+  /**
+   * A login role that is neither owner nor superuser, bypasses no policy, and holds exactly what {@code grant}
+   * gives: the SQL of {@code grant --role}, run as the owner, as the command runs it.
+   */
   public static String createServingRole(TestDatabase database) {
     String role = database.createRole("LOGIN NOSUPERUSER NOBYPASSRLS");
-    database.admin().execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role
-        + "; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role);
+    try (Sql owner = database.sqlAs(database.owner())) {
+      owner.execute(RuntimeGrants.script(database.name(), database.owner(), role));
+    }
     return role;
   }
 }

@@ -66,6 +66,11 @@ public final class TestDatabase implements AutoCloseable {
     return server.superuser(name);
   }
 
+  /** SQL on this database as {@code role}; the caller closes it. */
+  public Sql sqlAs(String role) {
+    return new Sql(vertx, as(role));
+  }
+
   /** Superuser SQL on this database. */
   public Sql admin() {
     return admin;

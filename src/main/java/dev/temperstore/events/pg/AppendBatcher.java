@@ -16,6 +16,7 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +24,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Group commit: appends that arrive while earlier ones are in the database are written together, in one
@@ -34,7 +36,8 @@ import java.util.Set;
  * append to a stream waits for the first to be decided, so a client may pipeline appends to its own stream, and
  * the database function can check every append of a batch at once. Single appends in a batch are sorted by
  * stream, and multi-stream requests go alone and sorted, so concurrent batches take row locks in one global
- * order and cannot deadlock each other. All state is confined to one event-loop context.
+ * order and cannot deadlock each other. A batch that fails for one request's data is split until only that request
+ * fails ({@link #write}). All state is confined to one event-loop context.
  */
 final class AppendBatcher {
 
@@ -49,6 +52,7 @@ final class AppendBatcher {
 
   private final Pool pool;
   private final Context context;
+  private final Duration deadline;
   private final int maxConcurrentBatches;
   private final int maxAppendsPerBatch;
   private final int maxQueued;
@@ -56,9 +60,11 @@ final class AppendBatcher {
   private final Set<PersistenceId> streamsInFlight = new HashSet<>();
   private int inFlight;
 
-  AppendBatcher(Pool pool, Context context, int maxConcurrentBatches, int maxAppendsPerBatch, int maxQueued) {
+  AppendBatcher(Pool pool, Context context, int maxConcurrentBatches, int maxAppendsPerBatch, int maxQueued,
+                Duration deadline) {
     this.pool = pool;
     this.context = context;
+    this.deadline = deadline;
     this.maxConcurrentBatches = maxConcurrentBatches;
     this.maxAppendsPerBatch = maxAppendsPerBatch;
     this.maxQueued = maxQueued;
@@ -66,10 +72,15 @@ final class AppendBatcher {
 
   /**
    * Writes {@code appends} all or nothing, and emits each stream's new highest sequence in the same order.
-   * {@code alone} keeps a multi-stream request out of shared batches.
+   * {@code alone} keeps a multi-stream request out of shared batches. An append still queued when the deadline
+   * passes, or whose subscriber cancels, leaves the queue unwritten.
    */
   Uni<long[]> submit(List<EncodedAppend> appends, boolean alone) {
-    return Uni.createFrom().<long[]>emitter(emitter -> onContext(() -> enqueue(new Pending(appends, alone, emitter))));
+    return Uni.createFrom().<long[]>emitter(emitter -> {
+      Pending pending = new Pending(appends, alone, emitter, System.nanoTime() + deadline.toNanos());
+      emitter.onTermination(() -> onContext(() -> dequeue(pending)));
+      onContext(() -> enqueue(pending));
+    });
   }
 
   private void onContext(Runnable action) {
@@ -81,12 +92,39 @@ final class AppendBatcher {
   }
 
   private void enqueue(Pending pending) {
+    if (pending.decided) {
+      return; // cancelled before it reached the context
+    }
     if (queue.size() >= maxQueued) {
-      pending.emitter.fail(new Unavailable("overloaded: " + queue.size() + " appends already queued"));
+      pending.fail(new Unavailable("overloaded: " + queue.size() + " appends already queued"));
       return;
     }
     queue.add(pending);
+    pending.queued = true;
+    long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pending.deadline - System.nanoTime()));
+    pending.timer = context.owner().setTimer(wait, id -> expire(pending));
     flush();
+  }
+
+  /** The deadline passed while the append waited: it leaves the queue unwritten, and the caller hears 503. */
+  private void expire(Pending pending) {
+    if (dequeue(pending)) {
+      pending.fail(new Unavailable("deadline exceeded: append to " + pending.describe() + " still queued after "
+          + deadline.toMillis() + " ms (temper.requests.deadline), not written; retry later"));
+    }
+  }
+
+  /** Takes {@code pending} out of the queue, if it is there; requests behind it for its streams may now go. */
+  private boolean dequeue(Pending pending) {
+    pending.decided = true;
+    if (!pending.queued) {
+      return false;
+    }
+    pending.queued = false;
+    context.owner().cancelTimer(pending.timer);
+    queue.remove(pending);
+    flush();
+    return true;
   }
 
   private void flush() {
@@ -97,7 +135,7 @@ final class AppendBatcher {
       }
       batch.forEach(pending -> pending.appends.forEach(append -> streamsInFlight.add(append.persistenceId())));
       inFlight++;
-      write(batch, true);
+      writeBatch(batch);
     }
   }
 
@@ -116,38 +154,94 @@ final class AppendBatcher {
       if (pending.alone) {
         if (batch.isEmpty() && free) {
           queued.remove();
-          batch.add(pending);
+          take(pending, batch);
         }
         break;
       }
       pending.appends.forEach(append -> taken.add(append.persistenceId()));
       if (free) {
         queued.remove();
-        batch.add(pending);
+        take(pending, batch);
       }
     }
     batch.sort(BY_STREAM);
     return batch;
   }
 
-  private void write(List<Pending> batch, boolean mayRetry) {
-    pool.preparedQuery(APPEND).execute(arguments(batch)).onComplete(result -> {
-      if (!result.succeeded() && mayRetry && SqlErrors.isTransient(result.cause())) {
-        LOG.debug("append batch of {} rolled back ({}); retrying once", batch.size(), result.cause().getMessage());
-        write(batch, false);
-        return;
-      }
+  private void take(Pending pending, List<Pending> batch) {
+    pending.queued = false;
+    context.owner().cancelTimer(pending.timer);
+    batch.add(pending);
+  }
+
+  /** One batch in flight: when every request of it is decided, the slot is free for the next. */
+  private void writeBatch(List<Pending> batch) {
+    write(batch, true, () -> {
       inFlight--;
-      batch.forEach(pending -> pending.appends.forEach(append -> streamsInFlight.remove(append.persistenceId())));
-      if (result.succeeded()) {
-        complete(batch, result.result());
-      } else {
-        for (Pending pending : batch) {
-          pending.emitter.fail(SqlErrors.toStoreException("append to " + pending.describe(), result.cause()));
-        }
-      }
       flush();
     });
+  }
+
+  /**
+   * Writes {@code batch} in one statement and calls {@code then} once every request of it is decided. A deadlock or
+   * serialization failure is retried once as it is. Any other failure of the database that is not an outage is
+   * the fault of some request in the batch, not necessarily of all: the batch is halved and each half written in
+   * turn, so the innocent are written and only the culprit gets the error. That is at most 1 + 2 log2(n)
+   * statements for one culprit among n, and 2n - 1 in the worst case. Halves keep the batch's stream order (one
+   * global lock order), and their streams stay taken until they are decided.
+   */
+  private void write(List<Pending> batch, boolean mayRetry, Runnable then) {
+    pool.preparedQuery(APPEND).execute(arguments(batch)).onComplete(result -> {
+      Throwable failure = result.cause();
+      if (result.succeeded()) {
+        release(batch);
+        complete(batch, result.result());
+        then.run();
+      } else if (mayRetry && SqlErrors.isTransient(failure)) {
+        LOG.debug("append batch of {} rolled back ({}); retrying once", batch.size(), failure.getMessage());
+        write(batch, false, then);
+      } else if (batch.size() > 1 && !SqlErrors.isTransient(failure) && !SqlErrors.isUnavailable(failure)) {
+        LOG.debug("append batch of {} failed ({}); writing each half on its own to isolate the culprit",
+            batch.size(), failure.getMessage());
+        List<Pending> first = batch.subList(0, batch.size() / 2);
+        List<Pending> second = batch.subList(batch.size() / 2, batch.size());
+        writeHalf(first, () -> writeHalf(second, then));
+      } else {
+        release(batch);
+        for (Pending pending : batch) {
+          pending.fail(SqlErrors.toStoreException("append to " + pending.describe(), failure));
+        }
+        then.run();
+      }
+    });
+  }
+
+  /**
+   * Writes the requests of {@code half} that still have time: one written after its sibling's turn may have run
+   * out of it, and is then refused without being tried, so that isolating a culprit never outlasts the deadline.
+   */
+  private void writeHalf(List<Pending> half, Runnable then) {
+    long now = System.nanoTime();
+    List<Pending> alive = new ArrayList<>(half.size());
+    for (Pending pending : half) {
+      if (now - pending.deadline < 0) {
+        alive.add(pending);
+      } else {
+        release(List.of(pending));
+        pending.fail(new Unavailable("deadline exceeded: append to " + pending.describe() + " not written within "
+            + deadline.toMillis() + " ms (temper.requests.deadline) while its batch was split to isolate a failing"
+            + " request; retry later"));
+      }
+    }
+    if (alive.isEmpty()) {
+      then.run();
+    } else {
+      write(alive, true, then);
+    }
+  }
+
+  private void release(List<Pending> decided) {
+    decided.forEach(pending -> pending.appends.forEach(append -> streamsInFlight.remove(append.persistenceId())));
   }
 
   private static Tuple arguments(List<Pending> batch) {
@@ -213,12 +307,34 @@ final class AppendBatcher {
       if (failure == null) {
         pending.emitter.complete(sequences);
       } else {
-        pending.emitter.fail(failure);
+        pending.fail(failure);
       }
     }
   }
 
-  private record Pending(List<EncodedAppend> appends, boolean alone, UniEmitter<? super long[]> emitter) {
+  /** One request, from submission until it is decided; touched only on the batcher's context. */
+  private static final class Pending {
+
+    final List<EncodedAppend> appends;
+    final boolean alone;
+    final UniEmitter<? super long[]> emitter;
+    /** {@link System#nanoTime()} by which it must be decided. */
+    final long deadline;
+    boolean queued;
+    /** Answered or cancelled: it must not be queued any more. */
+    boolean decided;
+    long timer = -1;
+
+    Pending(List<EncodedAppend> appends, boolean alone, UniEmitter<? super long[]> emitter, long deadline) {
+      this.appends = appends;
+      this.alone = alone;
+      this.emitter = emitter;
+      this.deadline = deadline;
+    }
+
+    void fail(Throwable failure) {
+      emitter.fail(failure);
+    }
 
     String describe() {
       return appends.size() == 1 ? appends.get(0).persistenceId().toString() : appends.size() + " streams";

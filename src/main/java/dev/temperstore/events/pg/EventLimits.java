@@ -1,5 +1,7 @@
 package dev.temperstore.events.pg;
 
+import java.time.Duration;
+
 /**
  * Bounds of the event store.
  *
@@ -9,11 +11,19 @@ package dev.temperstore.events.pg;
  * @param concurrentBatches   append statements in flight at once, per store instance
  * @param maxAppendsPerBatch  appends coalesced into one statement
  * @param maxQueuedAppends    appends waiting for a batch before new ones are refused (503)
+ * @param deadline            how long an append may wait in the queue before it is dropped from it (503)
  */
 public record EventLimits(int maxEventsPerAppend, int maxEventBytes, int maxReadLimit, int concurrentBatches, int maxAppendsPerBatch,
-                          int maxQueuedAppends) {
+                          int maxQueuedAppends, Duration deadline) {
+
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(20);
 
   public static EventLimits defaults() {
-    return new EventLimits(1000, 262_144, 1000, 1, 256, 4096);
+    return new EventLimits(1000, 262_144, 1000, 1, 256, 4096, DEFAULT_DEADLINE);
+  }
+
+  public EventLimits withDeadline(Duration deadline) {
+    return new EventLimits(maxEventsPerAppend, maxEventBytes, maxReadLimit, concurrentBatches, maxAppendsPerBatch,
+        maxQueuedAppends, deadline);
   }
 }

@@ -46,7 +46,7 @@ public final class PgEventStore implements EventStore {
     this.pool = pool;
     this.limits = limits;
     this.batcher = new AppendBatcher(pool, context, limits.concurrentBatches(), limits.maxAppendsPerBatch(),
-        limits.maxQueuedAppends());
+        limits.maxQueuedAppends(), limits.deadline());
   }
 
   @Override

@@ -1,0 +1,64 @@
+package dev.temperstore.testing;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+
+import java.time.Duration;
+
+/**
+ * An ACCESS EXCLUSIVE lock on one table of a test database, held by the superuser in an open transaction, so that
+ * store statements touching the table wait in PostgreSQL until it is released.
+ */
+public final class TableLock implements AutoCloseable {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private final TestDatabase database;
+  private final Pool pool;
+  private final SqlConnection connection;
+  private boolean released;
+
+  private TableLock(TestDatabase database, Pool pool, SqlConnection connection) {
+    this.database = database;
+    this.pool = pool;
+    this.connection = connection;
+  }
+
+  public static TableLock hold(Vertx vertx, TestDatabase database, String table) {
+    Pool pool = database.asSuperuser().pool(vertx, 1);
+    SqlConnection connection = pool.getConnection().await();
+    connection.query("BEGIN; LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE").execute().await();
+    return new TableLock(database, pool, connection);
+  }
+
+  /** Returns once {@code count} backends of {@code role} wait for a lock: polled, never a blind sleep. */
+  public void awaitWaiters(String role, int count) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (database.admin().count("SELECT count(*) FROM pg_stat_activity WHERE usename = $1"
+        + " AND datname = current_database() AND wait_event_type = 'Lock'", role) < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(count + " backends of " + role + " never waited for the lock");
+      }
+      Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(20)).await().indefinitely();
+    }
+  }
+
+  public void release() {
+    if (!released) {
+      released = true;
+      connection.query("ROLLBACK").execute().await();
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      release();
+      connection.close().await();
+    } finally {
+      pool.close().await();
+    }
+  }
+}
