@@ -159,7 +159,7 @@ class ServeCommandIT extends DatabaseTest {
 
     try (JarProcess first = JarProcess.start(workDir, env, "serve")) {
       first.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
-      assertThat(first.output()).contains("data in " + dataDir + " (new cluster)")
+      assertThat(first.output()).contains("data in " + dataDir + " (new cluster, durable)")
           .contains("applied " + STEPS + " of " + STEPS + " steps");
       first.terminate();
       assertThat(first.exitCode(TIMEOUT)).as(first.output()).isEqualTo(SIGTERM_EXIT);
@@ -168,7 +168,7 @@ class ServeCommandIT extends DatabaseTest {
 
     try (JarProcess second = JarProcess.start(workDir, env, "serve")) {
       second.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
-      assertThat(second.output()).contains("data in " + dataDir + " (existing data kept)")
+      assertThat(second.output()).contains("data in " + dataDir + " (existing data kept, durable)")
           .contains("applied 0 of " + STEPS + " steps");
       second.terminate();
       assertThat(second.exitCode(TIMEOUT)).as(second.output()).isEqualTo(SIGTERM_EXIT);

@@ -61,7 +61,7 @@ class ConfigLoaderTest {
     Map<String, String> documented = new TreeMap<>();
     shipped.stringPropertyNames().forEach(name -> documented.put(name, shipped.getProperty(name)));
     assertThat(documented).isEqualTo(defaultValues);
-    assertThat(documented).hasSize(42);
+    assertThat(documented).hasSize(43);
   }
 
   @Test
