@@ -26,6 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -40,6 +42,8 @@ import java.util.Optional;
 public final class StoreVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
+
+  private static final Map<String, Future<MigrationReport>> MIGRATIONS_IN_PROGRESS = new HashMap<>();
 
   private final StoreSettings settings;
   private final MeterRegistry registry;
@@ -94,12 +98,38 @@ public final class StoreVerticle extends VerticleBase {
       return Uni.createFrom().failure(new IllegalStateException(
           "no database configured: set temper.database.url (TEMPER_DATABASE_URL) or DATABASE_URL"));
     }
-    return pipeline.run(vertx, settings.migration(), MigrationListener.NONE)
+    return migrate()
         .invoke(report -> migrationReport = report)
         .flatMap(report -> serve())
         .onFailure().call(this::closePool)
         .invoke(() -> LOG.info("store ready on {}, serving {}.*", settings.serving().describe(),
             settings.addresses().prefix()));
+  }
+
+  /**
+   * Instances deployed together in one Vert.x share one run of the pipeline: each would otherwise wait on the
+   * advisory lock for its siblings, and say so in the log as if another replica were migrating. Only a run in
+   * progress is shared; a later deployment runs the pipeline again (quickly, when nothing is pending).
+   */
+  private Uni<MigrationReport> migrate() {
+    String key = System.identityHashCode(vertx) + " " + settings.migration().describe();
+    Future<MigrationReport> run;
+    synchronized (MIGRATIONS_IN_PROGRESS) {
+      run = MIGRATIONS_IN_PROGRESS.get(key);
+      if (run == null) {
+        run = Reactive.future(pipeline.run(vertx, settings.migration(), MigrationListener.NONE), context);
+        Future<MigrationReport> started = run;
+        MIGRATIONS_IN_PROGRESS.put(key, started);
+        started.onComplete(done -> {
+          synchronized (MIGRATIONS_IN_PROGRESS) {
+            MIGRATIONS_IN_PROGRESS.remove(key, started);
+          }
+        });
+      }
+    }
+    Future<MigrationReport> shared = run;
+    // Back on this instance's own event loop: what serve() registers belongs to it.
+    return Reactive.uni(() -> shared).emitOn(task -> context.runOnContext(ignored -> task.run()));
   }
 
   private Uni<Void> serve() {

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where to connect, and how long a connection attempt may take.
@@ -31,6 +32,8 @@ public record DatabaseTarget(PgConnectOptions options, Duration connectTimeout) 
     return new DatabaseTarget(DatabaseUrl.parse(url), connectTimeout);
   }
 
+  private static final AtomicInteger POOLS = new AtomicInteger();
+
   /** A pool of at most {@code maxSize} connections; closing it closes them all. */
   public Pool pool(Vertx vertx, int maxSize) {
     return pool(vertx, options, new PoolOptions().setMaxSize(maxSize));
@@ -50,7 +53,8 @@ public record DatabaseTarget(PgConnectOptions options, Duration connectTimeout) 
 
   private Pool pool(Vertx vertx, PgConnectOptions connect, PoolOptions pooling) {
     return PgBuilder.pool()
-        .with(pooling)
+        // Each pool its own name: pools share Vert.x's default one, and their metrics would collide.
+        .with(pooling.setName("temper-store-pool-" + POOLS.incrementAndGet()))
         .with(new NetClientOptions().setConnectTimeout((int) connectTimeout.toMillis()))
         .connectingTo(connect)
         .using(vertx)
