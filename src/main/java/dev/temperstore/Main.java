@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = {
         "Reactive PostgreSQL event, snapshot and secret store for Vert.x.",
-        "Without a command, runs 'serve'. With no database configured, both commands use an embedded "
-            + "PostgreSQL whose data is kept in temper.embedded.data-dir."},
+        "Without a command, runs 'serve'. A command that needs a database, with none configured, uses an "
+            + "embedded PostgreSQL whose data is kept in temper.embedded.data-dir."},
     subcommands = {ServeCommand.class, MigrateCommand.class, GrantCommand.class, RotateSecretsCommand.class,
         LoadCommand.class,
         CommandLine.HelpCommand.class})

@@ -22,14 +22,15 @@ import java.util.concurrent.Callable;
 
 /** Re-encrypts every tenant's secrets under the primary key, online, printing progress. */
 @Command(name = "rotate-secrets", mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each, and the first is the summary in the command list.
     description = {
-        "Re-encrypt every secret under the primary master key (temper.secrets.primary, else the highest version),",
-        "in bounded batches, while the store keeps serving. Safe to stop and run again: it resumes with what is left.",
-        "Runs as the migrating role (temper.database.migration-url, else the serving URL), which must see every",
-        "tenant's rows: the tables' owner, or a BYPASSRLS role. Afterwards old keys can be removed from the",
-        "configuration.",
-        "Exit codes: 0 when every secret is under the primary key, 1 when some did not decrypt or a step failed,",
-        "2 on bad configuration or no key."})
+        "Re-encrypt every secret under the primary master key (temper.secrets.primary, else the highest version).",
+        "It works in bounded batches while the store keeps serving, and is safe to stop and run again: it resumes "
+            + "with what is left. It runs as the migrating role (temper.database.migration-url, else the serving "
+            + "URL), which must see every tenant's rows: the tables' owner, or a BYPASSRLS role. Afterwards old keys "
+            + "can be removed from the configuration.",
+        "Exit codes: 0 when every secret is under the primary key, 1 when some did not decrypt or a step failed, "
+            + "2 on bad configuration or no key."})
 public final class RotateSecretsCommand implements Callable<Integer> {
 
   @Mixin
