@@ -1,13 +1,14 @@
 package dev.temperstore;
 
 import dev.temperstore.bench.LoadCommand;
+import dev.temperstore.cli.IssueTokenCommand;
 import dev.temperstore.cli.MigrateCommand;
 import dev.temperstore.cli.RotateSecretsCommand;
 import dev.temperstore.cli.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry of the fat jar: {@code serve} (the default), {@code migrate} or {@code bench}. */
+/** Entry of the fat jar: {@code serve} (the default), {@code migrate}, {@code bench}, {@code issue-token}… */
 @Command(name = "temper-store",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
         "Without a command, runs 'serve'. With no database configured, both commands use an embedded "
             + "PostgreSQL whose data is kept in temper.embedded.data-dir."},
     subcommands = {ServeCommand.class, MigrateCommand.class, RotateSecretsCommand.class, LoadCommand.class,
-        CommandLine.HelpCommand.class})
+        IssueTokenCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
