@@ -2,6 +2,7 @@ package dev.temperstore;
 
 import dev.temperstore.bench.LoadCommand;
 import dev.temperstore.cli.GrantCommand;
+import dev.temperstore.cli.IssueTokenCommand;
 import dev.temperstore.cli.MigrateCommand;
 import dev.temperstore.cli.RotateSecretsCommand;
 import dev.temperstore.cli.ServeCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
         "Without a command, runs 'serve'. A command that needs a database, with none configured, uses an "
             + "embedded PostgreSQL whose data is kept in temper.embedded.data-dir."},
     subcommands = {ServeCommand.class, MigrateCommand.class, GrantCommand.class, RotateSecretsCommand.class,
-        LoadCommand.class,
+        LoadCommand.class, IssueTokenCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -3,6 +3,7 @@ package dev.temperstore.bench;
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.bridge.BridgeClient;
+import dev.temperstore.bridge.BridgeTls;
 import dev.temperstore.cluster.Clustering;
 import dev.temperstore.bus.Addresses;
 import dev.temperstore.bus.StoreClient;
@@ -79,6 +80,19 @@ public final class LoadCommand implements Callable<Integer> {
       description = "Drive a running service through its TCP bridge from this process, instead of starting a store")
   String bridge;
 
+  @Option(names = "--bridge-token", paramLabel = "JWT", defaultValue = "${env:TEMPER_BRIDGE_TOKEN}",
+      description = "Bearer token for a bridge with authentication (default: $TEMPER_BRIDGE_TOKEN); "
+          + "issue one with issue-token")
+  String bridgeToken;
+
+  @Option(names = "--bridge-truststore", paramLabel = "FILE",
+      description = "PKCS#12 file with the certificate to trust, for a bridge with TLS")
+  Path bridgeTruststore;
+
+  @Option(names = "--bridge-truststore-password", paramLabel = "PASSWORD", defaultValue = "",
+      description = "Password of --bridge-truststore")
+  String bridgeTruststorePassword;
+
   @Override
   public Integer call() throws Exception {
     StoreConfig storeConfig;
@@ -146,11 +160,19 @@ public final class LoadCommand implements Callable<Integer> {
     }
     String host = bridge.substring(0, colon);
     int port = Integer.parseInt(bridge.substring(colon + 1));
-    try (BridgeClient transport = BridgeClient.connect(vertx, host, port,
-        StoreClient.timeoutAbove(config.requests().deadline()))
+    BridgeClient.Options connection = BridgeClient.Options.of(StoreClient.timeoutAbove(config.requests().deadline()));
+    if (bridgeToken != null && !bridgeToken.isBlank()) {
+      connection = connection.withBearerToken(bridgeToken.strip());
+    }
+    if (bridgeTruststore != null) {
+      connection = connection.withTrustStore(new BridgeTls(bridgeTruststore.toString(), bridgeTruststorePassword));
+    }
+    try (BridgeClient transport = BridgeClient.connect(vertx, host, port, connection)
         .await().atMost(Duration.ofSeconds(30))) {
-      System.err.printf("%s, %d clients through the bridge at %s%n",
-          options.workload().name().toLowerCase(Locale.ROOT), options.clients(), bridge);
+      System.err.printf("%s, %d clients through the bridge at %s (%s, %s)%n",
+          options.workload().name().toLowerCase(Locale.ROOT), options.clients(), bridge,
+          connection.bearerToken().isPresent() ? "with a bearer token" : "no token",
+          connection.trustStore().isPresent() ? "TLS" : "plain TCP");
       StoreClient client = new StoreClient(transport, new Addresses(config.bus().prefix()));
       return new LoadGenerator(vertx, client, options, System.err).run();
     }

@@ -10,12 +10,13 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.ext.eventbus.bridge.tcp.impl.protocol.FrameHelper;
-import io.vertx.ext.eventbus.bridge.tcp.impl.protocol.FrameParser;
+import io.vertx.core.net.PfxOptions;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,32 +30,67 @@ public final class BridgeClient implements Transport, AutoCloseable {
   private final Vertx vertx;
   private final NetSocket socket;
   private final Duration timeout;
+  private final JsonObject headers;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private volatile boolean closed;
+  private volatile String closedBecause = "the bridge connection closed";
 
-  private BridgeClient(Vertx vertx, NetSocket socket, Duration timeout) {
+  private BridgeClient(Vertx vertx, NetSocket socket, Options options) {
     this.vertx = vertx;
     this.socket = socket;
-    this.timeout = timeout;
+    this.timeout = options.timeout();
+    this.headers = options.bearerToken().map(token -> new JsonObject().put("authorization", "Bearer " + token))
+        .orElseGet(JsonObject::new);
+  }
+
+  /**
+   * How to reach a bridge.
+   *
+   * @param timeout     how long a request waits for its reply
+   * @param bearerToken sent in every request's {@code headers.authorization}, for a bridge with authentication
+   * @param trustStore  for a bridge with TLS: a PKCS#12 file holding the certificate to trust
+   */
+  public record Options(Duration timeout, Optional<String> bearerToken, Optional<BridgeTls> trustStore) {
+
+    public static Options of(Duration timeout) {
+      return new Options(timeout, Optional.empty(), Optional.empty());
+    }
+
+    public Options withBearerToken(String token) {
+      return new Options(timeout, Optional.of(token), trustStore);
+    }
+
+    public Options withTrustStore(BridgeTls store) {
+      return new Options(timeout, bearerToken, Optional.of(store));
+    }
+
+    @Override
+    public String toString() {
+      return "Options[timeout=" + timeout + ", bearerToken=" + (bearerToken.isPresent() ? "(set)" : "none")
+          + ", trustStore=" + trustStore + "]"; // never the token
+    }
+  }
+
+  /** Connects to a bridge at {@code host:port}, without authentication or TLS. */
+  public static Uni<BridgeClient> connect(Vertx vertx, String host, int port, Duration timeout) {
+    return connect(vertx, host, port, Options.of(timeout));
   }
 
   /** Connects to a bridge at {@code host:port}. */
-  public static Uni<BridgeClient> connect(Vertx vertx, String host, int port, Duration timeout) {
-    return Reactive.uni(() -> vertx.createNetClient().connect(port, host))
+  public static Uni<BridgeClient> connect(Vertx vertx, String host, int port, Options options) {
+    NetClientOptions client = new NetClientOptions();
+    options.trustStore().ifPresent(store -> client.setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+        .setTrustOptions(new PfxOptions().setPath(store.keystore()).setPassword(store.password())));
+    return Reactive.uni(() -> vertx.createNetClient(client).connect(port, host))
         .onFailure().transform(e -> new Unavailable("cannot reach the bridge at " + host + ":" + port + ": "
             + e.getMessage()))
         .map(socket -> {
-          BridgeClient client = new BridgeClient(vertx, socket, timeout);
-          socket.handler(new FrameParser(frame -> {
-            if (frame.succeeded()) {
-              client.received(frame.result());
-            } else {
-              socket.close();
-            }
-          }));
-          socket.closeHandler(ignored -> client.connectionClosed());
-          return client;
+          BridgeClient bridgeClient = new BridgeClient(vertx, socket, options);
+          // Replies are bounded by the store's own limits; 64 MiB leaves room for any of them.
+          socket.handler(new FrameReader(64 * 1024 * 1024, bridgeClient::received, violation -> socket.close()));
+          socket.closeHandler(ignored -> bridgeClient.connectionClosed());
+          return bridgeClient;
         });
   }
 
@@ -69,7 +105,8 @@ public final class BridgeClient implements Transport, AutoCloseable {
       long timer = vertx.setTimer(timeout.toMillis(), id -> fail(replyAddress,
           new Unavailable("no reply from " + address + " through the bridge within " + timeout.toMillis() + " ms")));
       pending.put(replyAddress, new Pending(emitter, timer));
-      FrameHelper.sendFrame("send", address, replyAddress, new JsonObject(), true, body, socket);
+      FrameWriter.write(socket, new JsonObject().put("type", "send").put("address", address)
+          .put("replyAddress", replyAddress).put("headers", headers).put("body", body));
     });
   }
 
@@ -79,8 +116,12 @@ public final class BridgeClient implements Transport, AutoCloseable {
   }
 
   private void received(JsonObject frame) {
-    String address = frame.getString("address");
-    Pending waiting = address == null ? null : pending.remove(address);
+    Object address = frame.getValue("address");
+    if (address == null && "err".equals(frame.getValue("type"))) {
+      closedBecause = "the bridge closed the connection: " + frame.getValue("message"); // it closes next
+      return;
+    }
+    Pending waiting = address instanceof String replyAddress ? pending.remove(replyAddress) : null;
     if (waiting == null) {
       return; // a reply after its timeout, or a frame that answers nothing of ours
     }
@@ -96,7 +137,7 @@ public final class BridgeClient implements Transport, AutoCloseable {
 
   private void connectionClosed() {
     closed = true;
-    pending.keySet().forEach(replyAddress -> fail(replyAddress, new Unavailable("the bridge connection closed")));
+    pending.keySet().forEach(replyAddress -> fail(replyAddress, new Unavailable(closedBecause)));
   }
 
   private void fail(String replyAddress, StoreException failure) {

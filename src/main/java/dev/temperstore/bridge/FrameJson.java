@@ -2,7 +2,6 @@ package dev.temperstore.bridge;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.vertx.core.buffer.Buffer;
@@ -24,24 +23,44 @@ final class FrameJson {
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).maxNumberLength(1100).build())
       .build();
 
+  static final String INVALID = "frame is not valid UTF-8 JSON";
+
   private FrameJson() {
+  }
+
+  private static String kind(JsonToken token) {
+    if (token == null) {
+      return "nothing";
+    }
+    return switch (token) {
+      case START_ARRAY -> "an array";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> token.toString();
+    };
   }
 
   /** @throws DecodeException when the text is not one JSON object */
   static JsonObject parseObject(Buffer frame) {
     try (JsonParser parser = FACTORY.createParser(frame.getBytes())) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        throw new DecodeException("a frame must be a JSON object");
+      JsonToken first = parser.nextToken();
+      if (first != JsonToken.START_OBJECT) {
+        value(parser); // a parse error in the text is reported as such, before its kind
+        throw new DecodeException("frame must be a JSON object, got " + kind(first));
       }
       JsonObject object = object(parser);
       if (parser.nextToken() != null) {
-        throw new DecodeException("a frame must hold one JSON object and nothing after it");
+        throw new DecodeException("frame must hold one JSON object and nothing after it");
       }
       return object;
-    } catch (JsonProcessingException e) {
-      throw new DecodeException("invalid JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new DecodeException("invalid JSON: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof DecodeException decode && decode.getMessage().startsWith("frame must")) {
+        throw decode;
+      }
+      // Jackson's message quotes the text: of a frame that may carry a secret, say only what is wrong.
+      throw new DecodeException(INVALID);
     }
   }
 
@@ -73,7 +92,7 @@ final class FrameJson {
       case VALUE_TRUE -> Boolean.TRUE;
       case VALUE_FALSE -> Boolean.FALSE;
       case VALUE_NULL -> null;
-      default -> throw new DecodeException("unexpected JSON token " + parser.currentToken());
+      default -> throw new DecodeException(INVALID);
     };
   }
 }

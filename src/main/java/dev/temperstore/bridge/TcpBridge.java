@@ -4,112 +4,117 @@ import dev.temperstore.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.ext.eventbus.bridge.tcp.impl.protocol.FrameHelper;
-import io.vertx.ext.eventbus.bridge.tcp.impl.protocol.FrameParser;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The store for clients in other languages, on Vert.x's TCP event-bus bridge protocol (4-byte big-endian length,
  * then a JSON frame; {@code send} with a {@code replyAddress}, answered by a {@code message} or an {@code err}
- * frame; {@code ping}/{@code pong}). Framing is vertx-tcp-eventbus-bridge's own code; the dispatch is ours,
- * because that bridge logs a malformed frame and keeps the connection, where a client that sends one is broken
- * and is disconnected here, and no one else.
+ * frame; {@code ping}/{@code pong}). Framing and dispatch are ours ({@link FrameReader}, {@link BridgeConnection}):
+ * the stock bridge buffers a frame of any announced length and keeps a connection that sent a malformed one.
  *
  * <p>Only the store's own addresses are forwarded, and only as requests; anything else (another address,
  * {@code publish}, {@code register}) is answered {@code access_denied}. Secret {@code get}, the one operation that
- * returns plaintext, is forwarded only when explicitly enabled.
+ * returns plaintext, is forwarded only when explicitly enabled. With {@link BridgeAuth}, every request needs a
+ * token granting its tenant and permission. {@link BridgeLimits} bound what any client can take.
  */
 public final class TcpBridge {
 
-  private static final Logger LOG = LoggerFactory.getLogger(TcpBridge.class);
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-
   private final Vertx vertx;
-  private final Set<String> allowed;
+  private final Map<String, BridgeOperation> operations;
+  private final BridgeLimits limits;
+  private final Optional<BridgeAuth> auth;
+  private final DeliveryOptions delivery;
+  private final AtomicInteger connections = new AtomicInteger();
 
-  private TcpBridge(Vertx vertx, Set<String> allowed) {
+  private TcpBridge(Vertx vertx, Map<String, BridgeOperation> operations, BridgeOptions options) {
     this.vertx = vertx;
-    this.allowed = allowed;
+    this.operations = operations;
+    this.limits = options.limits();
+    this.auth = options.auth();
+    this.delivery = new DeliveryOptions().setSendTimeout(limits.requestTimeout().toMillis());
   }
 
   /** The addresses a bridge client may send to. */
-  public static List<String> allowed(Addresses addresses, boolean allowSecretGet) {
-    List<String> operations = new ArrayList<>(List.of(Addresses.EVENTS_APPEND, Addresses.EVENTS_APPEND_BATCH,
-        Addresses.EVENTS_READ, Addresses.EVENTS_LIST_ENTITIES, Addresses.SNAPSHOTS_SAVE, Addresses.SNAPSHOTS_LOAD,
-        Addresses.SECRETS_PUT, Addresses.SECRETS_DELETE, Addresses.SECRETS_LIST, Addresses.SECRETS_ROTATE));
-    if (allowSecretGet) {
-      operations.add(Addresses.SECRETS_GET);
-    }
-    return operations.stream().map(addresses::of).toList();
+  public static java.util.List<String> allowed(Addresses addresses, boolean allowSecretGet) {
+    return operations(addresses, allowSecretGet).keySet().stream().sorted().toList();
   }
 
-  /** Listens on {@code host:port} (use 127.0.0.1 unless other hosts must reach it). */
-  public static Future<NetServer> listen(Vertx vertx, Addresses addresses, boolean allowSecretGet, String host,
-                                         int port) {
-    TcpBridge bridge = new TcpBridge(vertx, Set.copyOf(allowed(addresses, allowSecretGet)));
-    return vertx.createNetServer().connectHandler(bridge::connected).listen(port, host);
+  /**
+   * Listens as {@code options} say. Fails, naming the keys to set, when the host is not a loopback address and no
+   * authentication is configured: anyone who reaches the port could then read and write every tenant.
+   */
+  public static Future<NetServer> listen(Vertx vertx, Addresses addresses, BridgeOptions options) {
+    if (options.auth().isEmpty() && !isLoopback(options.host())) {
+      return Future.failedFuture(new IllegalStateException("refusing to serve the bridge on " + options.host()
+          + ": it is not a loopback address and no authentication is configured; set temper.bridge.auth.jwt-secret"
+          + " or temper.bridge.auth.jwt-public-key, or temper.bridge.host=127.0.0.1"));
+    }
+    TcpBridge bridge = new TcpBridge(vertx, operations(addresses, options.allowSecretGet()), options);
+    NetServerOptions server = new NetServerOptions()
+        .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, options.limits().idleTimeout().toMillis()))
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    options.tls().ifPresent(tls -> server.setSsl(true).setKeyCertOptions(tls.keyCert()));
+    return vertx.createNetServer(server).connectHandler(bridge::connected).listen(options.port(), options.host());
+  }
+
+  /** Loopback by its literal spelling or the name localhost; any other name counts as reachable from outside. */
+  static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (!host.matches("[0-9.]+|\\[?[0-9A-Fa-f:.]+]?")) {
+      return false; // a host name: resolving it here could block, and it may resolve differently later
+    }
+    try {
+      return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress(); // a literal: no DNS
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private void connected(NetSocket socket) {
-    socket.handler(new FrameParser(frame -> {
-      if (frame.failed()) {
-        LOG.debug("closing bridge connection from {}: malformed frame ({})", socket.remoteAddress(),
-            frame.cause().getMessage());
-        socket.close();
-        return;
-      }
-      handle(frame.result(), socket);
-    }));
-  }
-
-  private void handle(JsonObject frame, NetSocket socket) {
-    String type = frame.getString("type", "");
-    switch (type) {
-      case "ping" -> FrameHelper.sendFrame("pong", socket);
-      case "send" -> send(frame, socket);
-      default -> FrameHelper.sendErrFrame("access_denied", socket);
-    }
-  }
-
-  private void send(JsonObject frame, NetSocket socket) {
-    Object addressValue = frame.getValue("address");
-    Object replyValue = frame.getValue("replyAddress");
-    if (!(addressValue instanceof String address) || !allowed.contains(address)) {
-      // Addressed to the reply address when there is one, so that a client can tell which request was refused.
-      JsonObject refusal = new JsonObject().put("type", "err").put("message", "access_denied");
-      if (replyValue instanceof String replyAddress) {
-        refusal.put("address", replyAddress);
-      }
-      FrameHelper.writeFrame(refusal, socket);
+    if (connections.incrementAndGet() > limits.maxConnections()) {
+      connections.decrementAndGet();
+      socket.end(FrameWriter.encode(FrameWriter.err(null, 503, "too many connections: the bridge serves at most "
+          + limits.maxConnections() + " (temper.bridge.max-connections)")));
       return;
     }
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT.toMillis());
-    Object body = frame.getValue("body");
-    if (!(replyValue instanceof String replyAddress)) {
-      vertx.eventBus().send(address, body, options);
-      return;
-    }
-    vertx.eventBus().request(address, body, options).onComplete(reply -> {
-      if (reply.succeeded()) {
-        FrameHelper.sendFrame("message", replyAddress, reply.result().body(), socket);
-      } else {
-        ReplyException failure = reply.cause() instanceof ReplyException e ? e
-            : new ReplyException(ReplyFailure.ERROR, -1, String.valueOf(reply.cause().getMessage()));
-        FrameHelper.writeFrame(new JsonObject().put("type", "err").put("address", replyAddress)
-            .put("failureCode", failure.failureCode()).put("failureType", failure.failureType().name())
-            .put("message", failure.getMessage()), socket);
-      }
-    });
+    socket.closeHandler(ignored -> connections.decrementAndGet());
+    new BridgeConnection(this, socket, auth.map(BridgeAuth::session)).start();
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  BridgeLimits limits() {
+    return limits;
+  }
+
+  DeliveryOptions delivery() {
+    return delivery;
+  }
+
+  /** The operation a client may send to {@code address}, or null. */
+  BridgeOperation operation(String address) {
+    return operations.get(address);
+  }
+
+  private static Map<String, BridgeOperation> operations(Addresses addresses, boolean allowSecretGet) {
+    return Arrays.stream(BridgeOperation.values())
+        .filter(operation -> allowSecretGet || operation != BridgeOperation.SECRETS_GET)
+        .collect(Collectors.toUnmodifiableMap(operation -> addresses.of(operation.operation()), Function.identity()));
   }
 }

@@ -3,6 +3,9 @@ package dev.temperstore.cli;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.config.StoreConfig;
 import dev.temperstore.StoreSettings;
+import dev.temperstore.bus.StoreClient;
+import dev.temperstore.bridge.BridgeOptions;
+import dev.temperstore.bridge.BridgeSettings;
 import dev.temperstore.bridge.TcpBridge;
 import dev.temperstore.cluster.Clustering;
 import dev.temperstore.ops.OpsServer;
@@ -21,6 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +37,8 @@ import java.util.concurrent.TimeUnit;
         "The database is temper.database.url (or DATABASE_URL); with neither, an embedded PostgreSQL is started "
             + "with its data kept in temper.embedded.data-dir (default data/postgres).",
         "Health and metrics: http://<temper.http.host>:<temper.http.port, 8081>/health/live, /health/ready, /metrics.",
-        "Other languages: temper.bridge.enabled=true serves the TCP event-bus bridge on 127.0.0.1:7000.",
+        "Other languages: temper.bridge.enabled=true serves the TCP event-bus bridge on 127.0.0.1:7000 "
+            + "(another host needs temper.bridge.auth.*; see docs/security.md).",
         "Exit codes: 0 after a clean shutdown, 1 when the start fails, 2 on bad configuration."})
 public final class ServeCommand implements Callable<Integer> {
 
@@ -92,10 +97,14 @@ public final class ServeCommand implements Callable<Integer> {
       vertx.deployVerticle(() -> new StoreVerticle(settings, registry), new DeploymentOptions().setInstances(instances))
           .await();
       if (config.bridge().enabled()) {
-        TcpBridge.listen(vertx, settings.addresses(), config.bridge().allowSecretGet(), config.bridge().host(),
-            config.bridge().port()).await();
-        LOG.info("TCP event-bus bridge on {}:{} (secret get {})", config.bridge().host(), config.bridge().port(),
-            config.bridge().allowSecretGet() ? "forwarded" : "refused");
+        // Above the store's deadline, so that a store that is up answers (or fails) before the bridge gives up.
+        Duration requestTimeout = StoreClient.timeoutAbove(config.requests().deadline());
+        BridgeOptions bridge = BridgeSettings.options(vertx, config.bridge(), requestTimeout);
+        TcpBridge.listen(vertx, settings.addresses(), bridge).await();
+        LOG.info("TCP event-bus bridge on {}:{} ({}, {}, secret get {})", bridge.host(), bridge.port(),
+            bridge.tls().isPresent() ? "TLS" : "plain TCP",
+            bridge.auth().isPresent() ? "JWT bearer tokens required" : "no authentication, loopback only",
+            bridge.allowSecretGet() ? "forwarded" : "refused");
       }
     } catch (Exception e) {
       LOG.error("start failed: {}", e.getMessage());

@@ -30,6 +30,7 @@ public final class ConfigLoader {
   /** Between the environment (300) and SmallRye's META-INF file (100). */
   private static final int FILE_ORDINAL = 250;
   private static final int OVERRIDES_ORDINAL = 500;
+  private static final int MIN_JWT_SECRET_BYTES = 32;
 
   private ConfigLoader() {
   }
@@ -139,6 +140,7 @@ public final class ConfigLoader {
     if (config.bridge().port() < 0 || config.bridge().port() > 65535) {
       throw new ConfigException("temper.bridge.port must be between 0 and 65535, got " + config.bridge().port());
     }
+    validateBridge(config.bridge());
     config.cluster().tlsKeystore().ifPresent(keystore -> {
       if (!Files.isReadable(Path.of(keystore))) {
         throw new ConfigException("temper.cluster.tls-keystore names a file that cannot be read: " + keystore);
@@ -151,6 +153,36 @@ public final class ConfigLoader {
     if (config.embedded().dataDir().isBlank()) {
       throw new ConfigException("temper.embedded.data-dir must not be empty");
     }
+  }
+
+  private static void validateBridge(StoreConfig.Bridge bridge) {
+    atLeast("temper.bridge.max-frame-bytes", bridge.maxFrameBytes(), 1);
+    atLeast("temper.bridge.max-outstanding-per-connection", bridge.maxOutstandingPerConnection(), 1);
+    atLeast("temper.bridge.max-connections", bridge.maxConnections(), 1);
+    positive("temper.bridge.idle-timeout", bridge.idleTimeout());
+    bridge.tlsKeystore().ifPresent(keystore -> {
+      if (!Files.isReadable(Path.of(keystore))) {
+        throw new ConfigException("temper.bridge.tls-keystore names a file that cannot be read: " + keystore);
+      }
+    });
+    bridge.auth().jwtSecret().ifPresent(secret -> {
+      // HS256 with a short secret can be brute-forced offline from any one token.
+      int bytes = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes < MIN_JWT_SECRET_BYTES) {
+        throw new ConfigException("temper.bridge.auth.jwt-secret must be at least " + MIN_JWT_SECRET_BYTES
+            + " bytes, got " + bytes + " (e.g. openssl rand -base64 32)");
+      }
+    });
+    if (!bridge.auth().jwtPublicKeyAlgorithm().matches("(?i)(RS|ES|PS)(256|384|512)")) {
+      throw new ConfigException("temper.bridge.auth.jwt-public-key-algorithm must be one of RS256, RS384, RS512, "
+          + "ES256, ES384, ES512, PS256, PS384, PS512, got \"" + bridge.auth().jwtPublicKeyAlgorithm() + "\"");
+    }
+    bridge.auth().jwtPublicKey().ifPresent(key -> {
+      if (!key.contains("-----BEGIN") && !Files.isReadable(Path.of(key))) {
+        throw new ConfigException("temper.bridge.auth.jwt-public-key is neither PEM text nor a readable file: "
+            + key);
+      }
+    });
   }
 
   private static void url(String key, String url) {

@@ -197,7 +197,7 @@ public interface StoreConfig {
     @WithDefault("false")
     boolean enabled();
 
-    /** Loopback unless other hosts must reach it: the bridge has no authentication of its own. */
+    /** Loopback unless other hosts must reach it; any other host requires {@link #auth()}. */
     @WithDefault("127.0.0.1")
     String host();
 
@@ -207,6 +207,50 @@ public interface StoreConfig {
     /** Forward secret get, the one operation that returns plaintext, to bridge clients. */
     @WithDefault("false")
     boolean allowSecretGet();
+
+    /** The largest frame accepted, in bytes of JSON; a longer length prefix closes the connection at once. */
+    @WithDefault("16777216")
+    int maxFrameBytes();
+
+    /** Requests of one connection awaiting their reply; at the limit the bridge stops reading it. */
+    @WithDefault("256")
+    int maxOutstandingPerConnection();
+
+    /** A connection with nothing read or written for this long is closed. */
+    @WithDefault("5m")
+    Duration idleTimeout();
+
+    /** Connections served at once; one more gets an err frame and is closed. */
+    @WithDefault("1024")
+    int maxConnections();
+
+    /** A PKCS#12 keystore (.p12) with the bridge's key and certificate: when set, the port speaks TLS only. */
+    Optional<String> tlsKeystore();
+
+    /** The keystore's password. */
+    Optional<String> tlsKeystorePassword();
+
+    Auth auth();
+
+    /** JWT bearer tokens, required on every request when a secret or a public key is set. */
+    interface Auth {
+
+      /** HS256 shared secret, at least 32 bytes; also what {@code issue-token} signs with. */
+      Optional<String> jwtSecret();
+
+      /** A public key in PEM (the text, or the path of a file holding it), for tokens signed elsewhere. */
+      Optional<String> jwtPublicKey();
+
+      /** The algorithm of tokens signed with that key: RS256, RS384, RS512, ES256, ES384, ES512. */
+      @WithDefault("RS256")
+      String jwtPublicKeyAlgorithm();
+
+      /** The {@code iss} every token must carry, when set. */
+      Optional<String> issuer();
+
+      /** The {@code aud} every token must name, when set. */
+      Optional<String> audience();
+    }
   }
 
   interface Cluster {

@@ -26,6 +26,8 @@ public final class StoreErrors {
       case TooLarge.CODE -> new TooLarge(text);
       case OverBudget.CODE -> new OverBudget(text);
       case Unavailable.CODE -> new Unavailable(text);
+      case Unauthenticated.CODE -> new Unauthenticated(text);
+      case Forbidden.CODE -> new Forbidden(text);
       default -> StorageFailure.reported(text);
     };
   }

@@ -7,7 +7,8 @@ import io.vertx.core.json.JsonObject;
  * Expected failures carry no stack trace: their message says everything.
  */
 public abstract sealed class StoreException extends RuntimeException
-    permits InvalidRequest, NotFound, ConcurrencyConflict, TooLarge, OverBudget, StorageFailure, Unavailable {
+    permits InvalidRequest, NotFound, ConcurrencyConflict, TooLarge, OverBudget, StorageFailure, Unavailable,
+    Unauthenticated, Forbidden {
 
   protected StoreException(String message, Throwable cause) {
     super(message, cause, false, false);

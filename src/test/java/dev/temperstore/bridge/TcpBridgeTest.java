@@ -40,7 +40,7 @@ class TcpBridgeTest extends DatabaseTest {
   void storeAndBridge() throws IOException {
     vertx.deployVerticle(new StoreVerticle(StoreSettings.defaults(database.asOwner()))).await();
     port = Ports.free();
-    bridge = TcpBridge.listen(vertx, Addresses.defaults(), false, "127.0.0.1", port).await();
+    bridge = TcpBridge.listen(vertx, Addresses.defaults(), BridgeOptions.loopback(port)).await();
   }
 
   @AfterEach
@@ -95,6 +95,7 @@ class TcpBridgeTest extends DatabaseTest {
     try (Frames bad = new Frames(port); Frames good = new Frames(port)) {
       bad.sendRaw("this is not json".getBytes(StandardCharsets.UTF_8));
 
+      assertThat(bad.receive().getString("message")).isEqualTo("frame is not valid UTF-8 JSON");
       assertThatThrownBy(bad::receive).isInstanceOf(IOException.class).hasMessage("connection closed by the bridge");
       JsonObject stillServed = good.request("temper.store.events.read",
           new JsonObject().put("persistenceId", "acme:Order:o-1"));

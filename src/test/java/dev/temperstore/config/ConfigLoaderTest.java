@@ -57,11 +57,15 @@ class ConfigLoaderTest {
     defaultValues.put("temper.cluster.public-host", "");
     defaultValues.put("temper.cluster.tls-keystore", "");
     defaultValues.put("temper.cluster.tls-keystore-password", "");
+    for (String optional : List.of("tls-keystore", "tls-keystore-password", "auth.jwt-secret", "auth.jwt-public-key",
+        "auth.issuer", "auth.audience")) {
+      defaultValues.put("temper.bridge." + optional, "");
+    }
 
     Map<String, String> documented = new TreeMap<>();
     shipped.stringPropertyNames().forEach(name -> documented.put(name, shipped.getProperty(name)));
     assertThat(documented).isEqualTo(defaultValues);
-    assertThat(documented).hasSize(43);
+    assertThat(documented).hasSize(54);
   }
 
   @Test
