@@ -15,15 +15,15 @@ import java.util.function.Supplier;
  * value deep inside its payload) replaced by a value of one hostile class. Tenants it names are never the victims'
  * exact names, only look-alikes that an unchecked store would merge with them.
  */
-final class HostileRequests {
+public final class HostileRequests {
 
   /** The classes of hostile value, as reported in docs/security.md. */
-  enum ValueClass {
+  public enum ValueClass {
     NUL, LONE_SURROGATE, MULTI_BYTE_AT_LIMIT, HUGE_STRING, DEEP_NESTING, NUMERIC_EDGE, WRONG_TYPE, MISSING_FIELD,
     NON_CANONICAL_ID
   }
 
-  record Hostile(String address, ValueClass valueClass, String field, JsonObject body) {
+  public record Hostile(String address, ValueClass valueClass, String field, JsonObject body) {
   }
 
   static final List<String> OPERATIONS = List.of("events.append", "events.append-batch", "events.read",
@@ -35,11 +35,11 @@ final class HostileRequests {
 
   private final Random random;
 
-  HostileRequests(long seed) {
+  public HostileRequests(long seed) {
     this.random = new Random(seed);
   }
 
-  Hostile next() {
+  public Hostile next() {
     String operation = OPERATIONS.get(random.nextInt(OPERATIONS.size()));
     ValueClass valueClass = ValueClass.values()[random.nextInt(ValueClass.values().length)];
     JsonObject body = valid(operation);
