@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Append throughput through the TCP bridge with JWT authentication off and on, alternating in one run, and the
+# ratio on/off of each pair and of the medians. Needs the fat jar (mvn -B package -DskipTests), psql, jq, and a
+# PostgreSQL whose ADMIN_URL role may create databases. A fresh `serve` per run, on one scratch database that is
+# dropped at the end.
+#   docs/bridge-auth-bench.sh                 # 3 pairs of 15 s runs after 5 s of warm-up, 64 clients
+#   PAIRS=5 DURATION=20s docs/bridge-auth-bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PAIRS=${PAIRS:-3}
+DURATION=${DURATION:-15s}
+WARMUP=${WARMUP:-5s}
+CLIENTS=${CLIENTS:-64}
+ADMIN_URL=${ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+PORT=${PORT:-7311}
+JAVA="java -XX:+UseSerialGC -Xmn64m -jar target/temper-store.jar"
+DB="bridgeauthbench_$$"
+SECRET=$(head -c 32 /dev/urandom | base64)
+WORK=$(mktemp -d)
+SERVICE=
+
+cleanup() {
+  [ -n "$SERVICE" ] && kill "$SERVICE" 2>/dev/null && wait "$SERVICE" 2>/dev/null || true
+  psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+psql "$ADMIN_URL" -qc "CREATE DATABASE $DB"
+DB_URL="${ADMIN_URL%/*}/$DB"
+
+# run NAME SECRET_OR_EMPTY: one service, one load run; prints appends/s
+run() {
+  local name=$1 secret=$2 log="$WORK/$1.log" token=()
+  DATABASE_URL=$DB_URL TEMPER_BRIDGE_ENABLED=true TEMPER_BRIDGE_PORT=$PORT TEMPER_HTTP_ENABLED=false \
+    TEMPER_BRIDGE_AUTH_JWT_SECRET=$secret $JAVA serve >"$log" 2>&1 &
+  SERVICE=$!
+  for _ in $(seq 1 120); do grep -q "temper-store ready in" "$log" && break; sleep 0.5; done
+  grep -q "temper-store ready in" "$log" || { cat "$log" >&2; exit 1; }
+  if [ -n "$secret" ]; then
+    token=(--bridge-token "$(TEMPER_BRIDGE_AUTH_JWT_SECRET=$secret $JAVA issue-token --subject bench \
+      --tenant bench --permissions read,write --ttl 1h)")
+  fi
+  $JAVA bench --bridge "127.0.0.1:$PORT" "${token[@]}" --workload append --clients "$CLIENTS" \
+    --duration "$DURATION" --warmup "$WARMUP" --json "$WORK/$name.json" >/dev/null 2>&1
+  kill "$SERVICE"; wait "$SERVICE" 2>/dev/null || true; SERVICE=
+  local errors; errors=$(jq '[.errorsByCode[]?] | add // 0' "$WORK/$name.json")
+  [ "$errors" = "0" ] || echo "warning: $name had $errors errors" >&2
+  jq '.operationsPerSecond | floor' "$WORK/$name.json"
+}
+
+offs=(); ons=()
+printf '%-6s %12s %12s %7s\n' pair "off (ops/s)" "on (ops/s)" ratio
+for pair in $(seq 1 "$PAIRS"); do
+  off=$(run "off-$pair" "")
+  on=$(run "on-$pair" "$SECRET")
+  offs+=("$off"); ons+=("$on")
+  printf '%-6s %12s %12s %7.3f\n' "$pair" "$off" "$on" "$(echo "$on / $off" | bc -l)"
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+moff=$(median "${offs[@]}"); mon=$(median "${ons[@]}")
+printf '%-6s %12s %12s %7.3f\n' median "$moff" "$mon" "$(echo "$mon / $moff" | bc -l)"
