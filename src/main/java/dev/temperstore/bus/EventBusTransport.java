@@ -32,7 +32,7 @@ public final class EventBusTransport implements Transport {
             new DeliveryOptions(delivery).addHeader(SharedReplyCodec.HEADER, SharedReplyCodec.NAME)))
         .map(Message::body)
         .onFailure(ReplyException.class).transform(e -> {
-          ReplyException reply = (ReplyException) e;
+          ReplyException reply = e;
           if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
             return StoreErrors.fromWire(reply.failureCode(), reply.getMessage());
           }

@@ -55,7 +55,7 @@ public final class StoreClient implements EventStore, SnapshotStore, SecretStore
     this(new EventBusTransport(vertx, timeout), addresses);
   }
 
-  /** Over any transport, e.g. the TCP bridge from another process ({@code dev.temperstore.bridge.BridgeClient}). */
+  /** Over any transport, e.g. the TCP bridge from another process ({@code dev.temperstore.service.bridge.BridgeClient}). */
   public StoreClient(Transport transport, Addresses addresses) {
     this.transport = transport;
     this.addresses = addresses;

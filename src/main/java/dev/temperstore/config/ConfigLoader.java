@@ -5,6 +5,7 @@ import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import java.io.IOException;
@@ -56,8 +57,19 @@ public final class ConfigLoader {
     return fromSources(List.of(new PropertiesConfigSource(properties, "overrides", OVERRIDES_ORDINAL)));
   }
 
+  /**
+   * The configuration sources an application already has (its SmallRye or MicroProfile {@code Config}: system
+   * properties, environment, its own files), read for the store's {@code temper.*} keys, with the store's defaults
+   * below them.
+   */
+  public static StoreConfig from(Config applicationConfig) {
+    List<ConfigSource> sources = new ArrayList<>();
+    applicationConfig.getConfigSources().forEach(sources::add);
+    return fromSources(sources);
+  }
+
   /** Exactly {@code sources} and the defaults. */
-  static StoreConfig fromSources(List<ConfigSource> sources) {
+  public static StoreConfig fromSources(List<ConfigSource> sources) {
     return build(new SmallRyeConfigBuilder(), sources);
   }
 

@@ -48,7 +48,7 @@ class ConfigLoaderTest {
     Map<String, String> defaultValues = new TreeMap<>();
     for (String name : defaults.getPropertyNames()) {
       if (name.startsWith("temper.")) {
-        defaultValues.put(name, defaults.getRawValue(name));
+        defaultValues.put(name, defaults.getConfigValue(name).getRawValue());
       }
     }
     defaultValues.put("temper.database.migration-url", ""); // optional: no default, shown empty

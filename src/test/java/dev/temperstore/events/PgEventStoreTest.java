@@ -148,7 +148,7 @@ class PgEventStoreTest extends DatabaseTest {
         writers.add(via.append(id, expected, List.of(event("Incremented", writer)))
             .onItem().invoke(succeeded::incrementAndGet)
             .onFailure(ConcurrencyConflict.class).recoverWithItem(e -> {
-              actuals.add(((ConcurrencyConflict) e).actual());
+              actuals.add(e.actual());
               return null;
             })
             .replaceWithVoid());

@@ -1,0 +1,227 @@
+package dev.temperstore.service.bench;
+
+import dev.temperstore.bus.StoreClient;
+import dev.temperstore.errors.ConcurrencyConflict;
+import dev.temperstore.errors.StoreException;
+import dev.temperstore.events.EventPage;
+import dev.temperstore.tenancy.PersistenceId;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Closed-loop load through the event bus: {@code clients} reactive clients, each sending its next request as soon
+ * as the previous one is answered, spread over the event loops. Latency is recorded in an HdrHistogram from
+ * request to reply; a progress line is printed every second.
+ */
+public final class LoadGenerator {
+
+  private static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(5);
+  /** Secret names per client tenant: half the default budget, so puts after the first round replace. */
+  private static final int SECRET_NAMES = 50;
+  private static final String SECRET_VALUE = "s".repeat(64);
+
+  private final Vertx vertx;
+  private final StoreClient client;
+  private final LoadOptions options;
+  private final PrintStream progress;
+  private final String runId = UUID.randomUUID().toString().substring(0, 8);
+
+  private final Recorder recorder = new Recorder(MAX_LATENCY_MICROS, 3);
+  private final LongAdder operations = new LongAdder();
+  private final LongAdder events = new LongAdder();
+  private final Map<Integer, LongAdder> errors = new ConcurrentHashMap<>();
+  private final AtomicBoolean measuring = new AtomicBoolean();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicLong issued = new AtomicLong();
+
+  public LoadGenerator(Vertx vertx, StoreClient client, LoadOptions options, PrintStream progress) {
+    this.vertx = vertx;
+    this.client = client;
+    this.options = options;
+    this.progress = progress;
+  }
+
+  /** Runs the load and blocks until it is over; call from a thread that is not an event loop. */
+  public BenchResult run() throws InterruptedException {
+    List<Client> clients = new ArrayList<>();
+    for (int i = 0; i < options.clients(); i++) {
+      clients.add(new Client(i));
+    }
+    if (options.workload() == Workload.READ || options.workload() == Workload.MIXED) {
+      progress.printf("filling %d streams with %d events each%n", clients.size(), options.streamLength());
+      Uni.join().all(clients.stream().map(Client::fill).toList()).andFailFast().await().indefinitely();
+    }
+    if (options.workload() == Workload.SECRET_GET) {
+      progress.printf("filling %d tenants with %d secrets each%n", clients.size(), SECRET_NAMES);
+      Uni.join().all(clients.stream().map(Client::fillSecrets).toList()).andFailFast().await().indefinitely();
+    }
+    CountDownLatch finished = new CountDownLatch(clients.size());
+    List<Context> contexts = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext());
+    for (Client c : clients) {
+      contexts.get(c.index % contexts.size()).runOnContext(ignored -> c.next(finished));
+    }
+    if (!options.warmup().isZero()) {
+      progress.printf("warming up for %d s%n", options.warmup().toSeconds());
+      Thread.sleep(options.warmup().toMillis()); // the load runs on the event loops meanwhile
+    }
+    recorder.reset();
+    operations.reset();
+    events.reset();
+    errors.clear();
+    issued.set(0);
+    measuring.set(true);
+    Histogram total = new Histogram(MAX_LATENCY_MICROS, 3);
+    long started = System.nanoTime();
+    long deadline = started + options.duration().toNanos();
+    while (!done(deadline)) {
+      Thread.sleep(1000);
+      Histogram interval = recorder.getIntervalHistogram();
+      total.add(interval);
+      printProgress(started, interval, total);
+    }
+    stopping.set(true);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    long measuredOperations = operations.sum();
+    long measuredEvents = events.sum();
+    if (!finished.await(2, TimeUnit.MINUTES)) {
+      progress.println("some requests were still unanswered two minutes after the end");
+    }
+    total.add(recorder.getIntervalHistogram());
+    Map<Integer, Long> errorCounts = new java.util.TreeMap<>();
+    errors.forEach((code, count) -> errorCounts.put(code, count.sum()));
+    return BenchResult.of(options, seconds, measuredOperations, measuredEvents, total, errorCounts);
+  }
+
+  private boolean done(long deadline) {
+    if (options.requests() > 0) {
+      return operations.sum() >= options.requests();
+    }
+    return System.nanoTime() >= deadline;
+  }
+
+  private void printProgress(long started, Histogram interval, Histogram total) {
+    double elapsed = (System.nanoTime() - started) / 1e9;
+    long errorCount = errors.values().stream().mapToLong(LongAdder::sum).sum();
+    progress.printf(Locale.ROOT, "[%5.1f s] %,d ops  %,.0f ops/s now  %,.0f ops/s overall  p99 %.2f ms  errors %d%n",
+        elapsed, total.getTotalCount(), interval.getTotalCount() / 1.0, total.getTotalCount() / elapsed,
+        interval.getValueAtPercentile(99) / 1000.0, errorCount);
+  }
+
+  /** One simulated client with its own stream. */
+  private final class Client {
+
+    private final int index;
+    private final PersistenceId stream;
+    private final String actor;
+    private long sequence;
+
+    Client(int index) {
+      this.index = index;
+      this.stream = new PersistenceId("bench", "Order", runId + "-" + index);
+      this.actor = "bench-client-" + index;
+    }
+
+    Uni<Void> fill() {
+      Uni<Void> chain = Uni.createFrom().voidItem();
+      for (int written = 0; written < options.streamLength(); written += 100) {
+        int count = Math.min(100, options.streamLength() - written);
+        chain = chain.flatMap(ignored -> client.append(stream, sequence, BenchPayloads.events(count, actor))
+            .invoke(last -> sequence = last).replaceWithVoid());
+      }
+      return chain;
+    }
+
+    void next(CountDownLatch finished) {
+      if (stopping.get() || (options.requests() > 0 && measuring.get()
+          && issued.incrementAndGet() > options.requests())) {
+        finished.countDown();
+        return;
+      }
+      long started = System.nanoTime();
+      operation().subscribe().with(
+          count -> {
+            record(started, count);
+            next(finished);
+          },
+          failure -> {
+            record(started, 0);
+            errors.computeIfAbsent(failure instanceof StoreException e ? e.code() : 0, code -> new LongAdder())
+                .increment();
+            if (failure instanceof ConcurrencyConflict conflict) {
+              sequence = conflict.actual();
+            }
+            next(finished);
+          });
+    }
+
+    private void record(long startedNanos, int eventCount) {
+      long micros = Math.min((System.nanoTime() - startedNanos) / 1000, MAX_LATENCY_MICROS);
+      recorder.recordValue(micros);
+      operations.increment();
+      events.add(eventCount);
+    }
+
+    /** Emits how many events the operation wrote or read. */
+    private Uni<Integer> operation() {
+      return switch (options.workload()) {
+        case APPEND -> append();
+        case READ -> read();
+        case MIXED -> {
+          int dice = ThreadLocalRandom.current().nextInt(10);
+          yield dice < 6 ? append() : dice < 9 ? read() : snapshot();
+        }
+        case SECRET_PUT -> client.put(stream.entityId(), secretName(), SECRET_VALUE).map(created -> 0);
+        case SECRET_GET -> client.get(stream.entityId(), secretName()).map(value -> 0);
+      };
+    }
+
+    Uni<Void> fillSecrets() {
+      Uni<Void> chain = Uni.createFrom().voidItem();
+      for (int i = 0; i < SECRET_NAMES; i++) {
+        String name = "secret-" + i;
+        chain = chain.flatMap(ignored -> client.put(stream.entityId(), name, SECRET_VALUE).replaceWithVoid());
+      }
+      return chain;
+    }
+
+    private String secretName() {
+      return "secret-" + ThreadLocalRandom.current().nextInt(SECRET_NAMES);
+    }
+
+    private Uni<Integer> append() {
+      int count = options.eventsPerAppend();
+      return client.append(stream, sequence, BenchPayloads.events(count, actor))
+          .map(last -> {
+            sequence = last;
+            return count;
+          });
+    }
+
+    private Uni<Integer> read() {
+      long available = Math.max(0, sequence - options.pageSize());
+      long from = available == 0 ? 0 : ThreadLocalRandom.current().nextLong(available);
+      return client.read(stream, from, options.pageSize()).map(EventPage::events).map(List::size);
+    }
+
+    private Uni<Integer> snapshot() {
+      return client.save(stream, sequence, new byte[256]).map(ignored -> 0);
+    }
+  }
+}

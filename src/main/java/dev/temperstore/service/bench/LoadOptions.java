@@ -1,0 +1,14 @@
+package dev.temperstore.service.bench;
+
+import java.time.Duration;
+
+/**
+ * One load run.
+ *
+ * @param duration        how long to measure (after the warm-up); ignored when {@code requests} is positive
+ * @param requests        how many requests to measure instead of a duration; 0 means "use the duration"
+ * @param streamLength    events each client's stream holds before a read run starts
+ */
+public record LoadOptions(Workload workload, int clients, Duration duration, long requests, Duration warmup,
+                          int eventsPerAppend, int pageSize, int streamLength) {
+}

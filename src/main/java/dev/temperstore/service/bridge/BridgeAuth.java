@@ -1,0 +1,156 @@
+package dev.temperstore.service.bridge;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Bridge authentication: a JWT bearer token in every {@code send} frame's {@code headers.authorization}
+ * ({@code "Bearer <jwt>"}), verified by vertx-auth-jwt against an HS256 shared secret and/or a public key (RS256,
+ * ES256…), and optionally its issuer and audience. What a token allows is its {@link Grant}.
+ *
+ * <p>Each connection has a {@link Session} that remembers the last token it verified, so that a client presenting
+ * the same token on every frame pays for one signature check, not one per request; its expiry is still checked on
+ * every frame.
+ */
+public final class BridgeAuth {
+
+  public static final String HS256 = "HS256";
+  private static final String BEARER = "bearer ";
+  private static final List<String> KNOWN_REJECTIONS = List.of("Invalid JWT", "Invalid format for JWT",
+      "Signature verification failed", "Signature is required", "Algorithm \"none\" not allowed", "JWT is in",
+      "missing signature segment");
+
+  private final JWTAuth jwt;
+  private final Optional<String> issuer;
+  private final List<String> audience;
+
+  private BridgeAuth(JWTAuth jwt, Optional<String> issuer, List<String> audience) {
+    this.jwt = jwt;
+    this.issuer = issuer;
+    this.audience = audience;
+  }
+
+  /**
+   * @param secret          HS256 shared secret (UTF-8 bytes), if any
+   * @param publicKeyPem    a public key in PEM, if any
+   * @param publicKeyAlg    the algorithm of tokens signed by that key, e.g. RS256 or ES256
+   * @param issuer          the {@code iss} a token must carry, if any
+   * @param audience        the {@code aud} a token must name, if any
+   */
+  public static BridgeAuth create(Vertx vertx, Optional<String> secret, Optional<String> publicKeyPem,
+                                  String publicKeyAlg, Optional<String> issuer, Optional<String> audience) {
+    if (secret.isEmpty() && publicKeyPem.isEmpty()) {
+      throw new IllegalArgumentException("bridge authentication needs a JWT secret or a public key");
+    }
+    JWTAuthOptions options = new JWTAuthOptions();
+    secret.ifPresent(value -> options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(HS256).setBuffer(value)));
+    publicKeyPem.ifPresent(pem -> options.addPubSecKey(new PubSecKeyOptions()
+        .setAlgorithm(publicKeyAlg.toUpperCase(Locale.ROOT)).setBuffer(pem)));
+    JWTOptions verification = new JWTOptions();
+    issuer.ifPresent(verification::setIssuer);
+    audience.ifPresent(verification::addAudience);
+    options.setJWTOptions(verification);
+    return new BridgeAuth(JWTAuth.create(vertx, options), issuer, audience.map(List::of).orElse(List.of()));
+  }
+
+  /**
+   * A token for a bridge client, signed with the HS256 secret: how a deployment issues credentials.
+   *
+   * @param tenants the tenants it grants; {@code ["*"]} for all
+   */
+  public String issue(String subject, Collection<String> tenants, Collection<Permission> permissions, Duration ttl) {
+    JsonObject claims = new JsonObject().put("sub", subject)
+        .put("tenants", tenants.equals(List.of(Grant.ALL_TENANTS)) ? Grant.ALL_TENANTS : new JsonArray(List.copyOf(tenants)))
+        .put("permissions", new JsonArray(permissions.stream().map(Permission::claim).toList()));
+    JWTOptions signing = new JWTOptions().setAlgorithm(HS256).setExpiresInSeconds((int) ttl.toSeconds());
+    issuer.ifPresent(signing::setIssuer);
+    signing.setAudience(audience);
+    return jwt.generateToken(claims, signing);
+  }
+
+  Session session() {
+    return new Session();
+  }
+
+  /** One connection's authentication state: the last token it verified. Used on that connection's event loop. */
+  final class Session {
+
+    private String verifiedToken;
+    private Grant verifiedGrant;
+
+    private Session() {
+    }
+
+    /** The grant of the frame's token; fails with a 401 {@link BridgeRefusal} naming what is wrong. */
+    Future<Grant> grant(JsonObject frame) {
+      String token;
+      try {
+        token = bearerToken(frame);
+      } catch (BridgeRefusal refusal) {
+        return Future.failedFuture(refusal);
+      }
+      if (token.equals(verifiedToken)) {
+        return verifiedGrant.expired(System.currentTimeMillis())
+            ? Future.failedFuture(BridgeRefusal.unauthenticated("the token has expired"))
+            : Future.succeededFuture(verifiedGrant);
+      }
+      return jwt.authenticate(new TokenCredentials(token))
+          .recover(e -> Future.failedFuture(BridgeRefusal.unauthenticated(rejected(e.getMessage()))))
+          .map(user -> {
+            Grant grant = Grant.fromClaims(claims(user));
+            verifiedToken = token;
+            verifiedGrant = grant;
+            return grant;
+          });
+    }
+  }
+
+  /**
+   * Why vertx-auth-jwt rejected a token: its own fixed messages are passed on; anything else (a decoder's message
+   * may quote part of the token) becomes a fixed text.
+   */
+  private static String rejected(String reason) {
+    if (reason != null && reason.contains("expired")) {
+      return "the token has expired";
+    }
+    for (String known : KNOWN_REJECTIONS) {
+      if (reason != null && reason.startsWith(known)) {
+        return "invalid token (" + reason + ")";
+      }
+    }
+    return "invalid token (it could not be decoded)";
+  }
+
+  private static JsonObject claims(User user) {
+    // vertx-auth-jwt keeps the decoded payload under the "accessToken" attribute; older builds in the principal.
+    Object payload = user.attributes().getValue("accessToken");
+    return payload instanceof JsonObject claims ? claims : user.principal();
+  }
+
+  private static String bearerToken(JsonObject frame) {
+    Object value = frame.getValue("headers") instanceof JsonObject headers
+        ? headers.getValue(headers.containsKey("authorization") ? "authorization" : "Authorization") : null;
+    if (value == null) {
+      throw BridgeRefusal.unauthenticated("no bearer token (send headers.authorization = \"Bearer <token>\")");
+    }
+    if (!(value instanceof String header) || header.length() <= BEARER.length()
+        || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      throw BridgeRefusal.unauthenticated("headers.authorization must be \"Bearer <token>\"");
+    }
+    return header.substring(BEARER.length()).trim();
+  }
+}

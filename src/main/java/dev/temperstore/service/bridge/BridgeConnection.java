@@ -1,0 +1,141 @@
+package dev.temperstore.service.bridge;
+
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+
+/**
+ * One client connection of a {@link TcpBridge}: reads its frames, forwards its requests, writes the replies.
+ * A protocol violation (a frame the reader refuses, a frame without a string {@code type}, an unknown type) is
+ * answered with an {@code err} frame and the connection is closed; nothing a client sends makes the handler throw.
+ * At {@link BridgeLimits#maxOutstandingPerConnection()} unanswered requests, reading stops until replies drain.
+ * Everything here runs on the connection's event loop.
+ */
+final class BridgeConnection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
+  private static final JsonObject PONG = new JsonObject().put("type", "pong");
+  private static final String ACCESS_DENIED = "access_denied";
+
+  private final TcpBridge bridge;
+  private final NetSocket socket;
+  private final Optional<BridgeAuth.Session> auth;
+  private final FrameReader reader;
+  private int outstanding;
+  private boolean closing;
+
+  BridgeConnection(TcpBridge bridge, NetSocket socket, Optional<BridgeAuth.Session> auth) {
+    this.bridge = bridge;
+    this.socket = socket;
+    this.auth = auth;
+    this.reader = new FrameReader(bridge.limits().maxFrameBytes(), this::frame, this::violation);
+  }
+
+  void start() {
+    socket.handler(reader);
+  }
+
+  private void frame(JsonObject frame) {
+    try {
+      Object type = frame.getValue("type");
+      if (!(type instanceof String name)) {
+        violation("frame has no \"type\" string");
+        return;
+      }
+      switch (name) {
+        case "ping" -> FrameWriter.write(socket, PONG);
+        case "send" -> send(frame);
+        case "publish", "register", "unregister" -> refuse(frame, ACCESS_DENIED);
+        default -> violation("unknown frame type \"" + (name.length() <= 40 ? name : name.substring(0, 40) + "…")
+            + "\" (expected send or ping)");
+      }
+    } catch (RuntimeException e) {
+      // A bug of ours must still not leave the client hanging: it learns, and the connection ends cleanly.
+      LOG.warn("bridge connection from {}: failed to handle a frame", socket.remoteAddress(), e);
+      violation("the bridge failed to handle the frame");
+    }
+  }
+
+  private void send(JsonObject frame) {
+    String replyAddress = frame.getValue("replyAddress") instanceof String reply ? reply : null;
+    BridgeOperation operation = frame.getValue("address") instanceof String address
+        ? bridge.operation(address) : null;
+    if (operation == null) {
+      refuse(frame, ACCESS_DENIED);
+      return;
+    }
+    String address = frame.getString("address");
+    Object body = frame.getValue("body");
+    started();
+    Future<Object> reply = auth.isEmpty() ? forward(address, body)
+        : auth.get().grant(frame).compose(grant -> {
+          Confinement.check(operation, address, body, grant);
+          return forward(address, body);
+        });
+    reply.onComplete(result -> {
+      finished();
+      if (replyAddress != null) {
+        FrameWriter.write(socket, result.succeeded()
+            ? new JsonObject().put("type", "message").put("address", replyAddress).put("body", result.result())
+            : failure(replyAddress, result.cause()));
+      }
+    });
+  }
+
+  private Future<Object> forward(String address, Object body) {
+    return bridge.vertx().eventBus().request(address, body, bridge.delivery()).map(Message::body);
+  }
+
+  private static JsonObject failure(String replyAddress, Throwable cause) {
+    if (cause instanceof BridgeRefusal refusal) {
+      return FrameWriter.err(replyAddress, refusal.code(), refusal.getMessage());
+    }
+    if (cause instanceof ReplyException reply) {
+      return FrameWriter.err(replyAddress, reply.failureCode(), reply.getMessage())
+          .put("failureType", reply.failureType().name());
+    }
+    return FrameWriter.err(replyAddress, -1, String.valueOf(cause.getMessage())).put("failureType", "ERROR");
+  }
+
+  /** The stock bridge's refusal, addressed to the reply address when there is one. */
+  private void refuse(JsonObject frame, String message) {
+    JsonObject refusal = new JsonObject().put("type", "err").put("message", message);
+    if (frame.getValue("replyAddress") instanceof String replyAddress) {
+      refusal.put("address", replyAddress);
+    }
+    FrameWriter.write(socket, refusal);
+  }
+
+  private void started() {
+    if (++outstanding >= bridge.limits().maxOutstandingPerConnection()) {
+      reader.pause();
+      socket.pause();
+    }
+  }
+
+  private void finished() {
+    outstanding--;
+    if (reader.paused() && !closing && outstanding < bridge.limits().maxOutstandingPerConnection()) {
+      reader.resume(); // delivers frames that arrived with the last chunk; they may pause it again
+      if (!reader.paused()) {
+        socket.resume();
+      }
+    }
+  }
+
+  private void violation(String message) {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    reader.pause();
+    LOG.debug("closing bridge connection from {}: {}", socket.remoteAddress(), message);
+    socket.end(FrameWriter.encode(FrameWriter.err(null, BridgeRefusal.MALFORMED, message)));
+  }
+}

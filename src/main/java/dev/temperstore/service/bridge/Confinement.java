@@ -1,0 +1,28 @@
+package dev.temperstore.service.bridge;
+
+/** Whether a token's grant covers a request: every permission its operation needs, and every tenant it touches. */
+final class Confinement {
+
+  private static final int SHOWN_LENGTH = 80;
+
+  private Confinement() {
+  }
+
+  /** @throws BridgeRefusal 403 naming the first permission or tenant the grant lacks */
+  static void check(BridgeOperation operation, String address, Object body, Grant grant) {
+    for (Permission permission : operation.permissions()) {
+      if (!grant.has(permission)) {
+        throw BridgeRefusal.forbidden("token lacks the \"" + permission.claim() + "\" permission for " + address);
+      }
+    }
+    for (String tenant : operation.tenants(body)) {
+      if (!grant.grants(tenant)) {
+        throw BridgeRefusal.forbidden("token does not grant tenant \"" + shown(tenant) + "\"");
+      }
+    }
+  }
+
+  private static String shown(String value) {
+    return value.length() <= SHOWN_LENGTH ? value : value.substring(0, SHOWN_LENGTH) + "…";
+  }
+}

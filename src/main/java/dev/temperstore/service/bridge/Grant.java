@@ -1,0 +1,76 @@
+package dev.temperstore.service.bridge;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * What a verified token allows, read from its claims: {@code tenants} ({@code "*"} for every tenant, or an array
+ * of tenant names), {@code permissions} (an array of {@code read}, {@code write}, {@code secrets}) or, failing
+ * that, an OAuth-style {@code scope} string of the same words separated by spaces, and {@code exp}.
+ *
+ * @param tenants         the tenants granted; ignored when {@code allTenants}
+ * @param expiresAtMillis when the token expires; {@link Long#MAX_VALUE} for a token without {@code exp}
+ */
+record Grant(boolean allTenants, Set<String> tenants, Set<Permission> permissions, long expiresAtMillis) {
+
+  static final String ALL_TENANTS = "*";
+
+  Grant {
+    tenants = Set.copyOf(tenants);
+    permissions = permissions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(permissions));
+  }
+
+  /** @throws BridgeRefusal 401 when the token cannot be a bridge token: no usable {@code tenants} claim */
+  static Grant fromClaims(JsonObject claims) {
+    Object tenantClaim = claims.getValue("tenants");
+    boolean all = ALL_TENANTS.equals(tenantClaim);
+    Set<String> tenants = new HashSet<>();
+    if (!all) {
+      if (!(tenantClaim instanceof JsonArray names)) {
+        throw BridgeRefusal.unauthenticated("the token has no \"tenants\" claim (\"*\" or an array of tenant names)");
+      }
+      for (Object name : names) {
+        if (!(name instanceof String tenant) || tenant.isEmpty()) {
+          throw BridgeRefusal.unauthenticated("the token's \"tenants\" claim must hold only tenant names");
+        }
+        tenants.add(tenant);
+      }
+    }
+    Object exp = claims.getValue("exp");
+    long expiresAt = exp instanceof Number seconds ? seconds.longValue() * 1000 : Long.MAX_VALUE;
+    return new Grant(all, tenants, permissions(claims), expiresAt);
+  }
+
+  boolean grants(String tenant) {
+    return allTenants || tenants.contains(tenant);
+  }
+
+  boolean has(Permission permission) {
+    return permissions.contains(permission);
+  }
+
+  boolean expired(long nowMillis) {
+    return nowMillis >= expiresAtMillis;
+  }
+
+  private static Set<Permission> permissions(JsonObject claims) {
+    Set<Permission> granted = EnumSet.noneOf(Permission.class);
+    Object listed = claims.getValue("permissions");
+    if (listed instanceof JsonArray values) {
+      values.forEach(value -> {
+        if (value instanceof String text) {
+          Permission.fromClaim(text).ifPresent(granted::add);
+        }
+      });
+    } else if (claims.getValue("scope") instanceof String scope) {
+      for (String word : scope.trim().split("\\s+")) {
+        Permission.fromClaim(word).ifPresent(granted::add);
+      }
+    }
+    return granted;
+  }
+}

@@ -1,0 +1,32 @@
+package dev.temperstore.service.bridge;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What a bridge token allows, named in its {@code permissions} (or {@code scope}) claim. Tenants are granted
+ * separately ({@code tenants} claim); a request needs every permission of its operation and each tenant it touches.
+ */
+public enum Permission {
+  /** events.read, events.list-entities, snapshots.load, secrets.list (names only, never values). */
+  READ,
+  /** events.append, events.append-batch, snapshots.save, secrets.delete, secrets.rotate. */
+  WRITE,
+  /** Secret values: secrets.get needs it with read, secrets.put with write. */
+  SECRETS;
+
+  /** The claim's spelling: {@code read}, {@code write}, {@code secrets}. */
+  public String claim() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The permission a claim value names; empty for values of other services, which are ignored. */
+  public static Optional<Permission> fromClaim(String value) {
+    for (Permission permission : values()) {
+      if (permission.claim().equals(value)) {
+        return Optional.of(permission);
+      }
+    }
+    return Optional.empty();
+  }
+}

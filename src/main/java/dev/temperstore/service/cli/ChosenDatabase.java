@@ -1,0 +1,62 @@
+package dev.temperstore.service.cli;
+
+import dev.temperstore.config.StoreConfig;
+import dev.temperstore.postgres.DatabaseTarget;
+import dev.temperstore.service.embedded.EmbeddedServer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The database a command works on: the configured one (with its migrating and serving roles), or else an
+ * embedded PostgreSQL it starts and stops, where one superuser role does both.
+ */
+final class ChosenDatabase implements AutoCloseable {
+
+  private final DatabaseTarget migration;
+  private final DatabaseTarget serving;
+  private final Optional<EmbeddedServer> embedded;
+
+  private ChosenDatabase(DatabaseTarget migration, DatabaseTarget serving, Optional<EmbeddedServer> embedded) {
+    this.migration = migration;
+    this.serving = serving;
+    this.embedded = embedded;
+  }
+
+  /** Blocks while an embedded server starts; call from the main thread, never from an event loop. */
+  static ChosenDatabase resolve(StoreConfig config) {
+    Duration connectTimeout = config.database().connectTimeout();
+    Optional<String> url = config.database().url();
+    if (url.isPresent()) {
+      DatabaseTarget serving = DatabaseTarget.fromUrl(url.get(), connectTimeout);
+      DatabaseTarget migration = config.database().migrationUrl()
+          .map(migrationUrl -> DatabaseTarget.fromUrl(migrationUrl, connectTimeout))
+          .orElse(serving);
+      return new ChosenDatabase(migration, serving, Optional.empty());
+    }
+    EmbeddedServer server = EmbeddedServer.start(Path.of(config.embedded().dataDir()), config.embedded().port(),
+        config.embedded().durable());
+    DatabaseTarget target = new DatabaseTarget(server.connectOptions(), connectTimeout);
+    return new ChosenDatabase(target, target, Optional.of(server));
+  }
+
+  DatabaseTarget migration() {
+    return migration;
+  }
+
+  DatabaseTarget serving() {
+    return serving;
+  }
+
+  /** Where the migrating role connects; never includes the password. */
+  String describe() {
+    return migration.describe() + embedded.map(server -> " (embedded, data in " + server.dataDir() + ")")
+        .orElse("");
+  }
+
+  @Override
+  public void close() {
+    embedded.ifPresent(EmbeddedServer::close);
+  }
+}

@@ -1,0 +1,214 @@
+package dev.temperstore.service.bridge;
+
+import dev.temperstore.StoreSettings;
+import dev.temperstore.StoreVerticle;
+import dev.temperstore.bus.Addresses;
+import dev.temperstore.bus.StoreClient;
+import dev.temperstore.errors.Forbidden;
+import dev.temperstore.errors.Unauthenticated;
+import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.Ports;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import static dev.temperstore.testing.Events.events;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Bridge credentials and tenant confinement, against the real store and database. */
+class TcpBridgeAuthTest extends DatabaseTest {
+
+  private static final String SECRET = "a-test-secret-of-at-least-32-bytes-long";
+  private static final String ISSUER = "temper-test";
+  private static final String AUDIENCE = "temper-bridge";
+  private static final String APPEND = "temper.store.events.append";
+
+  private BridgeAuth auth;
+  private NetServer bridge;
+  private int port;
+
+  @BeforeEach
+  void storeAndAuthenticatedBridge() {
+    vertx.deployVerticle(new StoreVerticle(StoreSettings.defaults(database.asOwner()))).await();
+    auth = BridgeAuth.create(vertx, Optional.of(SECRET), Optional.empty(), "RS256", Optional.of(ISSUER),
+        Optional.of(AUDIENCE));
+    port = Ports.free();
+    bridge = TcpBridge.listen(vertx, Addresses.defaults(), BridgeOptions.loopback(port).withAuth(auth)).await();
+  }
+
+  @AfterEach
+  void closeBridge() {
+    bridge.close().await();
+  }
+
+  private String token(List<String> tenants, Permission... permissions) {
+    return auth.issue("test-client", tenants, Set.of(permissions), Duration.ofMinutes(5));
+  }
+
+  @Test
+  void a_request_without_a_token_is_refused_with_401() throws IOException {
+    try (WireClient client = new WireClient(port)) {
+      JsonObject reply = client.request(APPEND, append("acme:Order:o-1", 0), null);
+
+      assertThat(reply).isEqualTo(new JsonObject().put("type", "err").put("address", "reply-1")
+          .put("failureCode", 401)
+          .put("message", "unauthorized: no bearer token (send headers.authorization = \"Bearer <token>\")"));
+      client.send(new JsonObject().put("type", "ping"));
+      assertThat(client.receive().getString("type")).isEqualTo("pong"); // the connection stays usable
+    }
+    assertThat(database.admin().count("SELECT count(*) FROM events")).isZero();
+  }
+
+  @Test
+  void a_token_signed_with_another_secret_is_refused_with_401_without_echoing_it() throws IOException {
+    String forged = jwt("another-secret-that-is-32-bytes-long!!").generateToken(new JsonObject()
+        .put("tenants", "*").put("permissions", new JsonArray().add("write")), signing());
+    try (WireClient client = new WireClient(port)) {
+      JsonObject reply = client.request(APPEND, append("acme:Order:o-1", 0), forged);
+
+      assertThat(reply.getInteger("failureCode")).isEqualTo(401);
+      assertThat(reply.getString("message")).isEqualTo("unauthorized: invalid token (Signature verification failed)");
+      assertThat(reply.encode()).doesNotContain(forged).doesNotContain(forged.split("\\.")[2]);
+      assertThat(client.request(APPEND, append("acme:Order:o-1", 0), "not.a.jwt").getString("message"))
+          .isEqualTo("unauthorized: invalid token (it could not be decoded)");
+    }
+    assertThat(database.admin().count("SELECT count(*) FROM events")).isZero();
+  }
+
+  @Test
+  void an_expired_token_is_refused_with_401() throws IOException {
+    long anHourAgo = System.currentTimeMillis() / 1000 - 3600;
+    String expired = jwt(SECRET).generateToken(new JsonObject().put("tenants", "*")
+        .put("permissions", new JsonArray().add("write")).put("exp", anHourAgo), signing());
+    try (WireClient client = new WireClient(port)) {
+      JsonObject reply = client.request(APPEND, append("acme:Order:o-1", 0), expired);
+
+      assertThat(reply.getInteger("failureCode")).isEqualTo(401);
+      assertThat(reply.getString("message")).isEqualTo("unauthorized: the token has expired");
+    }
+  }
+
+  @Test
+  void a_token_without_the_tenant_gets_403_and_the_other_tenants_stream_is_unchanged() throws IOException {
+    String everyone = token(List.of("*"), Permission.READ, Permission.WRITE);
+    String acme = token(List.of("acme"), Permission.READ, Permission.WRITE);
+    try (WireClient client = new WireClient(port)) {
+      assertThat(client.request(APPEND, append("beta:Order:o-1", 0), everyone).getString("type")).isEqualTo("message");
+
+      JsonObject append = client.request(APPEND, append("beta:Order:o-1", 1), acme);
+      JsonObject read = client.request("temper.store.events.read",
+          new JsonObject().put("persistenceId", "beta:Order:o-1"), acme);
+      JsonObject legacy = client.request(APPEND, append("Order:o-1", 0), acme); // two segments: tenant "default"
+      JsonObject batch = client.request("temper.store.events.append-batch", new JsonObject().put("appends",
+          new JsonArray().add(append("acme:Order:o-2", 0)).add(append("beta:Order:o-2", 0))), acme);
+      JsonObject secrets = client.request("temper.store.secrets.list", new JsonObject().put("tenant", "beta"), acme);
+      JsonObject unknown = client.request("temper.store.secrets.list", new JsonObject().put("tenant", 7), acme);
+
+      assertThat(append).isEqualTo(new JsonObject().put("type", "err").put("address", "reply-2")
+          .put("failureCode", 403).put("message", "forbidden: token does not grant tenant \"beta\""));
+      assertThat(read.getString("message")).isEqualTo("forbidden: token does not grant tenant \"beta\"");
+      assertThat(legacy.getString("message")).isEqualTo("forbidden: token does not grant tenant \"default\"");
+      assertThat(batch.getString("message")).isEqualTo("forbidden: token does not grant tenant \"beta\"");
+      assertThat(secrets.getString("message")).isEqualTo("forbidden: token does not grant tenant \"beta\"");
+      assertThat(unknown.getInteger("failureCode")).isEqualTo(403);
+      assertThat(unknown.getString("message")).isEqualTo(
+          "forbidden: cannot tell which tenant the request touches: \"tenant\" is missing or not a non-empty string");
+    }
+    assertThat(database.admin().count("SELECT count(*) FROM events WHERE tenant = 'beta'")).isEqualTo(1);
+    assertThat(database.admin().count("SELECT count(*) FROM events WHERE tenant <> 'beta'")).isZero();
+  }
+
+  @Test
+  void a_token_without_the_permission_gets_403_naming_it_and_writes_nothing() throws IOException {
+    String reader = token(List.of("acme"), Permission.READ);
+    String writer = token(List.of("acme"), Permission.READ, Permission.WRITE);
+    try (WireClient client = new WireClient(port)) {
+      JsonObject append = client.request(APPEND, append("acme:Order:o-1", 0), reader);
+      JsonObject secretPut = client.request("temper.store.secrets.put", new JsonObject().put("tenant", "acme")
+          .put("keyName", "k").put("value", "v"), writer);
+      JsonObject read = client.request("temper.store.events.read",
+          new JsonObject().put("persistenceId", "acme:Order:o-1"), reader);
+
+      assertThat(append.getInteger("failureCode")).isEqualTo(403);
+      assertThat(append.getString("message"))
+          .isEqualTo("forbidden: token lacks the \"write\" permission for temper.store.events.append");
+      assertThat(secretPut.getString("message"))
+          .isEqualTo("forbidden: token lacks the \"secrets\" permission for temper.store.secrets.put");
+      assertThat(read.getString("type")).isEqualTo("message");
+    }
+    assertThat(database.admin().count("SELECT count(*) FROM events")).isZero();
+    assertThat(database.admin().count("SELECT count(*) FROM tenant_secrets")).isZero();
+  }
+
+  @Test
+  void a_granted_token_appends_and_reads_its_tenant_on_one_connection_request_after_request() throws IOException {
+    String acme = token(List.of("acme"), Permission.READ, Permission.WRITE);
+    try (WireClient client = new WireClient(port)) {
+      for (int sequence = 0; sequence < 3; sequence++) {
+        assertThat(client.request(APPEND, append("acme:Order:o-1", sequence), acme).getJsonObject("body"))
+            .isEqualTo(new JsonObject().put("sequenceNr", sequence + 1));
+      }
+      JsonObject read = client.request("temper.store.events.read",
+          new JsonObject().put("persistenceId", "acme:Order:o-1:part"), acme); // the entity id may hold colons
+
+      assertThat(read.getString("type")).isEqualTo("message");
+    }
+    assertThat(database.admin().count("SELECT count(*) FROM events WHERE tenant = 'acme'")).isEqualTo(3);
+  }
+
+  @Test
+  void the_typed_client_sends_its_bearer_token_and_reports_401_and_403_as_store_errors() {
+    String acme = token(List.of("acme"), Permission.READ, Permission.WRITE);
+    BridgeClient.Options options = BridgeClient.Options.of(Duration.ofSeconds(10));
+    try (BridgeClient withToken = BridgeClient.connect(vertx, "127.0.0.1", port, options.withBearerToken(acme))
+        .await().atMost(Duration.ofSeconds(10));
+         BridgeClient without = BridgeClient.connect(vertx, "127.0.0.1", port, options)
+             .await().atMost(Duration.ofSeconds(10))) {
+      StoreClient client = new StoreClient(withToken, Addresses.defaults());
+      StoreClient anonymous = new StoreClient(without, Addresses.defaults());
+
+      long appended = client.append(PersistenceId.parse("acme:Order:o-1"), 0, events(2))
+          .await().atMost(Duration.ofSeconds(10));
+
+      assertThat(appended).isEqualTo(2);
+      assertThatThrownBy(() -> client.append(PersistenceId.parse("beta:Order:o-1"), 0, events(1))
+          .await().atMost(Duration.ofSeconds(10)))
+          .isInstanceOf(Forbidden.class).hasMessage("forbidden: token does not grant tenant \"beta\"");
+      assertThatThrownBy(() -> anonymous.read(PersistenceId.parse("acme:Order:o-1"), 0, 10)
+          .await().atMost(Duration.ofSeconds(10)))
+          .isInstanceOf(Unauthenticated.class).hasMessageStartingWith("unauthorized: no bearer token");
+    }
+    assertThat(database.admin().count("SELECT count(*) FROM events")).isEqualTo(2);
+  }
+
+  private static JsonObject append(String persistenceId, long expected) {
+    return new JsonObject().put("persistenceId", persistenceId).put("expectedSequence", expected)
+        .put("events", new JsonArray().add(new JsonObject().put("eventType", "Placed").put("payload", 1)
+            .put("metadata", new JsonObject().put("eventId", UUID.randomUUID().toString()).put("actorId", "t"))));
+  }
+
+  private static JWTAuth jwt(String secret) {
+    return JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+  }
+
+  private static JWTOptions signing() {
+    return new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER).addAudience(AUDIENCE);
+  }
+}
