@@ -13,6 +13,7 @@ import dev.temperstore.service.ops.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.net.BindException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -90,7 +92,8 @@ public final class ServeCommand implements Callable<Integer> {
     int instances = config.server().instances();
     try {
       if (config.http().enabled()) {
-        new OpsServer(readiness, registry).listen(vertx, config.http().host(), config.http().port()).await();
+        listening(new OpsServer(readiness, registry).listen(vertx, config.http().host(), config.http().port()),
+            "the health and metrics port", config.http().host(), config.http().port(), "temper.http.port").await();
         LOG.info("health and metrics on http://{}:{}/health/ready, /health/live, /metrics", config.http().host(),
             config.http().port());
       }
@@ -100,7 +103,8 @@ public final class ServeCommand implements Callable<Integer> {
         // Above the store's deadline, so that a store that is up answers (or fails) before the bridge gives up.
         Duration requestTimeout = StoreClient.timeoutAbove(config.requests().deadline());
         BridgeOptions bridge = BridgeSettings.options(vertx, config.bridge(), requestTimeout);
-        TcpBridge.listen(vertx, settings.addresses(), bridge).await();
+        listening(TcpBridge.listen(vertx, settings.addresses(), bridge), "the TCP bridge", bridge.host(), bridge.port(),
+            "temper.bridge.port").await();
         LOG.info("TCP event-bus bridge on {}:{} ({}, {}, secret get {})", bridge.host(), bridge.port(),
             bridge.tls().isPresent() ? "TLS" : "plain TCP",
             bridge.auth().isPresent() ? "JWT bearer tokens required" : "no authentication, loopback only",
@@ -126,5 +130,14 @@ public final class ServeCommand implements Callable<Integer> {
     }
     database.close();
     LOG.info("stopped");
+  }
+
+  /** A port that is taken fails the start naming the port and the key that sets it, not only "Address in use". */
+  private static <T> Future<T> listening(Future<T> listen, String what, String host, int port, String key) {
+    return listen.recover(failure -> Future.failedFuture(failure instanceof BindException
+        || String.valueOf(failure.getMessage()).contains("Address already in use")
+        ? new IllegalStateException("cannot open " + what + " on " + host + ":" + port + " (" + key + "): "
+            + failure.getMessage())
+        : failure));
   }
 }

@@ -81,7 +81,8 @@ public final class EmbeddedServer implements AutoCloseable {
         throw failed;
       }
       throw new EmbeddedServerFailed("failed to start the embedded PostgreSQL in " + absolute
-          + " (temper.embedded.data-dir): " + e.getMessage(), e);
+          + " (temper.embedded.data-dir)" + (port == 0 ? "" : " on port " + port + " (temper.embedded.port)") + ": "
+          + e.getMessage(), e);
     }
   }
 

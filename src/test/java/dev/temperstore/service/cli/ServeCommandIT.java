@@ -20,6 +20,8 @@ import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -172,6 +174,19 @@ class ServeCommandIT extends DatabaseTest {
           .contains("applied 0 of " + STEPS + " steps");
       second.terminate();
       assertThat(second.exitCode(TIMEOUT)).as(second.output()).isEqualTo(SIGTERM_EXIT);
+    }
+  }
+
+  @Test
+  void a_taken_http_port_fails_the_start_naming_the_port_and_its_key() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      JarProcess serve = JarProcess.start(workDir, Map.of("DATABASE_URL", PostgresServer.url(database.asOwner()),
+          "TEMPER_HTTP_HOST", "127.0.0.1", "TEMPER_HTTP_PORT", Integer.toString(port)), "serve");
+
+      assertThat(serve.exitCode(TIMEOUT)).isEqualTo(1);
+      assertThat(serve.output()).contains("start failed: cannot open the health and metrics port on 127.0.0.1:" + port
+          + " (temper.http.port)");
     }
   }
 
