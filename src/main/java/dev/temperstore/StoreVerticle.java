@@ -2,11 +2,14 @@ package dev.temperstore;
 
 import dev.temperstore.bus.Endpoints;
 import dev.temperstore.bus.EventHandlers;
+import dev.temperstore.bus.FeedHandlers;
 import dev.temperstore.bus.SecretHandlers;
 import dev.temperstore.bus.SnapshotHandlers;
 import dev.temperstore.config.ConfigLoader;
 import dev.temperstore.config.StoreConfig;
 import dev.temperstore.events.pg.PgEventStore;
+import dev.temperstore.feed.pg.FeedGuard;
+import dev.temperstore.feed.pg.PgFeed;
 import dev.temperstore.migration.MigrationListener;
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.MigrationReport;
@@ -134,16 +137,20 @@ public final class StoreVerticle extends VerticleBase {
 
   private Uni<Void> serve() {
     pool = settings.serving().pool(vertx, settings.poolSize(), settings.statementTimeout());
-    endpoints = new Endpoints(vertx, settings.addresses(), settings.busLimits().maxInFlight(),
-        settings.requestDeadline(), registry);
-    new EventHandlers(new PgEventStore(pool, context, settings.eventLimits()), settings.busLimits())
-        .register(endpoints);
-    new SnapshotHandlers(new PgSnapshotStore(pool, settings.busLimits().maxSnapshotBytes()), settings.busLimits())
-        .register(endpoints);
-    SecretStore secrets = settings.secrets().keys().isEmpty() ? new DisabledSecretStore()
-        : new PgSecretStore(vertx, pool, settings.secrets());
-    new SecretHandlers(secrets, settings.secrets().maxValueBytes()).register(endpoints);
-    return Reactive.uni(endpoints::ready);
+    return FeedGuard.check(pool).flatMap(ordered -> {
+      endpoints = new Endpoints(vertx, settings.addresses(), settings.busLimits().maxInFlight(),
+          settings.requestDeadline(), registry);
+      new EventHandlers(new PgEventStore(pool, context, settings.eventLimits()), settings.busLimits())
+          .register(endpoints);
+      new FeedHandlers(new PgFeed(pool, settings.busLimits().maxReadLimit()), settings.busLimits())
+          .register(endpoints);
+      new SnapshotHandlers(new PgSnapshotStore(pool, settings.busLimits().maxSnapshotBytes()), settings.busLimits())
+          .register(endpoints);
+      SecretStore secrets = settings.secrets().keys().isEmpty() ? new DisabledSecretStore()
+          : new PgSecretStore(vertx, pool, settings.secrets());
+      new SecretHandlers(secrets, settings.secrets().maxValueBytes()).register(endpoints);
+      return Reactive.uni(endpoints::ready);
+    });
   }
 
   private Uni<Void> closePool() {

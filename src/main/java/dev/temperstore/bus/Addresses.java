@@ -12,6 +12,7 @@ public record Addresses(String prefix) {
   public static final String EVENTS_APPEND_BATCH = "events.append-batch";
   public static final String EVENTS_READ = "events.read";
   public static final String EVENTS_LIST_ENTITIES = "events.list-entities";
+  public static final String EVENTS_READ_ALL = "events.read-all";
   public static final String SNAPSHOTS_SAVE = "snapshots.save";
   public static final String SNAPSHOTS_LOAD = "snapshots.load";
   public static final String SECRETS_PUT = "secrets.put";

@@ -234,6 +234,41 @@ final class Fields {
     return items;
   }
 
+  /** An optional array of distinct non-empty strings, at most {@code maxItems} of at most {@code maxLength} each. */
+  java.util.Set<String> optionalStrings(String name, int maxItems, int maxLength) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return java.util.Set.of();
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw wrongType(name, "a JSON array of strings", value);
+    }
+    if (array.size() > maxItems) {
+      throw new InvalidRequest(where(name) + " has " + array.size() + " items, more than " + maxItems);
+    }
+    java.util.Set<String> strings = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < array.size(); i++) {
+      String itemPath = where(name) + "[" + i + "]";
+      if (!(array.getValue(i) instanceof String text) || text.isEmpty()) {
+        throw new InvalidRequest(itemPath + " must be a non-empty string, got " + describe(array.getValue(i)));
+      }
+      if (text.length() > maxLength) {
+        throw new InvalidRequest(itemPath + " is longer than " + maxLength + " characters");
+      }
+      strings.add(Text.check(itemPath, text));
+    }
+    return strings;
+  }
+
+  /** A boolean, or null when absent. */
+  Boolean flag(String name) {
+    Object value = json.getValue(name);
+    if (value != null && !(value instanceof Boolean)) {
+      throw wrongType(name, "true or false", value);
+    }
+    return (Boolean) value;
+  }
+
   /** The full path of a field, for messages. */
   String where(String name) {
     return path + name;

@@ -9,6 +9,10 @@ import dev.temperstore.events.EntityIdPage;
 import dev.temperstore.events.EventPage;
 import dev.temperstore.events.EventStore;
 import dev.temperstore.events.NewEvent;
+import dev.temperstore.feed.Feed;
+import dev.temperstore.feed.FeedFilter;
+import dev.temperstore.feed.FeedPage;
+import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.secrets.RotationProgress;
 import dev.temperstore.secrets.SecretStore;
 import dev.temperstore.snapshots.Snapshot;
@@ -35,7 +39,7 @@ import java.util.Optional;
  * {@code deadline exceeded} at worst. A client's timeout must sit above it ({@link #timeoutAbove}): then no reply
  * in time means the store is down or unreachable, never merely slow.
  */
-public final class StoreClient implements EventStore, SnapshotStore, SecretStore {
+public final class StoreClient implements EventStore, Feed, SnapshotStore, SecretStore {
 
   /** What a client waits beyond the store's deadline: the reply's trip back, and timers that fire a little late. */
   public static final Duration DEADLINE_MARGIN = Duration.ofSeconds(5);
@@ -92,6 +96,13 @@ public final class StoreClient implements EventStore, SnapshotStore, SecretStore
       return new EventPage(fields.objects("events", Integer.MAX_VALUE).stream().map(EventJson::storedEvent).toList(),
           reply.getLong("nextFrom"), reply.getBoolean("hasMore"));
     });
+  }
+
+  @Override
+  public Uni<FeedPage> readAll(String tenant, FeedPosition after, FeedFilter filter, int limit) {
+    JsonObject request = FeedJson.filter(filter, new JsonObject().put("tenant", tenant).put("after", after.toString())
+        .put("limit", limit));
+    return request(Addresses.EVENTS_READ_ALL, request).map(reply -> FeedJson.page(Fields.body(reply)));
   }
 
   @Override

@@ -28,7 +28,8 @@ public final class RuntimeGrants {
   public static final List<String> SEQUENCES = List.of("events_id_seq");
   /** Every function the stores call; their names are unique, so no argument list is needed. */
   public static final List<String> FUNCTIONS = List.of(
-      "temper_store_append", "temper_store_read_events", "temper_store_list_entities",
+      "temper_store_append", "temper_store_read_events", "temper_store_list_entities", "temper_store_read_feed",
+      "temper_store_feed_guard",
       "temper_store_save_snapshot", "temper_store_load_snapshot",
       "temper_store_put_secret", "temper_store_get_secret", "temper_store_delete_secret",
       "temper_store_list_secrets", "temper_store_secret_tenants_to_rotate", "temper_store_secrets_to_rotate",

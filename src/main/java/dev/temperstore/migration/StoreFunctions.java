@@ -31,7 +31,16 @@ final class StoreFunctions {
         MigrationStep.create("delete secret function", sql("secret-delete.sql")),
         MigrationStep.create("list secrets function", sql("secret-list.sql")),
         MigrationStep.create("secret rotation functions", sql("secret-rotation.sql")),
-        MigrationStep.create("append function plans", sql("append-plans.sql")));
+        MigrationStep.create("append function plans", sql("append-plans.sql")),
+        // The feed. The column has no default when added, so adding it rewrites nothing however large the table;
+        // the default then applies to new rows only, and Temper's rows (no transaction) come first in the order.
+        MigrationStep.create("events tx_id column", "ALTER TABLE events ADD COLUMN IF NOT EXISTS tx_id xid8"),
+        MigrationStep.create("events tx_id default",
+            "ALTER TABLE events ALTER COLUMN tx_id SET DEFAULT pg_current_xact_id()"),
+        MigrationStep.create("events feed index", "CREATE INDEX IF NOT EXISTS idx_events_feed"
+            + " ON events (tenant, (coalesce(tx_id, '0'::xid8)), id)"),
+        MigrationStep.create("read feed function", sql("read-feed.sql")),
+        MigrationStep.create("feed guard function", sql("feed-guard.sql")));
   }
 
   private static String sql(String file) {

@@ -20,6 +20,7 @@ enum BridgeOperation {
   EVENTS_APPEND_BATCH(Addresses.EVENTS_APPEND_BATCH, TenantField.APPENDS, Permission.WRITE),
   EVENTS_READ(Addresses.EVENTS_READ, TenantField.PERSISTENCE_ID, Permission.READ),
   EVENTS_LIST_ENTITIES(Addresses.EVENTS_LIST_ENTITIES, TenantField.TENANT, Permission.READ),
+  EVENTS_READ_ALL(Addresses.EVENTS_READ_ALL, TenantField.TENANT, Permission.READ),
   SNAPSHOTS_SAVE(Addresses.SNAPSHOTS_SAVE, TenantField.PERSISTENCE_ID, Permission.WRITE),
   SNAPSHOTS_LOAD(Addresses.SNAPSHOTS_LOAD, TenantField.PERSISTENCE_ID, Permission.READ),
   SECRETS_PUT(Addresses.SECRETS_PUT, TenantField.TENANT, Permission.SECRETS, Permission.WRITE),

@@ -1,0 +1,64 @@
+package dev.temperstore.bus;
+
+import dev.temperstore.events.StoredEvent;
+import dev.temperstore.feed.FeedEvent;
+import dev.temperstore.feed.FeedFilter;
+import dev.temperstore.feed.FeedPage;
+import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.tenancy.PersistenceId;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** The wire form of the feed: positions as {@code "tx:id"}, events with their stream and position. */
+final class FeedJson {
+
+  /** Entity types or event types one request may filter on. */
+  static final int MAX_FILTER_ITEMS = 100;
+
+  private FeedJson() {
+  }
+
+  static JsonObject event(FeedEvent event) {
+    return EventJson.storedEvent(event.event())
+        .put("position", event.position().toString())
+        .put("persistenceId", event.persistenceId().toString());
+  }
+
+  static FeedEvent event(Fields fields) {
+    StoredEvent event = EventJson.storedEvent(fields);
+    return new FeedEvent(FeedPosition.parse(fields.where("position"), fields.string("position", 64)),
+        PersistenceId.parse(fields.string("persistenceId", PersistenceId.MAX_LENGTH)), event);
+  }
+
+  static JsonObject page(FeedPage page) {
+    return new JsonObject()
+        .put("events", new JsonArray(page.events().stream().map(FeedJson::event).toList()))
+        .put("next", page.next().toString())
+        .put("hasMore", page.hasMore());
+  }
+
+  static FeedPage page(Fields fields) {
+    return new FeedPage(fields.objects("events", Integer.MAX_VALUE).stream().map(FeedJson::event).toList(),
+        FeedPosition.parse(fields.where("next"), fields.string("next", 64)), Boolean.TRUE.equals(fields.flag("hasMore")));
+  }
+
+  static JsonObject filter(FeedFilter filter, JsonObject request) {
+    if (!filter.entityTypes().isEmpty()) {
+      request.put("entityTypes", new JsonArray(filter.entityTypes().stream().sorted().toList()));
+    }
+    if (!filter.eventTypes().isEmpty()) {
+      request.put("eventTypes", new JsonArray(filter.eventTypes().stream().sorted().toList()));
+    }
+    return request;
+  }
+
+  static FeedFilter filter(Fields fields) {
+    return new FeedFilter(fields.optionalStrings("entityTypes", MAX_FILTER_ITEMS, PersistenceId.MAX_LENGTH),
+        fields.optionalStrings("eventTypes", MAX_FILTER_ITEMS, EventJson.MAX_NAME_LENGTH));
+  }
+
+  static FeedPosition after(Fields fields) {
+    return fields.optionalString("after", 64).map(text -> FeedPosition.parse(fields.where("after"), text))
+        .orElse(FeedPosition.START);
+  }
+}

@@ -1,0 +1,80 @@
+package dev.temperstore.feed.pg;
+
+import dev.temperstore.errors.InvalidRequest;
+import dev.temperstore.errors.StorageFailure;
+import dev.temperstore.events.EventMetadata;
+import dev.temperstore.events.StoredEvent;
+import dev.temperstore.feed.Feed;
+import dev.temperstore.feed.FeedEvent;
+import dev.temperstore.feed.FeedFilter;
+import dev.temperstore.feed.FeedPage;
+import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.postgres.SqlErrors;
+import dev.temperstore.reactive.Reactive;
+import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.tenancy.Tenants;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The feed on PostgreSQL: one call of {@code temper_store_read_feed} per page (see its SQL for the order). */
+public final class PgFeed implements Feed {
+
+  private static final String READ = "SELECT tx, id, entity_type, entity_id, sequence_nr, event_type, payload,"
+      + " metadata FROM temper_store_read_feed($1, $2, $3, $4, $5, $6)";
+
+  private final Pool pool;
+  private final int maxLimit;
+
+  public PgFeed(Pool pool, int maxLimit) {
+    this.pool = pool;
+    this.maxLimit = maxLimit;
+  }
+
+  @Override
+  public Uni<FeedPage> readAll(String tenant, FeedPosition after, FeedFilter filter, int limit) {
+    return Uni.createFrom().deferred(() -> {
+      Tenants.validate(tenant);
+      if (limit < 1 || limit > maxLimit) {
+        throw new InvalidRequest("limit must be between 1 and " + maxLimit + ", got " + limit);
+      }
+      Tuple args = Tuple.of(tenant, after.tx(), after.id())
+          .addArrayOfString(filter.entityTypes().isEmpty() ? null : filter.entityTypes().toArray(String[]::new))
+          .addArrayOfString(filter.eventTypes().isEmpty() ? null : filter.eventTypes().toArray(String[]::new))
+          .addInteger(limit + 1);
+      return Reactive.uni(() -> pool.preparedQuery(READ).execute(args))
+          .onFailure().transform(e -> SqlErrors.toStoreException("feed read of tenant " + tenant, e))
+          .map(rows -> {
+            List<FeedEvent> events = new ArrayList<>(Math.min(limit, rows.size()));
+            for (Row row : rows) {
+              if (events.size() == limit) {
+                break;
+              }
+              events.add(toEvent(tenant, row));
+            }
+            FeedPosition next = events.isEmpty() ? after : events.get(events.size() - 1).position();
+            return new FeedPage(events, next, rows.size() > limit);
+          });
+    });
+  }
+
+  private static FeedEvent toEvent(String tenant, Row row) {
+    FeedPosition position = new FeedPosition(row.getLong("tx"), row.getLong("id"));
+    PersistenceId stream = new PersistenceId(tenant, row.getString("entity_type"), row.getString("entity_id"));
+    long sequence = row.getLong("sequence_nr");
+    EventMetadata metadata;
+    try {
+      metadata = EventMetadata.fromStorage((JsonObject) row.getValue("metadata"));
+    } catch (RuntimeException e) {
+      throw new StorageFailure("serialization error: metadata of " + stream + " at sequence " + sequence
+          + " is not valid event metadata: " + e.getMessage(), e);
+    }
+    return new FeedEvent(position, stream,
+        new StoredEvent(sequence, row.getString("event_type"), row.getValue("payload"), metadata));
+  }
+}

@@ -1,0 +1,180 @@
+package dev.temperstore.feed;
+
+import dev.temperstore.StoreSettings;
+import dev.temperstore.StoreVerticle;
+import dev.temperstore.bus.StoreClient;
+import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.Events;
+import io.smallrye.mutiny.Uni;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The feed's order holds against writers that commit out of position order: a reader never finds a newly
+ * committed event below a position it has read, and in the end has every committed event once.
+ */
+class FeedOrderTest extends DatabaseTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private StoreClient client;
+
+  @BeforeEach
+  void storeDeployed() {
+    vertx.deployVerticle(new StoreVerticle(StoreSettings.defaults(database.asOwner()))).await();
+    client = StoreClient.create(vertx);
+  }
+
+  @Test
+  void a_tenants_events_come_in_commit_order_page_by_page_filtered_and_without_other_tenants() {
+    await(client.append(PersistenceId.parse("acme:Order:o-1"), 0, Events.events(2)));
+    await(client.append(PersistenceId.parse("acme:Invoice:i-1"), 0, List.of(Events.event("Issued", 1))));
+    await(client.append(PersistenceId.parse("other:Order:o-1"), 0, Events.events(1)));
+    await(client.append(PersistenceId.parse("acme:Order:o-1"), 2, Events.events(1)));
+
+    FeedPage first = await(client.readAll("acme", FeedPosition.START, FeedFilter.ALL, 2));
+    FeedPage rest = await(client.readAll("acme", first.next(), FeedFilter.ALL, 10));
+    FeedPage orders = await(client.readAll("acme", FeedPosition.START, FeedFilter.entityTypes("Order"), 10));
+    FeedPage issued = await(client.readAll("acme", FeedPosition.START,
+        new FeedFilter(java.util.Set.of(), java.util.Set.of("Issued")), 10));
+    FeedPage caughtUp = await(client.readAll("acme", rest.next(), FeedFilter.ALL, 10));
+
+    assertThat(first.events()).extracting(e -> e.persistenceId() + "@" + e.event().sequenceNr())
+        .containsExactly("acme:Order:o-1@1", "acme:Order:o-1@2");
+    assertThat(first.hasMore()).isTrue();
+    assertThat(rest.events()).extracting(e -> e.persistenceId() + "@" + e.event().sequenceNr())
+        .containsExactly("acme:Invoice:i-1@1", "acme:Order:o-1@3");
+    assertThat(rest.hasMore()).isFalse();
+    assertThat(orders.events()).hasSize(3).allMatch(e -> e.persistenceId().entityType().equals("Order"));
+    assertThat(issued.events()).extracting(e -> e.event().eventType()).containsExactly("Issued");
+    assertThat(caughtUp.events()).isEmpty();
+    assertThat(caughtUp.next()).isEqualTo(rest.next());
+    List<FeedPosition> positions = new ArrayList<>();
+    first.events().forEach(e -> positions.add(e.position()));
+    rest.events().forEach(e -> positions.add(e.position()));
+    assertThat(positions).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void an_event_whose_transaction_is_still_open_holds_back_later_commits_and_then_comes_first() {
+    Pool holderPool = database.asOwner().pool(vertx, 1);
+    SqlConnection holder = holderPool.getConnection().await();
+    try {
+      holder.query("BEGIN").execute().await();
+      holder.query("SELECT set_config('app.current_tenant', 'acme', true)").execute().await();
+      holder.query("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload, metadata)"
+          + " VALUES ('acme', 'Order', 'late', 1, 'Late', '{}', '" + Events.event("Late", 0).metadata().toStorageJson()
+          + "')").execute().await();
+      await(client.append(PersistenceId.parse("acme:Order:early"), 0, Events.events(1))); // commits first
+
+      FeedPage whileOpen = await(client.readAll("acme", FeedPosition.START, FeedFilter.ALL, 10));
+      holder.query("COMMIT").execute().await();
+      FeedPage afterCommit = await(client.readAll("acme", whileOpen.next(), FeedFilter.ALL, 10));
+
+      assertThat(whileOpen.events()).isEmpty(); // the early commit's position is above the open transaction's
+      assertThat(afterCommit.events()).extracting(e -> e.persistenceId().entityId())
+          .containsExactly("late", "early");
+    } finally {
+      holder.close().await();
+      holderPool.close().await();
+    }
+  }
+
+  @Test
+  void writers_committing_out_of_order_never_make_a_reader_miss_or_repeat_an_event() throws Exception {
+    int writers = 6;
+    int appendsEach = 15;
+    Random random = new Random(11);
+    Pool pool = database.asOwner().pool(vertx, writers);
+    List<String> committed = java.util.Collections.synchronizedList(new ArrayList<>());
+    ExecutorService threads = Executors.newFixedThreadPool(writers);
+    List<CompletableFuture<Void>> running = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      long[] holdMillis = random.longs(appendsEach, 0, 40).toArray();
+      running.add(CompletableFuture.runAsync(() -> {
+        for (int n = 1; n <= appendsEach; n++) {
+          // A transaction held open for a random time: ids and transactions commit out of their order.
+          SqlConnection connection = pool.getConnection().await();
+          try {
+            connection.query("BEGIN").execute().await();
+            connection.query("SELECT set_config('app.current_tenant', 'acme', true)").execute().await();
+            String id = "w" + writer + "-" + n;
+            connection.query("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload,"
+                + " metadata) VALUES ('acme', 'Order', 'w" + writer + "', " + n + ", 'E', '{\"id\":\"" + id + "\"}', '"
+                + Events.event("E", n).metadata().toStorageJson() + "')").execute().await();
+            sleep(holdMillis[n - 1]);
+            connection.query("COMMIT").execute().await();
+            committed.add(id);
+          } finally {
+            connection.close().await();
+          }
+        }
+      }, threads));
+    }
+
+    List<FeedEvent> seen = new ArrayList<>();
+    FeedPosition position = FeedPosition.START;
+    CompletableFuture<Void> allWritten = CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
+    boolean finalPass = false;
+    while (true) {
+      FeedPage page = await(client.readAll("acme", position, FeedFilter.ALL, 7));
+      for (FeedEvent event : page.events()) {
+        assertThat(event.position()).isGreaterThan(position);
+        position = event.position();
+        seen.add(event);
+      }
+      if (page.hasMore()) {
+        continue;
+      }
+      if (finalPass) {
+        break;
+      }
+      if (allWritten.isDone()) {
+        finalPass = true; // everything is committed: one more read up to the end
+      } else {
+        Thread.sleep(5);
+      }
+    }
+    allWritten.get();
+    threads.shutdown();
+    pool.close().await();
+
+    List<String> delivered = seen.stream().map(e -> ((io.vertx.core.json.JsonObject) e.event().payload())
+        .getString("id")).toList();
+    assertThat(delivered).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(committed);
+    Map<String, Long> lastSequence = new HashMap<>();
+    for (FeedEvent event : seen) {
+      Long previous = lastSequence.put(event.persistenceId().entityId(), event.event().sequenceNr());
+      assertThat(event.event().sequenceNr()).isEqualTo(previous == null ? 1 : previous + 1);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static <T> T await(Uni<T> uni) {
+    return uni.await().atMost(TIMEOUT);
+  }
+}
