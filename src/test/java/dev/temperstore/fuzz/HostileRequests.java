@@ -27,7 +27,7 @@ public final class HostileRequests {
   }
 
   static final List<String> OPERATIONS = List.of("events.append", "events.append-batch", "events.read",
-      "events.list-entities", "snapshots.save", "snapshots.load", "secrets.put", "secrets.get", "secrets.delete",
+      "events.list-entities", "events.read-all", "snapshots.save", "snapshots.load", "secrets.put", "secrets.get", "secrets.delete",
       "secrets.list", "secrets.rotate");
 
   private static final String CJK = "\u4e2d";
@@ -58,6 +58,9 @@ public final class HostileRequests {
           .put("limit", 10);
       case "events.list-entities" -> new JsonObject().put("tenant", "mallory").put("entityType", "Order")
           .put("after", new JsonObject().put("entityType", "Order").put("entityId", "a")).put("limit", 10);
+      case "events.read-all" -> new JsonObject().put("tenant", "mallory").put("after", "0:0")
+          .put("entityTypes", new JsonArray().add("Order")).put("eventTypes", new JsonArray().add("Placed"))
+          .put("limit", 10);
       case "snapshots.save" -> new JsonObject().put("persistenceId", "mallory:Order:o-1").put("sequenceNr", 1)
           .put("state", "c3RhdGU=");
       case "snapshots.load" -> new JsonObject().put("persistenceId", "mallory:Order:o-1");
@@ -78,6 +81,7 @@ public final class HostileRequests {
           "appends[0].events[0].eventType", "appends[0].events[0].metadata.eventId");
       case "events.read" -> List.of("persistenceId", "fromSequence", "limit");
       case "events.list-entities" -> List.of("tenant", "entityType", "after.entityType", "after.entityId", "limit");
+      case "events.read-all" -> List.of("tenant", "after", "entityTypes", "eventTypes", "limit");
       case "snapshots.save" -> List.of("persistenceId", "sequenceNr", "state");
       case "snapshots.load" -> List.of("persistenceId");
       case "secrets.put" -> List.of("tenant", "keyName", "value");
