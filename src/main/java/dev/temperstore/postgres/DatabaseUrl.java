@@ -33,13 +33,31 @@ public final class DatabaseUrl {
     String problem = problem(text);
     if (problem == null) {
       try {
-        return PgConnectOptions.fromUri(text);
+        return PgConnectOptions.fromUri(encodeNonAscii(text));
       } catch (RuntimeException e) {
         // Vert.x's message repeats the whole URL, password included: only its fact that it failed is kept.
         problem = "it cannot be parsed (a port that is not a number, or a bad %-escape?)";
       }
     }
     throw new IllegalArgumentException("not a PostgreSQL URL: " + problem + " (" + EXPECTED + ")");
+  }
+
+  /**
+   * Non-ASCII characters (a password such as {@code pässwort}) percent-encoded as UTF-8, as libpq takes them
+   * unencoded; Vert.x's parser accepts only ASCII.
+   */
+  private static String encodeNonAscii(String url) {
+    StringBuilder out = new StringBuilder(url.length());
+    url.codePoints().forEach(codePoint -> {
+      if (codePoint < 0x80) {
+        out.append((char) codePoint);
+      } else {
+        for (byte b : new String(Character.toChars(codePoint)).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+          out.append('%').append(String.format("%02X", b & 0xFF));
+        }
+      }
+    });
+    return out.toString();
   }
 
   /** What makes {@code url} unusable, said without repeating any of it; null when it looks well-formed. */

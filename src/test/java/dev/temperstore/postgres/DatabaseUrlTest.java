@@ -22,6 +22,13 @@ class DatabaseUrlTest {
   }
 
   @Test
+  void non_ascii_characters_in_a_password_are_taken_as_they_are_written_as_libpq_takes_them() {
+    assertThat(DatabaseUrl.parse("postgres://temper_owner:…@127.0.0.1/temper").getPassword()).isEqualTo("…");
+    assertThat(DatabaseUrl.parse("postgres://temper:pässwort@db/store").getPassword()).isEqualTo("pässwort");
+    assertThat(DatabaseUrl.parse("postgres://temper:p%C3%A4ss@db/store").getPassword()).isEqualTo("päss");
+  }
+
+  @Test
   void a_percent_encoded_at_sign_in_the_password_parses() {
     assertThat(DatabaseUrl.parse("postgres://temper:p%40ss@db/store").getPassword()).isEqualTo("p@ss");
   }

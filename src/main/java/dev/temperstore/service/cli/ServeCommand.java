@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +66,12 @@ public final class ServeCommand implements Callable<Integer> {
     ChosenDatabase database = ChosenDatabase.resolve(config);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Vert.x's own metrics (pools, event bus, HTTP) go to the same registry as the store's request timers.
-    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    // Not Vert.x's net client, SQL client and event bus metrics: their gauges carry no pool name or address, so
+    // every pool and every consumer registers the same gauge again, Micrometer keeps only the first and warns. The
+    // pools' metrics (vertx_pool_*, named per pool) and the store's timers by address (temper_store_requests) say
+    // what those would.
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT).addDisabledMetricsCategory("sql").addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
     VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
     boolean clustered = cluster || config.cluster().enabled();
     Vertx vertx;
