@@ -234,6 +234,39 @@ class SubscriptionDeliveryTest extends DatabaseTest {
     assertThat(consumer.received()).hasSize(8);
   }
 
+  @Test
+  void when_every_connection_to_postgresql_is_cut_delivery_resumes_on_new_ones_and_nothing_is_lost() {
+    vertx.deployVerticle(new StoreVerticle(settings(FAST.withCredit(4)))).await();
+    StoreClient client = StoreClient.create(vertx);
+    Recorder consumer = new Recorder(vertx, Duration.ofMillis(3), event -> false).listen(client, "app.outage");
+    await(client.createSubscription(new Subscription("acme", "outage", "app.outage", FeedFilter.ALL,
+        FeedPosition.START)));
+    for (int i = 0; i < 10; i++) {
+      await(client.append(PersistenceId.parse("acme:Order:o-" + (i % 4)), i / 4 * 10L, Events.events(10)));
+    }
+    eventually(TIMEOUT, "some deliveries", () -> consumer.received().size() >= 30);
+
+    // As a PostgreSQL restart looks to the store: the claims, LISTEN and pool connections all end at once.
+    long terminated = database.admin().count("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM"
+        + " (SELECT pid FROM pg_stat_activity WHERE usename = $1 AND datname = $2 OFFSET 0) store",
+        database.owner(), database.name());
+    eventually(TIMEOUT, "a write after the cut", () -> {
+      try {
+        await(client.append(PersistenceId.parse("acme:Order:after"), 0, Events.events(5)));
+        return true;
+      } catch (RuntimeException unavailable) {
+        return false;
+      }
+    });
+
+    assertThat(terminated).isGreaterThanOrEqualTo(3);
+    eventually(TIMEOUT, "all 105 events delivered", () -> consumer.positions().size() == 105);
+    eventually(TIMEOUT, "checkpoint saved at the last event",
+        () -> checkpoint("outage").equals(lastPosition(client, FeedFilter.ALL)));
+    Set<FeedPosition> firstTime = new HashSet<>();
+    assertInStreamOrder(consumer.received().stream().filter(event -> firstTime.add(event.position())).toList());
+  }
+
   private void assertInStreamOrder(List<FeedEvent> events) {
     Map<String, Long> last = new java.util.HashMap<>();
     for (FeedEvent event : events) {

@@ -72,7 +72,7 @@ public final class SubscriptionDeliveries {
     this.settings = settings;
     this.readLimit = readLimit;
     this.registry = registry;
-    this.claims = new Claims(vertx, target, claimTimeout);
+    this.claims = new Claims(vertx, target, claimTimeout, () -> onContext(this::stopAllUnclaimed));
     this.wakeups = new FeedWakeups(vertx, target, () -> onContext(this::wakeAll));
   }
 

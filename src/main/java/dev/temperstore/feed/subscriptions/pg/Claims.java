@@ -30,11 +30,16 @@ public final class Claims {
   private static final String ALIVE = "SELECT 1";
 
   private final Pool pool;
+  private final Runnable onLost;
   private SqlConnection connection;
 
-  /** Statements on the claims connection are bounded by {@code statementTimeout}. */
-  public Claims(Vertx vertx, DatabaseTarget target, Duration statementTimeout) {
+  /**
+   * Statements on the claims connection are bounded by {@code statementTimeout}; {@code onLost} runs when the
+   * connection closes under us (every claim is then gone), on the connection's context.
+   */
+  public Claims(Vertx vertx, DatabaseTarget target, Duration statementTimeout, Runnable onLost) {
     this.pool = target.pool(vertx, 1, statementTimeout);
+    this.onLost = onLost;
   }
 
   /**
@@ -102,7 +107,16 @@ public final class Claims {
     if (connection != null) {
       return Uni.createFrom().item(connection);
     }
-    return Reactive.uni(pool::getConnection).invoke(opened -> connection = opened);
+    return Reactive.uni(pool::getConnection).invoke(opened -> {
+      connection = opened;
+      // Without this, a lost connection would show only at the next statement on it.
+      opened.closeHandler(ignored -> {
+        if (connection == opened) {
+          connection = null;
+          onLost.run();
+        }
+      });
+    });
   }
 
   private Uni<Void> drop() {
