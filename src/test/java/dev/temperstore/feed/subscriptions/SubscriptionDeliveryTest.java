@@ -2,7 +2,13 @@ package dev.temperstore.feed.subscriptions;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
+import dev.temperstore.bus.Addresses;
+import dev.temperstore.bus.BusLimits;
 import dev.temperstore.bus.StoreClient;
+import dev.temperstore.events.pg.EventLimits;
+import dev.temperstore.migration.MigrationSettings;
+import dev.temperstore.secrets.SecretSettings;
+import dev.temperstore.testing.MigratedDatabase;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.feed.FeedEvent;
 import dev.temperstore.feed.FeedFilter;
@@ -136,9 +142,7 @@ class SubscriptionDeliveryTest extends DatabaseTest {
       Recorder other = oneDelivers ? onTwo : onOne;
       assertThat(owner.positions()).hasSize(20);
       assertThat(other.received()).isEmpty();
-      assertThat(database.admin().count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-          + " AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"))
-          .isEqualTo(1);
+      assertThat(advisoryLocks()).isEqualTo(1);
 
       long closed = System.nanoTime();
       (oneDelivers ? one : two).close().await();
@@ -228,8 +232,7 @@ class SubscriptionDeliveryTest extends DatabaseTest {
         lastPosition(client, FeedFilter.ALL)));
 
     await(client.deleteSubscription("acme", "replay"));
-    eventually(TIMEOUT, "claim released", () -> database.admin().count("SELECT count(*) FROM pg_locks"
-        + " WHERE locktype = 'advisory' AND granted") == 0);
+    eventually(TIMEOUT, "claim released", () -> advisoryLocks() == 0);
     await(client.append(PersistenceId.parse("acme:Order:a"), 5, Events.events(1)));
     assertThat(consumer.received()).hasSize(8);
   }
@@ -267,6 +270,27 @@ class SubscriptionDeliveryTest extends DatabaseTest {
     assertInStreamOrder(consumer.received().stream().filter(event -> firstTime.add(event.position())).toList());
   }
 
+  @Test
+  void a_runtime_role_with_only_the_granted_privileges_discovers_claims_delivers_and_checkpoints() {
+    String role = MigratedDatabase.createServingRole(database);
+    StoreSettings granted = new StoreSettings(database.asOwner(), database.as(role), MigrationSettings.defaults(),
+        2, StoreSettings.DEFAULT_STATEMENT_TIMEOUT, StoreSettings.DEFAULT_REQUEST_DEADLINE, Addresses.defaults(),
+        BusLimits.defaults(), EventLimits.defaults(), SecretSettings.disabled(), FAST);
+    vertx.deployVerticle(new StoreVerticle(granted)).await();
+    StoreClient client = StoreClient.create(vertx);
+    Recorder consumer = Recorder.acking(vertx).listen(client, "app.granted");
+    await(client.createSubscription(new Subscription("acme", "granted", "app.granted", FeedFilter.ALL,
+        FeedPosition.START)));
+    await(client.createSubscription(new Subscription("other", "granted", "app.other", FeedFilter.ALL,
+        FeedPosition.START)));
+
+    await(client.append(PersistenceId.parse("acme:Order:o-1"), 0, Events.events(3)));
+
+    eventually(TIMEOUT, "3 events delivered", () -> consumer.positions().size() == 3);
+    eventually(TIMEOUT, "checkpoint saved", () -> checkpoint("granted").equals(lastPosition(client, FeedFilter.ALL)));
+    eventually(TIMEOUT, "both tenants' subscriptions claimed", () -> advisoryLocks() == 2);
+  }
+
   private void assertInStreamOrder(List<FeedEvent> events) {
     Map<String, Long> last = new java.util.HashMap<>();
     for (FeedEvent event : events) {
@@ -275,6 +299,12 @@ class SubscriptionDeliveryTest extends DatabaseTest {
         assertThat(event.event().sequenceNr()).as(event.persistenceId() + " in order").isGreaterThan(previous);
       }
     }
+  }
+
+  /** Advisory locks held in this test's database: the claims. */
+  private long advisoryLocks() {
+    return database.admin().count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
   }
 
   private FeedPosition checkpoint(String name) {

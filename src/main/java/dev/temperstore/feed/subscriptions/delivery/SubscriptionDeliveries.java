@@ -26,7 +26,8 @@ import java.util.Set;
  * Runs the deliverers of one store instance. Every {@code claimInterval} it reads the subscriptions in the
  * database, stops the deliverers of those deleted, reset or re-created (releasing their claims), tries to claim
  * the ones nobody here delivers, starts a {@link Deliverer} for each claim it wins, and refreshes the lag gauges.
- * Feed notifications wake every caught-up deliverer. When the claims connection fails, every deliverer stops
+ * Feed notifications wake every caught-up deliverer. The claims and notification connections are opened only
+ * once there is a subscription to claim or deliver. When the claims connection fails, every deliverer stops
  * first, then claims are made afresh on a new connection: delivery never runs without its claim for longer than
  * the failure takes to show.
  *
@@ -52,6 +53,7 @@ public final class SubscriptionDeliveries {
   private final Map<String, Running> running = new HashMap<>();
   private long tickTimer = -1;
   private boolean ticking;
+  private boolean listening;
   private boolean closed;
 
   private record Running(Deliverer deliverer, long key, LagGauges gauges) {
@@ -78,7 +80,6 @@ public final class SubscriptionDeliveries {
 
   /** Starts in the background; call on the context. Never fails: the database may come later. */
   public void start() {
-    wakeups.start();
     tick();
     tickTimer = vertx.setPeriodic(settings.claimInterval().toMillis(), id -> tick());
   }
@@ -111,10 +112,9 @@ public final class SubscriptionDeliveries {
       return;
     }
     ticking = true;
-    Uni<Void> round = claims.connected() ? Uni.createFrom().voidItem()
-        : Uni.createFrom().voidItem().invoke(this::stopAllUnclaimed);
-    round.chain(() -> claims.alive())
-        .chain(() -> store.toDeliver(MAX_SUBSCRIPTIONS))
+    // The claims connection is opened only once there is something to claim, and checked while it is open.
+    Uni<Void> checked = claims.connected() ? claims.alive() : Uni.createFrom().voidItem();
+    checked.chain(() -> store.toDeliver(MAX_SUBSCRIPTIONS))
         .chain(rows -> onContextUni(() -> reconcile(rows)))
         .subscribe().with(
             ignored -> onContext(() -> ticking = false),
@@ -178,6 +178,10 @@ public final class SubscriptionDeliveries {
   private void startDeliverer(long key, SubscriptionRow row) {
     if (closed) {
       return;
+    }
+    if (!listening) {
+      listening = true; // from the first delivery on: a store with no subscription holds no extra connection
+      wakeups.start();
     }
     Deliverer deliverer = new Deliverer(vertx, context, row, feed, store, settings, readLimit,
         stale -> onContext(() -> release(row.id())));

@@ -68,7 +68,7 @@ public final class Claims {
   /** Tries to claim each key at once (never waits on another holder); the keys now held. */
   public Uni<Set<Long>> tryClaim(List<Long> keys) {
     if (keys.isEmpty()) {
-      return alive().replaceWith(Set.of());
+      return Uni.createFrom().item(Set.of());
     }
     return connection().flatMap(open -> Reactive.uni(() -> open.preparedQuery(TRY)
             .execute(Tuple.of(keys.toArray(Long[]::new)))))
