@@ -36,6 +36,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The store as a verticle: on start it brings the schema up to date, then serves the event, snapshot and secret
@@ -103,8 +104,8 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   /** The subscriptions this instance delivers now ({@code tenant:name}); empty before the start. */
-  public java.util.Set<String> delivering() {
-    return deliveries == null ? java.util.Set.of() : deliveries.delivering();
+  public Set<String> delivering() {
+    return deliveries == null ? Set.of() : deliveries.delivering();
   }
 
   /** What the start's migration did; empty until the start has completed. */

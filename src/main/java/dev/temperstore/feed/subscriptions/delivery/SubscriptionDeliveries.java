@@ -21,6 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Runs the deliverers of one store instance. Every {@code claimInterval} it reads the subscriptions in the
@@ -206,7 +208,7 @@ public final class SubscriptionDeliveries {
       return Future.succeededFuture();
     }
     gone.gauges().remove();
-    return gone.deliverer().stop().timeout(STOP_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+    return gone.deliverer().stop().timeout(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .otherwiseEmpty();
   }
 
@@ -226,7 +228,7 @@ public final class SubscriptionDeliveries {
     running.values().forEach(each -> each.deliverer().wake());
   }
 
-  private <T> Uni<T> onContextUni(java.util.function.Supplier<Uni<T>> action) {
+  private <T> Uni<T> onContextUni(Supplier<Uni<T>> action) {
     return Uni.createFrom().<Uni<T>>emitter(emitter -> onContext(() -> emitter.complete(action.get())))
         .flatMap(uni -> uni);
   }
