@@ -5,6 +5,7 @@ import dev.temperstore.bus.BusLimits;
 import dev.temperstore.config.SecretKeys;
 import dev.temperstore.config.StoreConfig;
 import dev.temperstore.events.pg.EventLimits;
+import dev.temperstore.feed.subscriptions.SubscriptionSettings;
 import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.secrets.SecretSettings;
@@ -20,10 +21,12 @@ import java.util.Objects;
  * @param poolSize         connections of this instance's pool
  * @param statementTimeout bound on each store statement; at most {@code requestDeadline}
  * @param requestDeadline  the most time the store takes over one request, queueing and statement included
+ * @param subscriptions    how subscriptions are delivered
  */
 public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, MigrationSettings migrationSettings,
                             int poolSize, Duration statementTimeout, Duration requestDeadline, Addresses addresses,
-                            BusLimits busLimits, EventLimits eventLimits, SecretSettings secrets) {
+                            BusLimits busLimits, EventLimits eventLimits, SecretSettings secrets,
+                            SubscriptionSettings subscriptions) {
 
   public static final Duration DEFAULT_REQUEST_DEADLINE = EventLimits.DEFAULT_DEADLINE;
   /** The deadline: a statement may use all of a request's time, never more. */
@@ -33,10 +36,19 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
   public StoreSettings {
     Objects.requireNonNull(migration, "migration");
     Objects.requireNonNull(serving, "serving");
+    Objects.requireNonNull(subscriptions, "subscriptions");
     if (statementTimeout.compareTo(requestDeadline) > 0) {
       throw new IllegalArgumentException("statement timeout " + statementTimeout.toMillis()
           + " ms exceeds the request deadline " + requestDeadline.toMillis() + " ms");
     }
+  }
+
+  /** Subscriptions delivered with their defaults. */
+  public StoreSettings(DatabaseTarget migration, DatabaseTarget serving, MigrationSettings migrationSettings,
+                       int poolSize, Duration statementTimeout, Duration requestDeadline, Addresses addresses,
+                       BusLimits busLimits, EventLimits eventLimits, SecretSettings secrets) {
+    this(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline, addresses, busLimits,
+        eventLimits, secrets, SubscriptionSettings.defaults());
   }
 
   /** Defaults throughout, one role migrating and serving {@code database}. */
@@ -56,23 +68,34 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
         events.concurrentBatches(), events.maxAppendsPerBatch(), config.bus().maxInFlight(), deadline);
     return new StoreSettings(migration, serving, MigrationSettings.of(config), config.database().poolSize(),
         config.database().statementTimeout().orElse(deadline), deadline, new Addresses(config.bus().prefix()),
-        busLimits, eventLimits, SecretKeys.settings(config.secrets()));
+        busLimits, eventLimits, SecretKeys.settings(config.secrets()), subscriptionsOf(config.subscriptions()));
   }
 
   public StoreSettings withBusLimits(BusLimits limits) {
     return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline,
-        addresses, limits, eventLimits, secrets);
+        addresses, limits, eventLimits, secrets, subscriptions);
   }
 
   public StoreSettings withSecrets(SecretSettings settings) {
     return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline,
-        addresses, busLimits, eventLimits, settings);
+        addresses, busLimits, eventLimits, settings, subscriptions);
   }
 
   /** {@code deadline} for every request, and as the statement timeout when that would exceed it. */
   public StoreSettings withRequestDeadline(Duration deadline) {
     Duration statements = statementTimeout.compareTo(deadline) > 0 ? deadline : statementTimeout;
     return new StoreSettings(migration, serving, migrationSettings, poolSize, statements, deadline, addresses,
-        busLimits, eventLimits.withDeadline(deadline), secrets);
+        busLimits, eventLimits.withDeadline(deadline), secrets, subscriptions);
+  }
+
+  public StoreSettings withSubscriptions(SubscriptionSettings settings) {
+    return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline,
+        addresses, busLimits, eventLimits, secrets, settings);
+  }
+
+  private static SubscriptionSettings subscriptionsOf(StoreConfig.Subscriptions config) {
+    return new SubscriptionSettings(config.enabled(), config.credit(), config.deliveryTimeout(), config.retryDelay(),
+        config.checkpointEvery(), config.checkpointInterval(), config.pollInterval(), config.claimInterval(),
+        config.maxPerTenant());
   }
 }

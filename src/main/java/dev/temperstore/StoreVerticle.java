@@ -5,11 +5,14 @@ import dev.temperstore.bus.EventHandlers;
 import dev.temperstore.bus.FeedHandlers;
 import dev.temperstore.bus.SecretHandlers;
 import dev.temperstore.bus.SnapshotHandlers;
+import dev.temperstore.bus.SubscriptionHandlers;
 import dev.temperstore.config.ConfigLoader;
 import dev.temperstore.config.StoreConfig;
 import dev.temperstore.events.pg.PgEventStore;
 import dev.temperstore.feed.pg.FeedGuard;
 import dev.temperstore.feed.pg.PgFeed;
+import dev.temperstore.feed.subscriptions.delivery.SubscriptionDeliveries;
+import dev.temperstore.feed.subscriptions.pg.PgSubscriptionStore;
 import dev.temperstore.migration.MigrationListener;
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.MigrationReport;
@@ -33,6 +36,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The store as a verticle: on start it brings the schema up to date, then serves the event, snapshot and secret
@@ -41,6 +45,10 @@ import java.util.Optional;
  * <p>Deploy as many instances as you like, in one JVM or many: the migration pipeline serialises them on a
  * PostgreSQL advisory lock, so exactly one applies each step. A failing step fails the deployment with the
  * step's message ({@code failed to create <label>: <database error>}) and nothing is left registered.
+ *
+ * <p>Each instance also runs deliverers for the subscriptions in the database (unless
+ * {@code temper.subscriptions.enabled} is false): a PostgreSQL advisory lock per subscription makes exactly one
+ * instance, among all processes on the database, deliver each one.
  */
 public final class StoreVerticle extends VerticleBase {
 
@@ -54,6 +62,7 @@ public final class StoreVerticle extends VerticleBase {
   private volatile MigrationReport migrationReport;
   private Pool pool;
   private Endpoints endpoints;
+  private SubscriptionDeliveries deliveries;
 
   /** Configured by SmallRye Config from the system properties, the environment and {@code conf/}. */
   public StoreVerticle() {
@@ -85,10 +94,18 @@ public final class StoreVerticle extends VerticleBase {
   /** How long a stop waits for requests in flight before closing the pool under them. */
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
-  /** Refuses new requests (503), lets those in flight finish (bounded), then closes the pool. */
+  /**
+   * Stops delivering (saving checkpoints, releasing claims), refuses new requests (503), lets those in flight
+   * finish (bounded), then closes the pool.
+   */
   @Override
   public Future<?> stop() {
     return closeEndpointsAndPool();
+  }
+
+  /** The subscriptions this instance delivers now ({@code tenant:name}); empty before the start. */
+  public Set<String> delivering() {
+    return deliveries == null ? Set.of() : deliveries.delivering();
   }
 
   /** What the start's migration did; empty until the start has completed. */
@@ -142,15 +159,27 @@ public final class StoreVerticle extends VerticleBase {
           settings.requestDeadline(), registry);
       new EventHandlers(new PgEventStore(pool, context, settings.eventLimits()), settings.busLimits())
           .register(endpoints);
-      new FeedHandlers(new PgFeed(pool, settings.busLimits().maxReadLimit()), settings.busLimits())
-          .register(endpoints);
+      PgFeed feed = new PgFeed(pool, settings.busLimits().maxReadLimit());
+      new FeedHandlers(feed, settings.busLimits()).register(endpoints);
+      PgSubscriptionStore subscriptions = new PgSubscriptionStore(pool, settings.subscriptions().maxPerTenant());
+      new SubscriptionHandlers(subscriptions, settings.addresses()).register(endpoints);
       new SnapshotHandlers(new PgSnapshotStore(pool, settings.busLimits().maxSnapshotBytes()), settings.busLimits())
           .register(endpoints);
       SecretStore secrets = settings.secrets().keys().isEmpty() ? new DisabledSecretStore()
           : new PgSecretStore(vertx, pool, settings.secrets());
       new SecretHandlers(secrets, settings.secrets().maxValueBytes()).register(endpoints);
-      return Reactive.uni(endpoints::ready);
+      return Reactive.uni(endpoints::ready).invoke(() -> deliver(feed, subscriptions));
     });
+  }
+
+  /** Delivery runs in the background from here on: the database being away later only delays it. */
+  private void deliver(PgFeed feed, PgSubscriptionStore subscriptions) {
+    if (!settings.subscriptions().enabled()) {
+      return;
+    }
+    deliveries = new SubscriptionDeliveries(vertx, context, settings.serving(), subscriptions, feed,
+        settings.subscriptions(), settings.busLimits().maxReadLimit(), settings.statementTimeout(), registry);
+    deliveries.start();
   }
 
   private Uni<Void> closePool() {
@@ -158,7 +187,9 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   private Future<Void> closeEndpointsAndPool() {
-    Future<Void> unregistered = endpoints == null ? Future.succeededFuture() : endpoints.close(vertx, DRAIN_TIMEOUT);
+    Future<Void> delivered = deliveries == null ? Future.succeededFuture() : deliveries.close();
+    Future<Void> unregistered = delivered.eventually(() ->
+        endpoints == null ? Future.succeededFuture() : endpoints.close(vertx, DRAIN_TIMEOUT));
     return unregistered.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 

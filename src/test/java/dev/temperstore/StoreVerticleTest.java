@@ -42,15 +42,17 @@ class StoreVerticleTest extends DatabaseTest {
 
     assertThat(catalog.tables()).containsExactlyInAnyOrder("events", "snapshots", "specs", "trajectories",
         "design_time_events", "tenant_constraints", "wasm_modules", "wasm_invocation_logs", "tenant_secrets",
-        "temper_store_migrations");
+        "temper_store_migrations", "temper_store_subscriptions");
     assertThat(catalog.indexes()).contains("idx_events_tenant_entity", "idx_trajectories_success",
         "idx_trajectories_entity", "idx_dt_events_tenant", "idx_wasm_invocation_logs_tenant",
         "idx_wasm_invocation_logs_module", "idx_wasm_invocation_logs_created",
         "events_tenant_entity_type_entity_id_sequence_nr_key", "snapshots_pkey", "tenant_secrets_pkey",
         "wasm_modules_tenant_module_name_key", "specs_tenant_entity_type_key");
-    assertThat(catalog.tablesWithRowLevelSecurity()).containsExactlyInAnyOrderElementsOf(TemperSchema.TENANT_TABLES);
+    List<String> tenantTables = new ArrayList<>(TemperSchema.TENANT_TABLES);
+    tenantTables.add("temper_store_subscriptions");
+    assertThat(catalog.tablesWithRowLevelSecurity()).containsExactlyInAnyOrderElementsOf(tenantTables);
     assertThat(catalog.policies()).containsExactlyInAnyOrderElementsOf(
-        TemperSchema.TENANT_TABLES.stream().map(table -> table + ":tenant_isolation").toList());
+        tenantTables.stream().map(table -> table + ":tenant_isolation").toList());
     assertThat(catalog.ledgerLabels()).hasSize(STEPS);
     assertThat(verticle.migrationReport().orElseThrow().applied()).hasSize(STEPS);
     assertThat(database.admin().strings("SELECT tableowner FROM pg_tables WHERE tablename = 'tenant_secrets'"))
@@ -96,7 +98,7 @@ class StoreVerticleTest extends DatabaseTest {
       replica.close().await();
     }
     assertThat(catalog.ledgerLabels()).hasSize(STEPS).doesNotHaveDuplicates();
-    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size());
+    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 1); // and the subscriptions
   }
 
   @Test

@@ -20,6 +20,10 @@ public record Addresses(String prefix) {
   public static final String SECRETS_DELETE = "secrets.delete";
   public static final String SECRETS_LIST = "secrets.list";
   public static final String SECRETS_ROTATE = "secrets.rotate";
+  public static final String SUBSCRIPTIONS_CREATE = "subscriptions.create";
+  public static final String SUBSCRIPTIONS_LIST = "subscriptions.list";
+  public static final String SUBSCRIPTIONS_RESET = "subscriptions.reset";
+  public static final String SUBSCRIPTIONS_DELETE = "subscriptions.delete";
 
   public static Addresses defaults() {
     return new Addresses(DEFAULT_PREFIX);

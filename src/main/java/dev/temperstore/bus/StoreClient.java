@@ -13,13 +13,21 @@ import dev.temperstore.feed.Feed;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPage;
 import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.feed.subscriptions.FeedDelivery;
+import dev.temperstore.feed.subscriptions.Subscription;
+import dev.temperstore.feed.subscriptions.SubscriptionStatus;
+import dev.temperstore.feed.subscriptions.Subscriptions;
+import dev.temperstore.errors.StoreException;
 import dev.temperstore.secrets.RotationProgress;
 import dev.temperstore.secrets.SecretStore;
 import dev.temperstore.snapshots.Snapshot;
 import dev.temperstore.snapshots.SnapshotStore;
 import dev.temperstore.tenancy.PersistenceId;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -27,6 +35,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The store as seen from a user's verticle: the {@link EventStore}, {@link SnapshotStore} and {@link SecretStore}
@@ -39,7 +48,7 @@ import java.util.Optional;
  * {@code deadline exceeded} at worst. A client's timeout must sit above it ({@link #timeoutAbove}): then no reply
  * in time means the store is down or unreachable, never merely slow.
  */
-public final class StoreClient implements EventStore, Feed, SnapshotStore, SecretStore {
+public final class StoreClient implements EventStore, Feed, SnapshotStore, SecretStore, Subscriptions {
 
   /** What a client waits beyond the store's deadline: the reply's trip back, and timers that fire a little late. */
   public static final Duration DEADLINE_MARGIN = Duration.ofSeconds(5);
@@ -48,6 +57,8 @@ public final class StoreClient implements EventStore, Feed, SnapshotStore, Secre
 
   private final Transport transport;
   private final Addresses addresses;
+  /** For {@link #subscribe}: the bus consumers register on; null over another transport. */
+  private final Vertx vertx;
 
   /** The timeout for a client of a store whose {@code temper.requests.deadline} is {@code deadline}. */
   public static Duration timeoutAbove(Duration deadline) {
@@ -56,13 +67,18 @@ public final class StoreClient implements EventStore, Feed, SnapshotStore, Secre
 
   /** Over this JVM's event bus (local or clustered); {@code timeout} should be {@link #timeoutAbove} the deadline. */
   public StoreClient(Vertx vertx, Addresses addresses, Duration timeout) {
-    this(new EventBusTransport(vertx, timeout), addresses);
+    this(new EventBusTransport(vertx, timeout), addresses, vertx);
   }
 
   /** Over any transport, e.g. the TCP bridge from another process ({@code dev.temperstore.service.bridge.BridgeClient}). */
   public StoreClient(Transport transport, Addresses addresses) {
+    this(transport, addresses, null);
+  }
+
+  private StoreClient(Transport transport, Addresses addresses, Vertx vertx) {
     this.transport = transport;
     this.addresses = addresses;
+    this.vertx = vertx;
   }
 
   /** A client of the store at the default prefix, with the default timeout. */
@@ -164,6 +180,85 @@ public final class StoreClient implements EventStore, Feed, SnapshotStore, Secre
     JsonObject request = new JsonObject().put("tenant", tenant).put("maxRows", maxRows);
     return request(Addresses.SECRETS_ROTATE, request).map(reply -> new RotationProgress(reply.getLong("rotated"),
         reply.getLong("failed"), reply.getLong("remaining")));
+  }
+
+  @Override
+  public Uni<Boolean> createSubscription(Subscription subscription) {
+    JsonObject request = FeedJson.filter(subscription.filter(), new JsonObject().put("tenant", subscription.tenant())
+        .put("name", subscription.name()).put("address", subscription.address())
+        .put("from", subscription.from().toString()));
+    return request(Addresses.SUBSCRIPTIONS_CREATE, request).map(reply -> reply.getBoolean("created"));
+  }
+
+  @Override
+  public Uni<List<SubscriptionStatus>> listSubscriptions(String tenant) {
+    return request(Addresses.SUBSCRIPTIONS_LIST, new JsonObject().put("tenant", tenant))
+        .map(reply -> Fields.body(reply).objects("subscriptions", Integer.MAX_VALUE).stream()
+            .map(StoreClient::status).toList());
+  }
+
+  @Override
+  public Uni<Void> resetSubscription(String tenant, String name, FeedPosition position) {
+    JsonObject request = new JsonObject().put("tenant", tenant).put("name", name).put("position", position.toString());
+    return request(Addresses.SUBSCRIPTIONS_RESET, request).replaceWithVoid();
+  }
+
+  @Override
+  public Uni<Boolean> deleteSubscription(String tenant, String name) {
+    JsonObject request = new JsonObject().put("tenant", tenant).put("name", name);
+    return request(Addresses.SUBSCRIPTIONS_DELETE, request).map(reply -> reply.getBoolean("deleted"));
+  }
+
+  /**
+   * Consumes the deliveries sent to {@code address} (a subscription's address) on this JVM's event bus: each
+   * item must be {@link FeedDelivery#ack() acknowledged} for its stream to go on. Cancelling unregisters the
+   * consumer; deliveries not acknowledged by then come again, to whichever consumer is registered. A delivery
+   * that does not decode is refused (400) and logged by the store, and is not emitted. Only over an event-bus
+   * client ({@link #StoreClient(Vertx, Addresses, Duration)}).
+   */
+  public Multi<FeedDelivery> subscribe(String address) {
+    if (vertx == null) {
+      return Multi.createFrom().failure(new IllegalStateException(
+          "subscribe needs this JVM's event bus: create the client with StoreClient(Vertx, Addresses, Duration)"));
+    }
+    return Multi.createFrom().emitter(emitter -> {
+      MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, message -> {
+        FeedDelivery delivery;
+        try {
+          delivery = delivery(message);
+        } catch (StoreException e) {
+          message.fail(e.code(), e.toJson().encode());
+          return;
+        }
+        emitter.emit(delivery);
+      });
+      emitter.onTermination(consumer::unregister);
+    });
+  }
+
+  private static FeedDelivery delivery(Message<Object> message) {
+    Fields fields = Fields.body(message.body());
+    String tenant = fields.tenant("tenant");
+    String subscription = fields.string("subscription", 128);
+    AtomicBoolean answered = new AtomicBoolean();
+    return new FeedDelivery(tenant, subscription, DeliveryJson.event(fields),
+        () -> {
+          if (answered.compareAndSet(false, true)) {
+            message.reply(new JsonObject());
+          }
+        },
+        reason -> {
+          if (answered.compareAndSet(false, true)) {
+            message.fail(503, String.valueOf(reason));
+          }
+        });
+  }
+
+  private static SubscriptionStatus status(Fields fields) {
+    return new SubscriptionStatus(fields.string("name", 128), fields.string("address", Subscription.MAX_ADDRESS_LENGTH),
+        FeedJson.filter(fields), FeedPosition.parse(fields.where("checkpoint"), fields.string("checkpoint", 64)),
+        fields.optionalInstant("checkpointedAt").orElse(java.time.Instant.EPOCH),
+        fields.nonNegativeLong("lagEvents"), ((Number) fields.jsonValue("lagSeconds")).doubleValue());
   }
 
   /** Sends one request; failures arrive as the store's own errors. */

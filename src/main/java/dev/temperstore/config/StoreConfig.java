@@ -38,6 +38,8 @@ public interface StoreConfig {
 
   Secrets secrets();
 
+  Subscriptions subscriptions();
+
   Http http();
 
   Bridge bridge();
@@ -174,6 +176,49 @@ public interface StoreConfig {
     /** Secrets re-encrypted per statement during rotation. */
     @WithDefault("500")
     int rotationBatchSize();
+  }
+
+  /** Durable subscriptions: delivery of a tenant's feed to event-bus consumers (docs/protocol.md#subscriptions). */
+  interface Subscriptions {
+
+    /** Run deliverers in this store; the subscriptions.* addresses are served either way. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Deliveries of one subscription awaiting their acknowledgement at most. */
+    @WithDefault("64")
+    int credit();
+
+    /** How long a delivery waits for its acknowledgement; unanswered, it is delivered again. */
+    @WithDefault("30s")
+    Duration deliveryTimeout();
+
+    /** The pause after a failed or unanswered delivery, or a failed read, before trying again. */
+    @WithDefault("1s")
+    Duration retryDelay();
+
+    /** Acknowledgements after which the checkpoint is saved at once. */
+    @WithDefault("100")
+    int checkpointEvery();
+
+    /** How soon, at most, an acknowledgement reaches the saved checkpoint. */
+    @WithDefault("200ms")
+    Duration checkpointInterval();
+
+    /** How often a caught-up deliverer reads anyway, should a notification be lost. */
+    @WithDefault("1s")
+    Duration pollInterval();
+
+    /**
+     * How often a store looks for new, reset, deleted and unclaimed subscriptions (and refreshes the lag gauges):
+     * a dead deliverer's subscription is taken over within this, once PostgreSQL has seen its connection close.
+     */
+    @WithDefault("5s")
+    Duration claimInterval();
+
+    /** Subscriptions one tenant may have (429 beyond), at most 1000. */
+    @WithDefault("1000")
+    int maxPerTenant();
   }
 
   interface Http {

@@ -23,13 +23,17 @@ public final class RuntimeGrants {
   /** The schema the migration creates everything in. */
   public static final String SCHEMA = "public";
   /** The tables the store reads and writes while serving; Temper's other tables are not the store's to serve. */
-  public static final List<String> SERVED_TABLES = List.of("events", "snapshots", "tenant_secrets");
+  public static final List<String> SERVED_TABLES = List.of("events", "snapshots", "tenant_secrets",
+      "temper_store_subscriptions");
   /** {@code events.id} is a BIGSERIAL: an append's INSERT draws from it. */
   public static final List<String> SEQUENCES = List.of("events_id_seq");
   /** Every function the stores call; their names are unique, so no argument list is needed. */
   public static final List<String> FUNCTIONS = List.of(
       "temper_store_append", "temper_store_read_events", "temper_store_list_entities", "temper_store_read_feed",
       "temper_store_feed_guard",
+      "temper_store_create_subscription", "temper_store_list_subscriptions", "temper_store_subscription_lag",
+      "temper_store_reset_subscription", "temper_store_delete_subscription", "temper_store_save_checkpoint",
+      "temper_store_subscriptions_to_deliver", "temper_store_notify_feed",
       "temper_store_save_snapshot", "temper_store_load_snapshot",
       "temper_store_put_secret", "temper_store_get_secret", "temper_store_delete_secret",
       "temper_store_list_secrets", "temper_store_secret_tenants_to_rotate", "temper_store_secrets_to_rotate",

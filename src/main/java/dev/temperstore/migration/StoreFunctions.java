@@ -40,7 +40,28 @@ final class StoreFunctions {
         MigrationStep.create("events feed index", "CREATE INDEX IF NOT EXISTS idx_events_feed"
             + " ON events (tenant, (coalesce(tx_id, '0'::xid8)), id)"),
         MigrationStep.create("read feed function", sql("read-feed.sql")),
-        MigrationStep.create("feed guard function", sql("feed-guard.sql")));
+        MigrationStep.create("feed guard function", sql("feed-guard.sql")),
+        // Durable subscriptions: a named feed reader's definition and checkpoint, per tenant.
+        MigrationStep.create("temper_store_subscriptions table", """
+            CREATE TABLE IF NOT EXISTS temper_store_subscriptions (
+                tenant          TEXT NOT NULL,
+                name            TEXT NOT NULL,
+                address         TEXT NOT NULL,
+                entity_types    TEXT[] NOT NULL DEFAULT '{}',
+                event_types     TEXT[] NOT NULL DEFAULT '{}',
+                from_tx         BIGINT NOT NULL CHECK (from_tx >= 0),
+                from_id         BIGINT NOT NULL CHECK (from_id >= 0),
+                checkpoint_tx   BIGINT NOT NULL CHECK (checkpoint_tx >= 0),
+                checkpoint_id   BIGINT NOT NULL CHECK (checkpoint_id >= 0),
+                version         BIGINT NOT NULL,
+                created_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
+                checkpointed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (tenant, name)
+            )"""),
+        MigrationStep.enableTenantRls("temper_store_subscriptions"),
+        MigrationStep.create("subscription functions", sql("subscriptions.sql")),
+        // A statement-level trigger, so the append function stays as it is and a batch notifies once.
+        MigrationStep.create("feed notification trigger", sql("feed-notify.sql")));
   }
 
   private static String sql(String file) {

@@ -1,0 +1,87 @@
+package dev.temperstore.bus;
+
+import dev.temperstore.errors.InvalidRequest;
+import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.feed.subscriptions.Subscription;
+import dev.temperstore.feed.subscriptions.SubscriptionStatus;
+import dev.temperstore.feed.subscriptions.Subscriptions;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** Durable subscriptions' management on the bus: create, list, reset, delete. */
+public final class SubscriptionHandlers {
+
+  private final Subscriptions subscriptions;
+  private final Addresses addresses;
+
+  /** {@code addresses} are the store's own: a subscription may not deliver to them. */
+  public SubscriptionHandlers(Subscriptions subscriptions, Addresses addresses) {
+    this.subscriptions = subscriptions;
+    this.addresses = addresses;
+  }
+
+  public void register(Endpoints endpoints) {
+    endpoints.serve(Addresses.SUBSCRIPTIONS_CREATE, this::create)
+        .serve(Addresses.SUBSCRIPTIONS_LIST, this::list)
+        .serve(Addresses.SUBSCRIPTIONS_RESET, this::reset)
+        .serve(Addresses.SUBSCRIPTIONS_DELETE, this::delete);
+  }
+
+  private Uni<JsonObject> create(Fields request) {
+    String tenant = request.tenant("tenant");
+    String name = name(request);
+    String address = request.string("address", Subscription.MAX_ADDRESS_LENGTH);
+    if (address.startsWith(addresses.prefix() + ".")) {
+      throw new InvalidRequest("address must not be one of the store's own addresses (under " + addresses.prefix()
+          + "), got \"" + address + "\"");
+    }
+    var filter = FeedJson.filter(request);
+    FeedPosition from = position(request, "from", false);
+    Subscription subscription = new Subscription(tenant, name, address, filter, from);
+    return subscriptions.createSubscription(subscription).map(created -> new JsonObject().put("created", created));
+  }
+
+  private Uni<JsonObject> list(Fields request) {
+    String tenant = request.tenant("tenant");
+    return subscriptions.listSubscriptions(tenant).map(statuses -> new JsonObject().put("subscriptions",
+        new JsonArray(statuses.stream().map(SubscriptionHandlers::status).toList())));
+  }
+
+  private Uni<JsonObject> reset(Fields request) {
+    String tenant = request.tenant("tenant");
+    String name = name(request);
+    FeedPosition position = position(request, "position", true);
+    return subscriptions.resetSubscription(tenant, name, position).map(ignored -> new JsonObject().put("reset", true));
+  }
+
+  private Uni<JsonObject> delete(Fields request) {
+    String tenant = request.tenant("tenant");
+    String name = name(request);
+    return subscriptions.deleteSubscription(tenant, name).map(deleted -> new JsonObject().put("deleted", deleted));
+  }
+
+  static JsonObject status(SubscriptionStatus status) {
+    return FeedJson.filter(status.filter(), new JsonObject()
+        .put("name", status.name())
+        .put("address", status.address()))
+        .put("checkpoint", status.checkpoint().toString())
+        .put("checkpointedAt", status.checkpointedAt().toString())
+        .put("lagEvents", status.lagEvents())
+        .put("lagSeconds", status.lagSeconds());
+  }
+
+  private static String name(Fields request) {
+    String name = request.string("name", 128);
+    try {
+      return Subscription.checkName(name);
+    } catch (InvalidRequest e) {
+      throw new InvalidRequest(request.where("name") + ": " + e.getMessage());
+    }
+  }
+
+  private static FeedPosition position(Fields request, String field, boolean required) {
+    var text = required ? java.util.Optional.of(request.string(field, 64)) : request.optionalString(field, 64);
+    return text.map(value -> FeedPosition.parse(request.where(field), value)).orElse(FeedPosition.START);
+  }
+}

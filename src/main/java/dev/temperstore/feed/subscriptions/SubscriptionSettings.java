@@ -1,0 +1,81 @@
+package dev.temperstore.feed.subscriptions;
+
+import java.time.Duration;
+
+/**
+ * How a store delivers subscriptions ({@code temper.subscriptions.*}).
+ *
+ * @param enabled            run deliverers in this store (the bus API is served either way)
+ * @param credit             unacknowledged deliveries per subscription at most
+ * @param deliveryTimeout    how long a delivery waits for its acknowledgement before it is retried
+ * @param retryDelay         the pause after a failed or timed-out delivery before the subscription goes on
+ * @param checkpointEvery    acknowledgements after which the checkpoint is saved at once
+ * @param checkpointInterval how soon, at most, any acknowledgement reaches the saved checkpoint
+ * @param pollInterval       how often a caught-up deliverer reads anyway, should a notification be lost
+ * @param claimInterval      how often a store looks for new, reset, deleted or unclaimed subscriptions and
+ *                           refreshes the lag gauges; a dead deliverer's subscription is taken over within it
+ * @param maxPerTenant       subscriptions one tenant may have (429 beyond)
+ */
+public record SubscriptionSettings(boolean enabled, int credit, Duration deliveryTimeout, Duration retryDelay,
+                                   int checkpointEvery, Duration checkpointInterval, Duration pollInterval,
+                                   Duration claimInterval, int maxPerTenant) {
+
+  public static final boolean DEFAULT_ENABLED = true;
+  public static final int DEFAULT_CREDIT = 64;
+  public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(1);
+  public static final int DEFAULT_CHECKPOINT_EVERY = 100;
+  public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofMillis(200);
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_CLAIM_INTERVAL = Duration.ofSeconds(5);
+  public static final int DEFAULT_MAX_PER_TENANT = Subscriptions.MAX_LIST;
+
+  public SubscriptionSettings {
+    between("temper.subscriptions.credit", credit, 1, 10_000);
+    between("temper.subscriptions.checkpoint-every", checkpointEvery, 1, 1_000_000);
+    between("temper.subscriptions.max-per-tenant", maxPerTenant, 1, Subscriptions.MAX_LIST);
+    positive("temper.subscriptions.delivery-timeout", deliveryTimeout);
+    positive("temper.subscriptions.retry-delay", retryDelay);
+    positive("temper.subscriptions.checkpoint-interval", checkpointInterval);
+    positive("temper.subscriptions.poll-interval", pollInterval);
+    positive("temper.subscriptions.claim-interval", claimInterval);
+  }
+
+  public static SubscriptionSettings defaults() {
+    return new SubscriptionSettings(DEFAULT_ENABLED, DEFAULT_CREDIT, DEFAULT_DELIVERY_TIMEOUT, DEFAULT_RETRY_DELAY,
+        DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_CLAIM_INTERVAL,
+        DEFAULT_MAX_PER_TENANT);
+  }
+
+  public SubscriptionSettings withCredit(int value) {
+    return new SubscriptionSettings(enabled, value, deliveryTimeout, retryDelay, checkpointEvery,
+        checkpointInterval, pollInterval, claimInterval, maxPerTenant);
+  }
+
+  public SubscriptionSettings withIntervals(Duration poll, Duration claim, Duration retry) {
+    return new SubscriptionSettings(enabled, credit, deliveryTimeout, retry, checkpointEvery,
+        checkpointInterval, poll, claim, maxPerTenant);
+  }
+
+  public SubscriptionSettings withDeliveryTimeout(Duration value) {
+    return new SubscriptionSettings(enabled, credit, value, retryDelay, checkpointEvery,
+        checkpointInterval, pollInterval, claimInterval, maxPerTenant);
+  }
+
+  public SubscriptionSettings withEnabled(boolean value) {
+    return new SubscriptionSettings(value, credit, deliveryTimeout, retryDelay, checkpointEvery,
+        checkpointInterval, pollInterval, claimInterval, maxPerTenant);
+  }
+
+  private static void between(String key, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + value);
+    }
+  }
+
+  private static void positive(String key, Duration value) {
+    if (value == null || value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(key + " must be a positive duration, got " + value);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.temperstore.feed.subscriptions.delivery;
+
+import dev.temperstore.feed.subscriptions.pg.Lag;
+import dev.temperstore.feed.subscriptions.pg.SubscriptionRow;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * One delivered subscription's lag as two gauges, tagged tenant and subscription:
+ * {@code temper.store.subscription.lag.events} and {@code temper.store.subscription.lag.seconds}. Only the store
+ * that delivers a subscription reports it, so a sum over stores counts each once.
+ */
+final class LagGauges {
+
+  static final String EVENTS = "temper.store.subscription.lag.events";
+  static final String SECONDS = "temper.store.subscription.lag.seconds";
+
+  private final MeterRegistry registry;
+  private final Gauge events;
+  private final Gauge seconds;
+  private volatile Lag lag = Lag.NONE;
+
+  LagGauges(MeterRegistry registry, SubscriptionRow subscription) {
+    this.registry = registry;
+    this.events = Gauge.builder(EVENTS, this, gauges -> gauges.lag.events())
+        .description("Events a subscription is behind (after its acknowledged position; counted up to 100000)")
+        .tag("tenant", subscription.tenant()).tag("subscription", subscription.name())
+        .register(registry);
+    this.seconds = Gauge.builder(SECONDS, this, gauges -> gauges.lag.seconds())
+        .description("Age in seconds of the oldest event a subscription has not had acknowledged")
+        .tag("tenant", subscription.tenant()).tag("subscription", subscription.name())
+        .register(registry);
+  }
+
+  void update(Lag value) {
+    lag = value;
+  }
+
+  void remove() {
+    registry.remove(events);
+    registry.remove(seconds);
+  }
+}

@@ -1,0 +1,243 @@
+package dev.temperstore.feed.subscriptions.delivery;
+
+import dev.temperstore.feed.Feed;
+import dev.temperstore.feed.subscriptions.SubscriptionSettings;
+import dev.temperstore.feed.subscriptions.pg.Claims;
+import dev.temperstore.feed.subscriptions.pg.FeedWakeups;
+import dev.temperstore.feed.subscriptions.pg.PgSubscriptionStore;
+import dev.temperstore.feed.subscriptions.pg.SubscriptionRow;
+import dev.temperstore.postgres.DatabaseTarget;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Runs the deliverers of one store instance. Every {@code claimInterval} it reads the subscriptions in the
+ * database, stops the deliverers of those deleted, reset or re-created (releasing their claims), tries to claim
+ * the ones nobody here delivers, starts a {@link Deliverer} for each claim it wins, and refreshes the lag gauges.
+ * Feed notifications wake every caught-up deliverer. The claims and notification connections are opened only
+ * once there is a subscription to claim or deliver. When the claims connection fails, every deliverer stops
+ * first, then claims are made afresh on a new connection: delivery never runs without its claim for longer than
+ * the failure takes to show.
+ *
+ * <p>The claim is per subscription, held by the whole instance: consumer groups (several members sharing one
+ * subscription's streams) would claim per member and partition the window by stream, leaving this class as is.
+ */
+public final class SubscriptionDeliveries {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SubscriptionDeliveries.class);
+  /** The most subscriptions one store discovers (over all tenants). */
+  static final int MAX_SUBSCRIPTIONS = 10_000;
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Vertx vertx;
+  private final Context context;
+  private final PgSubscriptionStore store;
+  private final Feed feed;
+  private final SubscriptionSettings settings;
+  private final int readLimit;
+  private final MeterRegistry registry;
+  private final Claims claims;
+  private final FeedWakeups wakeups;
+  private final Map<String, Running> running = new HashMap<>();
+  private long tickTimer = -1;
+  private boolean ticking;
+  private boolean listening;
+  private boolean closed;
+
+  private record Running(Deliverer deliverer, long key, LagGauges gauges) {
+  }
+
+  /**
+   * @param target         where the claims and notification connections go (the serving role's)
+   * @param readLimit      events per feed page at most
+   * @param claimTimeout   bound on each statement of the claims connection
+   */
+  public SubscriptionDeliveries(Vertx vertx, Context context, DatabaseTarget target, PgSubscriptionStore store,
+                                Feed feed, SubscriptionSettings settings, int readLimit, Duration claimTimeout,
+                                MeterRegistry registry) {
+    this.vertx = vertx;
+    this.context = context;
+    this.store = store;
+    this.feed = feed;
+    this.settings = settings;
+    this.readLimit = readLimit;
+    this.registry = registry;
+    this.claims = new Claims(vertx, target, claimTimeout, () -> onContext(this::stopAllUnclaimed));
+    this.wakeups = new FeedWakeups(vertx, target, () -> onContext(this::wakeAll));
+  }
+
+  /** Starts in the background; call on the context. Never fails: the database may come later. */
+  public void start() {
+    tick();
+    tickTimer = vertx.setPeriodic(settings.claimInterval().toMillis(), id -> tick());
+  }
+
+  /** The subscriptions this instance delivers now, as {@code tenant:name}. */
+  public Set<String> delivering() {
+    return Set.copyOf(running.keySet());
+  }
+
+  /** Stops every deliverer (saving its checkpoint), then ends the claims and the notifications. */
+  public Future<Void> close() {
+    closed = true;
+    if (tickTimer != -1) {
+      vertx.cancelTimer(tickTimer);
+    }
+    List<Future<Void>> stops = new ArrayList<>();
+    for (String id : List.copyOf(running.keySet())) {
+      stops.add(stopDeliverer(id));
+    }
+    return Future.join(stops)
+        .transform(ignored -> Future.join(List.of(
+            Future.fromCompletionStage(claims.close().subscribeAsCompletionStage()),
+            wakeups.close())))
+        .otherwiseEmpty()
+        .mapEmpty();
+  }
+
+  private void tick() {
+    if (ticking || closed) {
+      return;
+    }
+    ticking = true;
+    // The claims connection is opened only once there is something to claim, and checked while it is open.
+    Uni<Void> checked = claims.connected() ? claims.alive() : Uni.createFrom().voidItem();
+    checked.chain(() -> store.toDeliver(MAX_SUBSCRIPTIONS))
+        .chain(rows -> onContextUni(() -> reconcile(rows)))
+        .subscribe().with(
+            ignored -> onContext(() -> ticking = false),
+            failure -> onContext(() -> {
+              ticking = false;
+              if (!claims.connected()) {
+                stopAllUnclaimed();
+              }
+              LOG.warn("subscriptions: cannot claim or discover ({}); trying again in {} ms", failure.getMessage(),
+                  settings.claimInterval().toMillis());
+            }));
+  }
+
+  /** The claims connection is gone and with it every lock: another store may deliver already, so stop at once. */
+  private void stopAllUnclaimed() {
+    if (!running.isEmpty()) {
+      LOG.warn("subscriptions: claims connection lost, stopping {} deliverers until claimed again", running.size());
+      for (String id : List.copyOf(running.keySet())) {
+        Running gone = running.remove(id);
+        gone.gauges().remove();
+        gone.deliverer().stop();
+      }
+    }
+  }
+
+  private Uni<Void> reconcile(List<SubscriptionRow> rows) {
+    if (closed) {
+      return Uni.createFrom().voidItem();
+    }
+    if (rows.size() == MAX_SUBSCRIPTIONS) {
+      LOG.warn("subscriptions: {} found, the most one store delivers; others wait", MAX_SUBSCRIPTIONS);
+    }
+    Map<String, SubscriptionRow> found = new HashMap<>();
+    rows.forEach(row -> found.put(row.id(), row));
+    List<Uni<Void>> work = new ArrayList<>();
+    for (String id : List.copyOf(running.keySet())) {
+      SubscriptionRow now = found.get(id);
+      // The version changes on every reset and re-creation; the definition never changes otherwise.
+      if (now == null || now.version() != running.get(id).deliverer().subscription().version()) {
+        work.add(Uni.createFrom().completionStage(() -> release(id).toCompletionStage()));
+      }
+    }
+    Map<Long, SubscriptionRow> candidates = new HashMap<>();
+    for (SubscriptionRow row : rows) {
+      if (!running.containsKey(row.id())) {
+        candidates.put(Claims.key(row.tenant(), row.name()), row);
+      }
+    }
+    Uni<Void> released = work.isEmpty() ? Uni.createFrom().voidItem()
+        : Uni.join().all(work).andCollectFailures().replaceWithVoid();
+    return released
+        .chain(() -> claims.tryClaim(List.copyOf(candidates.keySet())))
+        .chain(won -> onContextUni(() -> {
+          for (Long key : won) {
+            startDeliverer(key, candidates.get(key));
+          }
+          return refreshLag();
+        }));
+  }
+
+  private void startDeliverer(long key, SubscriptionRow row) {
+    if (closed) {
+      return;
+    }
+    if (!listening) {
+      listening = true; // from the first delivery on: a store with no subscription holds no extra connection
+      wakeups.start();
+    }
+    Deliverer deliverer = new Deliverer(vertx, context, row, feed, store, settings, readLimit,
+        stale -> onContext(() -> release(row.id())));
+    running.put(row.id(), new Running(deliverer, key, new LagGauges(registry, row)));
+    deliverer.start();
+  }
+
+  /** Stops a deliverer, then gives up its claim (a reset one is claimed afresh at the next round). */
+  private Future<Void> release(String id) {
+    Running gone = running.get(id);
+    if (gone == null) {
+      return Future.succeededFuture();
+    }
+    return stopDeliverer(id).compose(stopped ->
+        Future.fromCompletionStage(claims.release(gone.key()).subscribeAsCompletionStage(), context)
+            .otherwiseEmpty());
+  }
+
+  private Future<Void> stopDeliverer(String id) {
+    Running gone = running.remove(id);
+    if (gone == null) {
+      return Future.succeededFuture();
+    }
+    gone.gauges().remove();
+    return gone.deliverer().stop().timeout(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .otherwiseEmpty();
+  }
+
+  private Uni<Void> refreshLag() {
+    List<Uni<Void>> updates = new ArrayList<>();
+    for (Running each : running.values()) {
+      updates.add(store.lag(each.deliverer().subscription(), each.deliverer().acknowledged())
+          .invoke(each.gauges()::update)
+          .replaceWithVoid()
+          .onFailure().recoverWithNull());
+    }
+    return updates.isEmpty() ? Uni.createFrom().voidItem()
+        : Uni.join().all(updates).andCollectFailures().replaceWithVoid();
+  }
+
+  private void wakeAll() {
+    running.values().forEach(each -> each.deliverer().wake());
+  }
+
+  private <T> Uni<T> onContextUni(Supplier<Uni<T>> action) {
+    return Uni.createFrom().<Uni<T>>emitter(emitter -> onContext(() -> emitter.complete(action.get())))
+        .flatMap(uni -> uni);
+  }
+
+  private void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(ignored -> action.run());
+    }
+  }
+}

@@ -1,0 +1,373 @@
+package dev.temperstore.feed.subscriptions;
+
+import dev.temperstore.StoreSettings;
+import dev.temperstore.StoreVerticle;
+import dev.temperstore.bus.Addresses;
+import dev.temperstore.bus.BusLimits;
+import dev.temperstore.bus.StoreClient;
+import dev.temperstore.events.pg.EventLimits;
+import dev.temperstore.migration.MigrationSettings;
+import dev.temperstore.secrets.SecretSettings;
+import dev.temperstore.testing.MigratedDatabase;
+import dev.temperstore.events.NewEvent;
+import dev.temperstore.feed.FeedEvent;
+import dev.temperstore.feed.FeedFilter;
+import dev.temperstore.feed.FeedPage;
+import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.Events;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static dev.temperstore.feed.subscriptions.Recorder.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Delivery of durable subscriptions against a real PostgreSQL: order, completeness, restarts, takeover, credit. */
+class SubscriptionDeliveryTest extends DatabaseTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+  /** Claims every 300 ms: the takeover bound these tests hold the store to. */
+  private static final SubscriptionSettings FAST = SubscriptionSettings.defaults()
+      .withIntervals(Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(100))
+      .withDeliveryTimeout(Duration.ofSeconds(5));
+
+  private StoreSettings settings(SubscriptionSettings subscriptions) {
+    return StoreSettings.defaults(database.asOwner()).withSubscriptions(subscriptions);
+  }
+
+  @Test
+  void every_event_committed_out_of_order_is_delivered_once_in_stream_order_and_the_checkpoint_reaches_the_end() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    vertx.deployVerticle(new StoreVerticle(settings(FAST.withCredit(8)), registry)).await();
+    StoreClient client = StoreClient.create(vertx);
+    Recorder consumer = Recorder.acking(vertx).listen(client, "app.orders");
+    await(client.createSubscription(new Subscription("acme", "orders", "app.orders", FeedFilter.entityTypes("Order"),
+        FeedPosition.START)));
+    await(client.append(PersistenceId.parse("acme:Invoice:i-1"), 0, Events.events(3))); // filtered out
+
+    List<String> committed = writeOutOfOrder(5, 12);
+
+    eventually(TIMEOUT, "every committed event delivered", () -> consumer.positions().size() == committed.size());
+    List<String> delivered = consumer.received().stream()
+        .map(e -> ((io.vertx.core.json.JsonObject) e.event().payload()).getString("id")).toList();
+    assertThat(delivered).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(committed);
+    consumer.sequencesByStream().values().forEach(sequences ->
+        assertThat(sequences).isEqualTo(java.util.stream.LongStream.rangeClosed(1, 12).boxed().toList()));
+    FeedPosition last = lastPosition(client, FeedFilter.entityTypes("Order"));
+    eventually(TIMEOUT, "checkpoint saved at the last event", () -> checkpoint("orders").equals(last));
+    eventually(TIMEOUT, "lag gauge at zero with the subscription's tags", () -> {
+      Gauge gauge = registry.find("temper.store.subscription.lag.events").tags("tenant", "acme",
+          "subscription", "orders").gauge();
+      return gauge != null && gauge.value() == 0;
+    });
+    assertThat(registry.find("temper.store.subscription.lag.seconds").tags("tenant", "acme",
+        "subscription", "orders").gauge()).isNotNull();
+  }
+
+  @Test
+  void a_redeployed_store_resumes_from_the_saved_checkpoint_losing_nothing_and_repeating_only_what_follows_it() {
+    StoreClient client = StoreClient.create(vertx);
+    Recorder consumer = new Recorder(vertx, Duration.ofMillis(3), event -> false).listen(client, "app.all");
+    String first = vertx.deployVerticle(new StoreVerticle(settings(FAST.withCredit(4)))).await();
+    await(client.createSubscription(new Subscription("acme", "all", "app.all", FeedFilter.ALL, FeedPosition.START)));
+    for (int stream = 0; stream < 4; stream++) {
+      for (int batch = 0; batch < 5; batch++) {
+        await(client.append(PersistenceId.parse("acme:Order:s" + stream), batch * 10L, Events.events(10)));
+      }
+    }
+
+    eventually(TIMEOUT, "some deliveries", () -> consumer.received().size() >= 40);
+    vertx.undeploy(first).await();
+    FeedPosition saved = checkpoint("all");
+    List<FeedEvent> before = consumer.received();
+    vertx.deployVerticle(new StoreVerticle(settings(FAST.withCredit(4)))).await();
+
+    eventually(TIMEOUT, "all 200 events delivered", () -> consumer.positions().size() == 200);
+    assertThat(saved).isNotEqualTo(FeedPosition.START);
+    assertThat(before.size()).isLessThan(200);
+    List<FeedEvent> after = consumer.received().subList(before.size(), consumer.received().size());
+    assertThat(after).allSatisfy(event -> assertThat(event.position()).isGreaterThan(saved));
+    Set<FeedPosition> seen = new HashSet<>();
+    for (FeedEvent event : consumer.received()) {
+      if (!seen.add(event.position())) {
+        assertThat(event.position()).as("a repeated event is one after the saved checkpoint").isGreaterThan(saved);
+      }
+    }
+    assertThat(before.stream().filter(e -> e.position().compareTo(saved) <= 0).count())
+        .as("everything up to the checkpoint was delivered before the redeploy").isEqualTo(countUpTo(client, saved));
+    assertInStreamOrder(after);
+    eventually(TIMEOUT, "checkpoint saved at the last event",
+        () -> checkpoint("all").equals(lastPosition(client, FeedFilter.ALL)));
+  }
+
+  @Test
+  void of_two_replicas_exactly_one_delivers_and_when_it_closes_the_other_takes_over_within_the_claim_interval() {
+    Vertx one = Vertx.vertx();
+    Vertx two = Vertx.vertx();
+    try {
+      one.deployVerticle(new StoreVerticle(settings(FAST))).await();
+      two.deployVerticle(new StoreVerticle(settings(FAST))).await();
+      StoreClient client = StoreClient.create(one);
+      Recorder onOne = Recorder.acking(one).listen(client, "app.audit");
+      Recorder onTwo = Recorder.acking(two).listen(StoreClient.create(two), "app.audit");
+      await(client.createSubscription(new Subscription("acme", "audit", "app.audit", FeedFilter.ALL,
+          FeedPosition.START)));
+      for (int i = 0; i < 20; i++) {
+        await(client.append(PersistenceId.parse("acme:Order:o-" + (i % 3)), i / 3, Events.events(1)));
+      }
+
+      eventually(TIMEOUT, "20 events delivered", () -> onOne.positions().size() + onTwo.positions().size() >= 20);
+      Thread.sleep(FAST.claimInterval().toMillis() * 3); // several claim rounds: the other must stay out
+      boolean oneDelivers = !onOne.received().isEmpty();
+      Recorder owner = oneDelivers ? onOne : onTwo;
+      Recorder other = oneDelivers ? onTwo : onOne;
+      assertThat(owner.positions()).hasSize(20);
+      assertThat(other.received()).isEmpty();
+      assertThat(advisoryLocks()).isEqualTo(1);
+
+      long closed = System.nanoTime();
+      (oneDelivers ? one : two).close().await();
+      StoreClient survivor = StoreClient.create(oneDelivers ? two : one);
+      for (int i = 20; i < 30; i++) {
+        await(survivor.append(PersistenceId.parse("acme:Order:o-" + (i % 3)), i / 3, Events.events(1)));
+      }
+      eventually(TIMEOUT, "the other replica delivers the rest", () -> other.positions().size() >= 10);
+      long tookOverMillis = (System.nanoTime() - closed) / 1_000_000;
+
+      assertThat(tookOverMillis).as("takeover time").isLessThan(FAST.claimInterval().toMillis() + 2_000);
+      Set<FeedPosition> all = new HashSet<>(owner.positions());
+      all.addAll(other.positions());
+      assertThat(all).hasSize(30);
+      assertThat(other.received()).allSatisfy(event -> assertThat(event.event().sequenceNr()).isGreaterThan(6));
+      assertInStreamOrder(other.received());
+      eventually(TIMEOUT, "checkpoint saved at the last event",
+          () -> checkpoint("audit").equals(lastPosition(survivor, FeedFilter.ALL)));
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      one.close().await();
+      two.close().await();
+    }
+  }
+
+  @Test
+  void a_slow_consumer_has_at_most_the_credit_in_flight_and_slows_neither_other_subscriptions_nor_requests() {
+    vertx.deployVerticle(new StoreVerticle(settings(FAST.withCredit(4)))).await();
+    StoreClient client = StoreClient.create(vertx);
+    Recorder slow = new Recorder(vertx, Duration.ofMillis(100), event -> false).listen(client, "app.slow");
+    Recorder fast = Recorder.acking(vertx).listen(client, "app.fast");
+    await(client.createSubscription(new Subscription("acme", "slow", "app.slow", FeedFilter.ALL, FeedPosition.START)));
+    await(client.createSubscription(new Subscription("acme", "fast", "app.fast", FeedFilter.ALL, FeedPosition.START)));
+    for (int i = 0; i < 40; i++) {
+      await(client.append(PersistenceId.parse("acme:Order:o-" + i), 0, Events.events(1)));
+    }
+
+    eventually(TIMEOUT, "the fast subscription has everything", () -> fast.positions().size() == 40);
+    long started = System.nanoTime();
+    await(client.append(PersistenceId.parse("acme:Order:late"), 0, Events.events(1)));
+    await(client.readAll("acme", FeedPosition.START, FeedFilter.ALL, 100));
+    long requestMillis = (System.nanoTime() - started) / 1_000_000;
+
+    assertThat(slow.positions().size()).as("the slow one is still behind").isLessThan(40);
+    assertThat(requestMillis).as("an append and a read beside a slow consumer").isLessThan(1_000);
+    eventually(TIMEOUT, "the slow subscription has everything", () -> slow.positions().size() == 41);
+    assertThat(slow.mostUnanswered()).isEqualTo(4);
+  }
+
+  @Test
+  void a_refused_delivery_comes_again_after_the_delay_and_its_stream_waits_for_it() {
+    vertx.deployVerticle(new StoreVerticle(settings(FAST))).await();
+    StoreClient client = StoreClient.create(vertx);
+    Set<FeedPosition> refusedOnce = Collections.synchronizedSet(new HashSet<>());
+    Recorder consumer = new Recorder(vertx, Duration.ZERO, event -> event.event().sequenceNr() == 3
+        && refusedOnce.add(event.position())).listen(client, "app.retry");
+    await(client.createSubscription(new Subscription("acme", "retry", "app.retry", FeedFilter.ALL,
+        FeedPosition.START)));
+    await(client.append(PersistenceId.parse("acme:Order:a"), 0, Events.events(6)));
+    await(client.append(PersistenceId.parse("acme:Order:b"), 0, Events.events(6)));
+
+    eventually(TIMEOUT, "all 12 events acknowledged", () -> consumer.positions().size() == 12
+        && checkpoint("retry").equals(lastPosition(client, FeedFilter.ALL)));
+
+    Map<String, List<Long>> streams = consumer.sequencesByStream();
+    assertThat(streams.get("acme:Order:a")).containsExactly(1L, 2L, 3L, 3L, 4L, 5L, 6L);
+    assertThat(streams.get("acme:Order:b")).containsExactly(1L, 2L, 3L, 3L, 4L, 5L, 6L);
+  }
+
+  @Test
+  void a_reset_replays_from_the_new_position_and_a_deleted_subscription_is_no_longer_delivered() {
+    vertx.deployVerticle(new StoreVerticle(settings(FAST))).await();
+    StoreClient client = StoreClient.create(vertx);
+    Recorder consumer = Recorder.acking(vertx).listen(client, "app.replay");
+    await(client.createSubscription(new Subscription("acme", "replay", "app.replay", FeedFilter.ALL,
+        FeedPosition.START)));
+    await(client.append(PersistenceId.parse("acme:Order:a"), 0, Events.events(5)));
+    eventually(TIMEOUT, "5 delivered", () -> consumer.received().size() == 5);
+    FeedPosition afterTwo = consumer.received().get(1).position();
+
+    await(client.resetSubscription("acme", "replay", afterTwo));
+
+    eventually(TIMEOUT, "events 3 to 5 delivered again", () -> consumer.received().size() == 8);
+    assertThat(consumer.sequencesByStream().get("acme:Order:a")).containsExactly(1L, 2L, 3L, 4L, 5L, 3L, 4L, 5L);
+    eventually(TIMEOUT, "checkpoint back at the end", () -> checkpoint("replay").equals(
+        lastPosition(client, FeedFilter.ALL)));
+
+    await(client.deleteSubscription("acme", "replay"));
+    eventually(TIMEOUT, "claim released", () -> advisoryLocks() == 0);
+    await(client.append(PersistenceId.parse("acme:Order:a"), 5, Events.events(1)));
+    assertThat(consumer.received()).hasSize(8);
+  }
+
+  @Test
+  void when_every_connection_to_postgresql_is_cut_delivery_resumes_on_new_ones_and_nothing_is_lost() {
+    vertx.deployVerticle(new StoreVerticle(settings(FAST.withCredit(4)))).await();
+    StoreClient client = StoreClient.create(vertx);
+    Recorder consumer = new Recorder(vertx, Duration.ofMillis(3), event -> false).listen(client, "app.outage");
+    await(client.createSubscription(new Subscription("acme", "outage", "app.outage", FeedFilter.ALL,
+        FeedPosition.START)));
+    for (int i = 0; i < 10; i++) {
+      await(client.append(PersistenceId.parse("acme:Order:o-" + (i % 4)), i / 4 * 10L, Events.events(10)));
+    }
+    eventually(TIMEOUT, "some deliveries", () -> consumer.received().size() >= 30);
+
+    // As a PostgreSQL restart looks to the store: the claims, LISTEN and pool connections all end at once.
+    long terminated = database.admin().count("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM"
+        + " (SELECT pid FROM pg_stat_activity WHERE usename = $1 AND datname = $2 OFFSET 0) store",
+        database.owner(), database.name());
+    eventually(TIMEOUT, "a write after the cut", () -> {
+      try {
+        await(client.append(PersistenceId.parse("acme:Order:after"), 0, Events.events(5)));
+        return true;
+      } catch (RuntimeException unavailable) {
+        return false;
+      }
+    });
+
+    assertThat(terminated).isGreaterThanOrEqualTo(3);
+    eventually(TIMEOUT, "all 105 events delivered", () -> consumer.positions().size() == 105);
+    eventually(TIMEOUT, "checkpoint saved at the last event",
+        () -> checkpoint("outage").equals(lastPosition(client, FeedFilter.ALL)));
+    Set<FeedPosition> firstTime = new HashSet<>();
+    assertInStreamOrder(consumer.received().stream().filter(event -> firstTime.add(event.position())).toList());
+  }
+
+  @Test
+  void a_runtime_role_with_only_the_granted_privileges_discovers_claims_delivers_and_checkpoints() {
+    String role = MigratedDatabase.createServingRole(database);
+    StoreSettings granted = new StoreSettings(database.asOwner(), database.as(role), MigrationSettings.defaults(),
+        2, StoreSettings.DEFAULT_STATEMENT_TIMEOUT, StoreSettings.DEFAULT_REQUEST_DEADLINE, Addresses.defaults(),
+        BusLimits.defaults(), EventLimits.defaults(), SecretSettings.disabled(), FAST);
+    vertx.deployVerticle(new StoreVerticle(granted)).await();
+    StoreClient client = StoreClient.create(vertx);
+    Recorder consumer = Recorder.acking(vertx).listen(client, "app.granted");
+    await(client.createSubscription(new Subscription("acme", "granted", "app.granted", FeedFilter.ALL,
+        FeedPosition.START)));
+    await(client.createSubscription(new Subscription("other", "granted", "app.other", FeedFilter.ALL,
+        FeedPosition.START)));
+
+    await(client.append(PersistenceId.parse("acme:Order:o-1"), 0, Events.events(3)));
+
+    eventually(TIMEOUT, "3 events delivered", () -> consumer.positions().size() == 3);
+    eventually(TIMEOUT, "checkpoint saved", () -> checkpoint("granted").equals(lastPosition(client, FeedFilter.ALL)));
+    eventually(TIMEOUT, "both tenants' subscriptions claimed", () -> advisoryLocks() == 2);
+  }
+
+  private void assertInStreamOrder(List<FeedEvent> events) {
+    Map<String, Long> last = new java.util.HashMap<>();
+    for (FeedEvent event : events) {
+      Long previous = last.put(event.persistenceId().toString(), event.event().sequenceNr());
+      if (previous != null) {
+        assertThat(event.event().sequenceNr()).as(event.persistenceId() + " in order").isGreaterThan(previous);
+      }
+    }
+  }
+
+  /** Advisory locks held in this test's database: the claims. */
+  private long advisoryLocks() {
+    return database.admin().count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+  }
+
+  private FeedPosition checkpoint(String name) {
+    Row row = database.admin().rows("SELECT checkpoint_tx, checkpoint_id FROM temper_store_subscriptions"
+        + " WHERE tenant = 'acme' AND name = $1", name).get(0);
+    return new FeedPosition(row.getLong(0), row.getLong(1));
+  }
+
+  private static FeedPosition lastPosition(StoreClient client, FeedFilter filter) {
+    FeedPosition position = FeedPosition.START;
+    while (true) {
+      FeedPage page = await(client.readAll("acme", position, filter, 1000));
+      position = page.next();
+      if (!page.hasMore()) {
+        return position;
+      }
+    }
+  }
+
+  private static long countUpTo(StoreClient client, FeedPosition end) {
+    return await(client.readAll("acme", FeedPosition.START, FeedFilter.ALL, 1000)).events().stream()
+        .filter(e -> e.position().compareTo(end) <= 0).count();
+  }
+
+  /** Writers holding their transactions open for random times, so that positions commit out of order. */
+  private List<String> writeOutOfOrder(int writers, int appendsEach) {
+    Random random = new Random(7);
+    Pool pool = database.asOwner().pool(vertx, writers);
+    List<String> committed = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService threads = Executors.newFixedThreadPool(writers);
+    List<CompletableFuture<Void>> running = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      long[] holdMillis = random.longs(appendsEach, 0, 30).toArray();
+      running.add(CompletableFuture.runAsync(() -> {
+        for (int n = 1; n <= appendsEach; n++) {
+          SqlConnection connection = pool.getConnection().await();
+          try {
+            String id = "w" + writer + "-" + n;
+            NewEvent event = Events.event("E", n);
+            connection.query("BEGIN").execute().await();
+            connection.query("SELECT set_config('app.current_tenant', 'acme', true)").execute().await();
+            connection.query("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload,"
+                + " metadata) VALUES ('acme', 'Order', 'w" + writer + "', " + n + ", 'E', '{\"id\":\"" + id + "\"}', '"
+                + event.metadata().toStorageJson() + "')").execute().await();
+            Thread.sleep(holdMillis[n - 1]);
+            connection.query("COMMIT").execute().await();
+            committed.add(id);
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          } finally {
+            connection.close().await();
+          }
+        }
+      }, threads));
+    }
+    CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+    threads.shutdown();
+    pool.close().await();
+    return committed;
+  }
+
+  private static <T> T await(Uni<T> uni) {
+    return uni.await().atMost(TIMEOUT);
+  }
+}
