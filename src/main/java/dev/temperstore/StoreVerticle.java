@@ -12,6 +12,7 @@ import dev.temperstore.events.pg.PgEventStore;
 import dev.temperstore.feed.pg.FeedGuard;
 import dev.temperstore.feed.pg.PgFeed;
 import dev.temperstore.feed.subscriptions.delivery.SubscriptionDeliveries;
+import dev.temperstore.feed.subscriptions.pg.FeedNotifier;
 import dev.temperstore.feed.subscriptions.pg.PgSubscriptionStore;
 import dev.temperstore.migration.MigrationListener;
 import dev.temperstore.migration.MigrationPipeline;
@@ -63,6 +64,9 @@ public final class StoreVerticle extends VerticleBase {
   private Pool pool;
   private Endpoints endpoints;
   private SubscriptionDeliveries deliveries;
+  private FeedNotifier notifier;
+  /** The most often this instance wakes feed deliverers after commits: bounds their latency, not the appends. */
+  static final Duration NOTIFY_INTERVAL = Duration.ofMillis(5);
 
   /** Configured by SmallRye Config from the system properties, the environment and {@code conf/}. */
   public StoreVerticle() {
@@ -157,11 +161,12 @@ public final class StoreVerticle extends VerticleBase {
     return FeedGuard.check(pool).flatMap(ordered -> {
       endpoints = new Endpoints(vertx, settings.addresses(), settings.busLimits().maxInFlight(),
           settings.requestDeadline(), registry);
-      new EventHandlers(new PgEventStore(pool, context, settings.eventLimits()), settings.busLimits())
-          .register(endpoints);
+      PgSubscriptionStore subscriptions = new PgSubscriptionStore(pool, settings.subscriptions().maxPerTenant());
+      notifier = new FeedNotifier(vertx, pool, subscriptions, NOTIFY_INTERVAL, settings.subscriptions().claimInterval());
+      new EventHandlers(new PgEventStore(pool, context, settings.eventLimits(), notifier::appended),
+          settings.busLimits()).register(endpoints);
       PgFeed feed = new PgFeed(pool, settings.busLimits().maxReadLimit());
       new FeedHandlers(feed, settings.busLimits()).register(endpoints);
-      PgSubscriptionStore subscriptions = new PgSubscriptionStore(pool, settings.subscriptions().maxPerTenant());
       new SubscriptionHandlers(subscriptions, settings.addresses()).register(endpoints);
       new SnapshotHandlers(new PgSnapshotStore(pool, settings.busLimits().maxSnapshotBytes()), settings.busLimits())
           .register(endpoints);
@@ -190,7 +195,12 @@ public final class StoreVerticle extends VerticleBase {
     Future<Void> delivered = deliveries == null ? Future.succeededFuture() : deliveries.close();
     Future<Void> unregistered = delivered.eventually(() ->
         endpoints == null ? Future.succeededFuture() : endpoints.close(vertx, DRAIN_TIMEOUT));
-    return unregistered.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+    return unregistered.eventually(() -> {
+      if (notifier != null) {
+        notifier.close();
+      }
+      return pool == null ? Future.succeededFuture() : pool.close();
+    });
   }
 
   private static StoreSettings settingsOf(StoreConfig config) {

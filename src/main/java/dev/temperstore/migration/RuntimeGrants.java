@@ -33,7 +33,7 @@ public final class RuntimeGrants {
       "temper_store_feed_guard",
       "temper_store_create_subscription", "temper_store_list_subscriptions", "temper_store_subscription_lag",
       "temper_store_reset_subscription", "temper_store_delete_subscription", "temper_store_save_checkpoint",
-      "temper_store_subscriptions_to_deliver", "temper_store_notify_feed",
+      "temper_store_subscriptions_to_deliver",
       "temper_store_save_snapshot", "temper_store_load_snapshot",
       "temper_store_put_secret", "temper_store_get_secret", "temper_store_delete_secret",
       "temper_store_list_secrets", "temper_store_secret_tenants_to_rotate", "temper_store_secrets_to_rotate",

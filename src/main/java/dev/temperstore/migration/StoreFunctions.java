@@ -59,9 +59,7 @@ final class StoreFunctions {
                 PRIMARY KEY (tenant, name)
             )"""),
         MigrationStep.enableTenantRls("temper_store_subscriptions"),
-        MigrationStep.create("subscription functions", sql("subscriptions.sql")),
-        // A statement-level trigger, so the append function stays as it is and a batch notifies once.
-        MigrationStep.create("feed notification trigger", sql("feed-notify.sql")));
+        MigrationStep.create("subscription functions", sql("subscriptions.sql")));
   }
 
   private static String sql(String file) {

@@ -53,6 +53,8 @@ final class AppendBatcher {
   private final Pool pool;
   private final Context context;
   private final Duration deadline;
+  /** Told after each batch that wrote events has committed (feed readers are woken from there). */
+  private final Runnable committed;
   private final int maxConcurrentBatches;
   private final int maxAppendsPerBatch;
   private final int maxQueued;
@@ -61,8 +63,9 @@ final class AppendBatcher {
   private int inFlight;
 
   AppendBatcher(Pool pool, Context context, int maxConcurrentBatches, int maxAppendsPerBatch, int maxQueued,
-                Duration deadline) {
+                Duration deadline, Runnable committed) {
     this.pool = pool;
+    this.committed = committed;
     this.context = context;
     this.deadline = deadline;
     this.maxConcurrentBatches = maxConcurrentBatches;
@@ -196,6 +199,7 @@ final class AppendBatcher {
       if (result.succeeded()) {
         release(batch);
         complete(batch, result.result());
+        committed.run();
         then.run();
       } else if (mayRetry && SqlErrors.isTransient(failure)) {
         LOG.debug("append batch of {} rolled back ({}); retrying once", batch.size(), failure.getMessage());

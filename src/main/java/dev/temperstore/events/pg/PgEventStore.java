@@ -43,10 +43,15 @@ public final class PgEventStore implements EventStore {
 
   /** {@code context} is the event loop the batcher lives on: the owning verticle's. */
   public PgEventStore(Pool pool, Context context, EventLimits limits) {
+    this(pool, context, limits, () -> { });
+  }
+
+  /** {@code committed} runs on {@code context} after each append statement that wrote events has committed. */
+  public PgEventStore(Pool pool, Context context, EventLimits limits, Runnable committed) {
     this.pool = pool;
     this.limits = limits;
     this.batcher = new AppendBatcher(pool, context, limits.concurrentBatches(), limits.maxAppendsPerBatch(),
-        limits.maxQueuedAppends(), limits.deadline());
+        limits.maxQueuedAppends(), limits.deadline(), committed);
   }
 
   @Override

@@ -84,6 +84,24 @@ class SubscriptionDeliveryTest extends DatabaseTest {
   }
 
   @Test
+  void a_caught_up_subscription_is_woken_by_the_appending_store_long_before_its_next_poll() {
+    SubscriptionSettings slowPoll = FAST.withIntervals(Duration.ofSeconds(60), Duration.ofMillis(300),
+        Duration.ofMillis(100));
+    StoreVerticle store = new StoreVerticle(settings(slowPoll));
+    vertx.deployVerticle(store).await();
+    StoreClient client = StoreClient.create(vertx);
+    Recorder consumer = Recorder.acking(vertx).listen(client, "app.live");
+    await(client.createSubscription(new Subscription("acme", "live", "app.live", FeedFilter.ALL, FeedPosition.START)));
+    eventually(TIMEOUT, "the subscription claimed and caught up", () -> !store.delivering().isEmpty());
+    pause(Duration.ofMillis(600)); // its first, empty read is done: from here only a wake-up brings an event
+
+    await(client.append(PersistenceId.parse("acme:Order:live"), 0, Events.events(1)));
+
+    eventually(Duration.ofSeconds(10), "delivered by the notification, not the 60 s poll",
+        () -> consumer.positions().size() == 1);
+  }
+
+  @Test
   void a_redeployed_store_resumes_from_the_saved_checkpoint_losing_nothing_and_repeating_only_what_follows_it() {
     StoreClient client = StoreClient.create(vertx);
     Recorder consumer = new Recorder(vertx, Duration.ofMillis(3), event -> false).listen(client, "app.all");
@@ -369,5 +387,14 @@ class SubscriptionDeliveryTest extends DatabaseTest {
 
   private static <T> T await(Uni<T> uni) {
     return uni.await().atMost(TIMEOUT);
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * LISTENs on {@code temper_store_feed} (notified by a trigger on every INSERT into events) on a dedicated
+ * LISTENs on {@code temper_store_feed} (notified by {@link FeedNotifier} after appends commit) on a dedicated
  * connection, and calls {@code onWake} on each notification and on each (re)connection, since notifications sent
  * while it was away are lost. It only saves latency: deliverers poll as well, so while PostgreSQL is away they
  * are late, never wrong. Reconnects with a growing delay, up to 30 s.
