@@ -10,14 +10,19 @@ import java.util.TreeMap;
 /** What one measured load run achieved. Latencies are in milliseconds. */
 public record BenchResult(Workload workload, int clients, int eventsPerAppend, double seconds, long operations,
                           long events, double p50, double p90, double p99, double p999, double max,
-                          Map<Integer, Long> errorsByCode) {
+                          Map<Integer, Long> errorsByCode, java.util.Optional<DeliveryFigures> delivery) {
 
   static BenchResult of(LoadOptions options, double seconds, long operations, long events, Histogram micros,
                         Map<Integer, Long> errors) {
     return new BenchResult(options.workload(), options.clients(), options.eventsPerAppend(), seconds, operations,
         events, ms(micros.getValueAtPercentile(50)), ms(micros.getValueAtPercentile(90)),
         ms(micros.getValueAtPercentile(99)), ms(micros.getValueAtPercentile(99.9)), ms(micros.getMaxValue()),
-        new TreeMap<>(errors));
+        new TreeMap<>(errors), java.util.Optional.empty());
+  }
+
+  BenchResult withDelivery(DeliveryFigures figures) {
+    return new BenchResult(workload, clients, eventsPerAppend, seconds, operations, events, p50, p90, p99, p999, max,
+        errorsByCode, java.util.Optional.of(figures));
   }
 
   public double operationsPerSecond() {
@@ -35,7 +40,7 @@ public record BenchResult(Workload workload, int clients, int eventsPerAppend, d
   public JsonObject toJson() {
     JsonObject errors = new JsonObject();
     errorsByCode.forEach((code, count) -> errors.put(Integer.toString(code), count));
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("workload", workload.name().toLowerCase(Locale.ROOT))
         .put("clients", clients)
         .put("eventsPerAppend", eventsPerAppend)
@@ -47,6 +52,11 @@ public record BenchResult(Workload workload, int clients, int eventsPerAppend, d
         .put("latencyMs", new JsonObject().put("p50", p50).put("p90", p90).put("p99", p99).put("p99.9", p999)
             .put("max", max))
         .put("errorsByCode", errors);
+    delivery.ifPresent(figures -> json.put("appendsPerSecond", figures.appendsPerSecond())
+        .put("deliveredPerSecond", figures.deliveredPerSecond()).put("missing", figures.missing())
+        .put("duplicates", figures.duplicates()).put("p50LatencyMs", figures.p50LatencyMs())
+        .put("p99LatencyMs", figures.p99LatencyMs()));
+    return json;
   }
 
   public String toText() {
@@ -54,7 +64,11 @@ public record BenchResult(Workload workload, int clients, int eventsPerAppend, d
             + " %.0f events/s%nlatency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%nerrors: %s",
         workload.name().toLowerCase(Locale.ROOT), clients, eventsPerAppend, operations, seconds,
         operationsPerSecond(), eventsPerSecond(), p50, p90, p99, p999, max,
-        errorsByCode.isEmpty() ? "none" : errorsByCode);
+        errorsByCode.isEmpty() ? "none" : errorsByCode)
+        + delivery.map(figures -> String.format(Locale.ROOT, "%nsubscription: %.0f appends/s, %.0f delivered/s,"
+            + " missing %d, duplicates %d, creation to delivery ms: p50 %.2f  p99 %.2f", figures.appendsPerSecond(),
+            figures.deliveredPerSecond(), figures.missing(), figures.duplicates(), figures.p50LatencyMs(),
+            figures.p99LatencyMs())).orElse("");
   }
 
   private static double ms(long micros) {

@@ -40,7 +40,8 @@ import java.util.concurrent.Callable;
 public final class LoadCommand implements Callable<Integer> {
 
   @Option(names = "--workload", defaultValue = "append",
-      description = "append, read, mixed, secret-put or secret-get (default ${DEFAULT-VALUE})")
+      description = "append, read, mixed, secret-put, secret-get or subscribe (appends while one subscription"
+          + " delivers to a consumer in this JVM; not with --bridge or --cluster) (default ${DEFAULT-VALUE})")
   String workload;
 
   @Option(names = "--clients", defaultValue = "8", description = "Concurrent clients (default ${DEFAULT-VALUE})")

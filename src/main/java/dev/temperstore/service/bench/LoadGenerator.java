@@ -4,6 +4,9 @@ import dev.temperstore.bus.StoreClient;
 import dev.temperstore.errors.ConcurrencyConflict;
 import dev.temperstore.errors.StoreException;
 import dev.temperstore.events.EventPage;
+import dev.temperstore.feed.FeedFilter;
+import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.feed.subscriptions.Subscription;
 import dev.temperstore.tenancy.PersistenceId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -50,6 +53,12 @@ public final class LoadGenerator {
   private final AtomicBoolean measuring = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicLong issued = new AtomicLong();
+  // The subscribe workload: what was acknowledged to appenders, what the subscription delivered, and how late.
+  private final java.util.Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> delivered = ConcurrentHashMap.newKeySet();
+  private final LongAdder duplicates = new LongAdder();
+  private final LongAdder deliveredMeasured = new LongAdder();
+  private final Recorder deliveryLatency = new Recorder(MAX_LATENCY_MICROS, 3);
 
   public LoadGenerator(Vertx vertx, StoreClient client, LoadOptions options, PrintStream progress) {
     this.vertx = vertx;
@@ -72,6 +81,8 @@ public final class LoadGenerator {
       progress.printf("filling %d tenants with %d secrets each%n", clients.size(), SECRET_NAMES);
       Uni.join().all(clients.stream().map(Client::fillSecrets).toList()).andFailFast().await().indefinitely();
     }
+    io.smallrye.mutiny.subscription.Cancellable consumer = options.workload() == Workload.SUBSCRIBE
+        ? subscribe() : null;
     CountDownLatch finished = new CountDownLatch(clients.size());
     List<Context> contexts = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext());
     for (Client c : clients) {
@@ -86,6 +97,8 @@ public final class LoadGenerator {
     events.reset();
     errors.clear();
     issued.set(0);
+    deliveredMeasured.reset();
+    deliveryLatency.reset();
     measuring.set(true);
     Histogram total = new Histogram(MAX_LATENCY_MICROS, 3);
     long started = System.nanoTime();
@@ -106,7 +119,46 @@ public final class LoadGenerator {
     total.add(recorder.getIntervalHistogram());
     Map<Integer, Long> errorCounts = new java.util.TreeMap<>();
     errors.forEach((code, count) -> errorCounts.put(code, count.sum()));
-    return BenchResult.of(options, seconds, measuredOperations, measuredEvents, total, errorCounts);
+    BenchResult result = BenchResult.of(options, seconds, measuredOperations, measuredEvents, total, errorCounts);
+    if (consumer == null) {
+      return result;
+    }
+    double deliveredPerSecond = deliveredMeasured.sum() / seconds;
+    Histogram latency = deliveryLatency.getIntervalHistogram();
+    long missing = awaitDelivery(consumer);
+    return result.withDelivery(new DeliveryFigures(measuredOperations / seconds, deliveredPerSecond, missing,
+        duplicates.sum(), latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0));
+  }
+
+  /** One subscription of the bench tenant from the start, consumed and acknowledged here. */
+  private io.smallrye.mutiny.subscription.Cancellable subscribe() {
+    String address = "bench.feed." + runId;
+    client.createSubscription(new Subscription("bench", "bench-" + runId, address, FeedFilter.ALL,
+        FeedPosition.START)).await().atMost(java.time.Duration.ofSeconds(30));
+    progress.printf("subscription bench-%s delivers to %s%n", runId, address);
+    return client.subscribe(address).subscribe().with(delivery -> {
+      String id = delivery.event().event().metadata().eventId().toString();
+      if (!delivered.add(id)) {
+        duplicates.increment();
+      } else if (measuring.get()) {
+        deliveredMeasured.increment();
+        long micros = java.time.Duration.between(delivery.event().event().metadata().timestamp(),
+            java.time.Instant.now()).toNanos() / 1000;
+        deliveryLatency.recordValue(Math.max(0, Math.min(micros, MAX_LATENCY_MICROS)));
+      }
+      delivery.ack();
+    }, failure -> progress.println("subscription failed: " + failure.getMessage()));
+  }
+
+  /** Waits (up to a minute) for every acknowledged event to be delivered; returns how many never were. */
+  private long awaitDelivery(io.smallrye.mutiny.subscription.Cancellable consumer) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (!delivered.containsAll(acknowledged) && System.nanoTime() < deadline) {
+      Thread.sleep(100); // polling a condition: the deliveries arrive on the event loops
+    }
+    consumer.cancel();
+    client.deleteSubscription("bench", "bench-" + runId).await().atMost(java.time.Duration.ofSeconds(30));
+    return acknowledged.stream().filter(id -> !delivered.contains(id)).count();
   }
 
   private boolean done(long deadline) {
@@ -189,6 +241,7 @@ public final class LoadGenerator {
         }
         case SECRET_PUT -> client.put(stream.entityId(), secretName(), SECRET_VALUE).map(created -> 0);
         case SECRET_GET -> client.get(stream.entityId(), secretName()).map(value -> 0);
+        case SUBSCRIBE -> append();
       };
     }
 
@@ -207,9 +260,13 @@ public final class LoadGenerator {
 
     private Uni<Integer> append() {
       int count = options.eventsPerAppend();
-      return client.append(stream, sequence, BenchPayloads.events(count, actor))
+      List<dev.temperstore.events.NewEvent> batch = BenchPayloads.events(count, actor);
+      return client.append(stream, sequence, batch)
           .map(last -> {
             sequence = last;
+            if (options.workload() == Workload.SUBSCRIBE) {
+              batch.forEach(event -> acknowledged.add(event.metadata().eventId().toString()));
+            }
             return count;
           });
     }

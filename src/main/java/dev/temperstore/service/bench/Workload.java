@@ -11,5 +11,7 @@ public enum Workload {
   /** Puts a 64-byte secret into its own tenant, cycling over 50 names (so mostly replacing). */
   SECRET_PUT,
   /** Gets one of the 50 secrets of its own tenant, filled first. */
-  SECRET_GET
+  SECRET_GET,
+  /** Appends as {@link #APPEND} does, while one subscription delivers every event to a consumer in this JVM. */
+  SUBSCRIBE
 }
