@@ -10,6 +10,7 @@ import dev.temperstore.events.EventPage;
 import dev.temperstore.events.EventStore;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.feed.Feed;
+import dev.temperstore.feed.FeedEvent;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPage;
 import dev.temperstore.feed.FeedPosition;
@@ -26,7 +27,6 @@ import dev.temperstore.tenancy.PersistenceId;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +35,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The store as seen from a user's verticle: the {@link EventStore}, {@link SnapshotStore} and {@link SecretStore}
@@ -210,11 +209,15 @@ public final class StoreClient implements EventStore, Feed, SnapshotStore, Secre
   }
 
   /**
-   * Consumes the deliveries sent to {@code address} (a subscription's address) on this JVM's event bus: each
-   * item must be {@link FeedDelivery#ack() acknowledged} for its stream to go on. Cancelling unregisters the
-   * consumer; deliveries not acknowledged by then come again, to whichever consumer is registered. A delivery
-   * that does not decode is refused (400) and logged by the store, and is not emitted. Only over an event-bus
-   * client ({@link #StoreClient(Vertx, Addresses, Duration)}).
+   * Consumes the deliveries sent to {@code address} (a subscription's address) on this JVM's event bus, one item
+   * per event: each must be {@link FeedDelivery#ack() acknowledged} for its stream to go on. The store sends
+   * batches of events; a stream's next event of a batch is emitted once its previous one is acknowledged, the
+   * batch is acknowledged to the store once all its events are, and a {@link FeedDelivery#nack nack} has the store
+   * send the batch again, from its first event, after its retry delay (so events of it already acknowledged may
+   * come again). Items are emitted on the event loop the batch arrived on. Cancelling unregisters the consumer;
+   * deliveries not acknowledged by then come again, to whichever consumer is registered. A delivery that does not
+   * decode is refused (400) and logged by the store, and is not emitted. Only over an event-bus client
+   * ({@link #StoreClient(Vertx, Addresses, Duration)}).
    */
   public Multi<FeedDelivery> subscribe(String address) {
     if (vertx == null) {
@@ -223,35 +226,27 @@ public final class StoreClient implements EventStore, Feed, SnapshotStore, Secre
     }
     return Multi.createFrom().emitter(emitter -> {
       MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, message -> {
-        FeedDelivery delivery;
+        String tenant;
+        String subscription;
+        List<FeedEvent> events;
         try {
-          delivery = delivery(message);
+          Fields fields = Fields.body(message.body());
+          tenant = fields.tenant("tenant");
+          subscription = fields.string("subscription", 128);
+          events = DeliveryJson.events(fields);
         } catch (StoreException e) {
           message.fail(e.code(), e.toJson().encode());
           return;
         }
-        emitter.emit(delivery);
+        // a batch still handing out events when the consumer is cancelled stays unanswered: the store sends it again
+        DeliveryBatch.start(message, vertx.getOrCreateContext(), tenant, subscription, events, delivery -> {
+          if (!emitter.isCancelled()) {
+            emitter.emit(delivery);
+          }
+        });
       });
       emitter.onTermination(consumer::unregister);
     });
-  }
-
-  private static FeedDelivery delivery(Message<Object> message) {
-    Fields fields = Fields.body(message.body());
-    String tenant = fields.tenant("tenant");
-    String subscription = fields.string("subscription", 128);
-    AtomicBoolean answered = new AtomicBoolean();
-    return new FeedDelivery(tenant, subscription, DeliveryJson.event(fields),
-        () -> {
-          if (answered.compareAndSet(false, true)) {
-            message.reply(new JsonObject());
-          }
-        },
-        reason -> {
-          if (answered.compareAndSet(false, true)) {
-            message.fail(503, String.valueOf(reason));
-          }
-        });
   }
 
   private static SubscriptionStatus status(Fields fields) {

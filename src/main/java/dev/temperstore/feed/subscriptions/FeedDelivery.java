@@ -6,7 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * One event as a subscription's consumer receives it. {@link #ack()} tells the store it is handled, so the
- * checkpoint may pass it; {@link #nack(String)}, or no answer within the store's delivery timeout, has it
+ * checkpoint may pass it once the rest of its batch is acknowledged too; {@link #nack(String)}, or no answer
+ * within the store's delivery timeout, has its batch (this event and the others of the same delivery message)
  * delivered again after a delay. The next event of the same stream comes only after this one is acknowledged.
  */
 public final class FeedDelivery {
@@ -42,7 +43,7 @@ public final class FeedDelivery {
     ack.run();
   }
 
-  /** Refuses the delivery: the store delivers it again after its retry delay. */
+  /** Refuses the delivery: the store delivers it again, with the rest of its batch, after its retry delay. */
   public void nack(String reason) {
     nack.accept(reason);
   }

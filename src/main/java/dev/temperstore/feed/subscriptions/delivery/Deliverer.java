@@ -8,7 +8,6 @@ import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.feed.subscriptions.SubscriptionSettings;
 import dev.temperstore.feed.subscriptions.pg.PgSubscriptionStore;
 import dev.temperstore.feed.subscriptions.pg.SubscriptionRow;
-import dev.temperstore.tenancy.PersistenceId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -19,21 +18,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * One claimed subscription's delivery loop, run on one context (every field is touched only there).
  *
- * <p>It reads pages of the feed after its position into a window, in feed order, and sends each event as an
- * event-bus request; the reply is the acknowledgement. At most {@code credit} requests are unanswered at once,
- * and an event is sent only when no earlier event of its stream is unacknowledged, so each stream's events reach
- * the consumer one after the other, in order, even across retries; other streams' events go on meanwhile. The
- * checkpoint is the last position up to which every event is acknowledged; it is saved after
- * {@code checkpointEvery} acknowledgements or {@code checkpointInterval}, whichever comes first. A failed or
- * unanswered delivery is sent again after {@code retryDelay}. Caught up, it waits for a wake-up (LISTEN) or its
- * poll interval.
+ * <p>It reads pages of the feed after its position into a window, in feed order, and sends the window's first
+ * events, at most {@code credit} (and {@link #MAX_BATCH}), as one event-bus request; the reply acknowledges the
+ * whole batch. One batch is in flight at a time, so at most {@code credit} events are unacknowledged and the
+ * batches reach the consumer in feed order; a failed or unanswered batch is sent again, from the same first event,
+ * after {@code retryDelay}, and nothing after it goes out meanwhile, so each stream stays in order across retries.
+ * (The consumer's side hands out each stream's events of a batch one after the other, see
+ * {@code StoreClient.subscribe}.) The checkpoint is the last event of the last acknowledged batch; it is saved
+ * after {@code checkpointEvery} acknowledged events or {@code checkpointInterval}, whichever comes first. Caught
+ * up, it waits for a wake-up (LISTEN) or its poll interval.
  */
 final class Deliverer {
 
@@ -41,17 +41,8 @@ final class Deliverer {
 
   /** Events read ahead and not yet past the checkpoint, per unit of credit. */
   private static final int WINDOW_PER_CREDIT = 4;
-
-  private enum State { NEW, SENT, ACKED }
-
-  private static final class Slot {
-    final FeedEvent event;
-    State state = State.NEW;
-
-    Slot(FeedEvent event) {
-      this.event = event;
-    }
-  }
+  /** Events per delivery message at most: bounds the JSON built, and its size, on the deliverer's event loop. */
+  private static final int MAX_BATCH = DeliveryJson.MAX_EVENTS;
 
   private final Vertx vertx;
   private final Context context;
@@ -64,7 +55,8 @@ final class Deliverer {
   private final Consumer<Deliverer> onStale;
   private final DeliveryOptions options;
 
-  private final ArrayDeque<Slot> window = new ArrayDeque<>();
+  private final int maxBatch;
+  private final ArrayDeque<FeedEvent> window = new ArrayDeque<>();
   private FeedPosition readAfter;
   private FeedPosition acknowledged;
   private FeedPosition saved;
@@ -93,6 +85,7 @@ final class Deliverer {
     this.store = store;
     this.settings = settings;
     this.maxWindow = settings.credit() * WINDOW_PER_CREDIT;
+    this.maxBatch = Math.min(settings.credit(), MAX_BATCH);
     this.readLimit = Math.max(1, Math.min(readLimit, maxWindow));
     this.onStale = onStale;
     this.options = new DeliveryOptions().setSendTimeout(settings.deliveryTimeout().toMillis());
@@ -110,6 +103,7 @@ final class Deliverer {
     return acknowledged;
   }
 
+  /** Events sent and not yet acknowledged: the batch in flight. */
   int inFlight() {
     return inFlight;
   }
@@ -171,54 +165,45 @@ final class Deliverer {
     }
   }
 
-  /** Sends, in feed order, every new event whose stream has nothing unacknowledged before it, within the credit. */
+  /** Sends the window's first events as one batch, unless a batch is already in flight. */
   private void send() {
-    if (inFlight >= settings.credit()) {
+    if (inFlight > 0 || window.isEmpty()) {
       return;
     }
-    Set<PersistenceId> waiting = new HashSet<>();
-    for (Slot slot : window) {
-      if (inFlight >= settings.credit()) {
-        return;
+    List<FeedEvent> batch = new ArrayList<>(Math.min(maxBatch, window.size()));
+    for (FeedEvent event : window) {
+      if (batch.size() == maxBatch) {
+        break;
       }
-      if (slot.state == State.ACKED) {
-        continue;
-      }
-      PersistenceId stream = slot.event.persistenceId();
-      if (slot.state == State.NEW && !waiting.contains(stream)) {
-        deliver(slot);
-      }
-      waiting.add(stream);
+      batch.add(event);
     }
-  }
-
-  private void deliver(Slot slot) {
-    slot.state = State.SENT;
-    inFlight++;
+    inFlight = batch.size();
     vertx.eventBus().request(subscription.address(),
-            DeliveryJson.encode(subscription.tenant(), subscription.name(), slot.event), options)
+            DeliveryJson.encode(subscription.tenant(), subscription.name(), batch), options)
         .onComplete(reply -> onContext(() -> {
           if (stopped) {
             return;
           }
-          inFlight--;
+          inFlight = 0;
           if (reply.succeeded()) {
-            slot.state = State.ACKED;
-            advance();
+            acknowledge(batch.size());
           } else {
-            slot.state = State.NEW;
-            pause(slot, reply.cause());
+            pause(batch, reply.cause());
           }
           pump();
         }));
   }
 
-  /** Moves the checkpoint over the acknowledged events at the head of the window. */
-  private void advance() {
-    while (!window.isEmpty() && window.peekFirst().state == State.ACKED) {
-      acknowledged = window.pollFirst().event.position();
-      unsavedAcks++;
+  /** Moves the checkpoint over the acknowledged batch: the window's first {@code count} events. */
+  private void acknowledge(int count) {
+    for (int i = 0; i < count; i++) {
+      acknowledged = window.pollFirst().position();
     }
+    unsavedAcks += count;
+    advance();
+  }
+
+  private void advance() {
     if (unsavedAcks >= settings.checkpointEvery()) {
       save();
     } else if (unsavedAcks > 0 && saveTimer == -1) {
@@ -229,11 +214,11 @@ final class Deliverer {
     }
   }
 
-  private void pause(Slot slot, Throwable cause) {
+  private void pause(List<FeedEvent> batch, Throwable cause) {
     if (!retrying) {
-      LOG.warn("subscription {}: delivery of {} ({} at sequence {}) to {} failed: {}; retrying in {} ms",
-          subscription.id(), slot.event.position(), slot.event.persistenceId(), slot.event.event().sequenceNr(),
-          subscription.address(), cause.getMessage(), settings.retryDelay().toMillis());
+      LOG.warn("subscription {}: delivery of {} events from {} to {} failed: {}; retrying in {} ms",
+          subscription.id(), batch.size(), batch.get(0).position(), subscription.address(), cause.getMessage(),
+          settings.retryDelay().toMillis());
     }
     retrying = true;
     cancel(retryTimer);
@@ -257,7 +242,7 @@ final class Deliverer {
           if (stopped) {
             return;
           }
-          read.events().forEach(event -> window.addLast(new Slot(event)));
+          window.addAll(read.events());
           readAfter = read.next();
           caughtUp = !read.hasMore() && !wokenWhileReading;
           if (caughtUp) {
