@@ -185,7 +185,7 @@ public interface StoreConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** Deliveries of one subscription awaiting their acknowledgement at most. */
+    /** Events of one subscription awaiting their acknowledgement at most (one batch of at most 256 is in flight). */
     @WithDefault("64")
     int credit();
 
@@ -197,7 +197,7 @@ public interface StoreConfig {
     @WithDefault("1s")
     Duration retryDelay();
 
-    /** Acknowledgements after which the checkpoint is saved at once. */
+    /** Acknowledged events after which the checkpoint is saved at once. */
     @WithDefault("100")
     int checkpointEvery();
 

@@ -6,10 +6,10 @@ import java.time.Duration;
  * How a store delivers subscriptions ({@code temper.subscriptions.*}).
  *
  * @param enabled            run deliverers in this store (the bus API is served either way)
- * @param credit             unacknowledged deliveries per subscription at most
+ * @param credit             unacknowledged events per subscription at most; also the most per delivery batch
  * @param deliveryTimeout    how long a delivery waits for its acknowledgement before it is retried
  * @param retryDelay         the pause after a failed or timed-out delivery before the subscription goes on
- * @param checkpointEvery    acknowledgements after which the checkpoint is saved at once
+ * @param checkpointEvery    acknowledged events after which the checkpoint is saved at once
  * @param checkpointInterval how soon, at most, any acknowledgement reaches the saved checkpoint
  * @param pollInterval       how often a caught-up deliverer reads anyway, should a notification be lost
  * @param claimInterval      how often a store looks for new, reset, deleted or unclaimed subscriptions and

@@ -41,6 +41,11 @@ final class Deliverer {
 
   /** Events read ahead and not yet past the checkpoint, per unit of credit. */
   private static final int WINDOW_PER_CREDIT = 4;
+  /**
+   * Events read ahead at least, whatever the credit. A feed read waits for a pooled connection behind the appends,
+   * so reads of one batch's worth of events each held a busy store's delivery to about 2,000 events/s.
+   */
+  private static final int MIN_WINDOW = 1024;
   /** Events per delivery message at most: bounds the JSON built, and its size, on the deliverer's event loop. */
   private static final int MAX_BATCH = DeliveryJson.MAX_EVENTS;
 
@@ -84,7 +89,7 @@ final class Deliverer {
     this.feed = feed;
     this.store = store;
     this.settings = settings;
-    this.maxWindow = settings.credit() * WINDOW_PER_CREDIT;
+    this.maxWindow = Math.max(settings.credit() * WINDOW_PER_CREDIT, MIN_WINDOW);
     this.maxBatch = Math.min(settings.credit(), MAX_BATCH);
     this.readLimit = Math.max(1, Math.min(readLimit, maxWindow));
     this.onStale = onStale;
@@ -160,7 +165,8 @@ final class Deliverer {
     if (!retrying) {
       send();
     }
-    if (!reading && !caughtUp && window.size() < maxWindow) {
+    // behind, it reads once half the window is free: a few big reads rather than many small ones
+    if (!reading && !caughtUp && maxWindow - window.size() >= Math.min(readLimit, maxWindow / 2)) {
       read();
     }
   }
