@@ -42,8 +42,8 @@ final class Deliverer {
   /** Events read ahead and not yet past the checkpoint, per unit of credit. */
   private static final int WINDOW_PER_CREDIT = 4;
   /**
-   * Events read ahead at least, whatever the credit. A feed read waits for a pooled connection behind the appends,
-   * so reads of one batch's worth of events each held a busy store's delivery to about 2,000 events/s.
+   * Events read ahead at least, whatever the credit. Every feed read waits its turn behind a busy store's appends,
+   * so a read of one batch's worth per batch held delivery to about 2,000 events/s (docs/benchmarks.md).
    */
   private static final int MIN_WINDOW = 1024;
   /** Events per delivery message at most: bounds the JSON built, and its size, on the deliverer's event loop. */
