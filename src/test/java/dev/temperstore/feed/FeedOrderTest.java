@@ -6,6 +6,7 @@ import dev.temperstore.bus.StoreClient;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Events;
+import dev.temperstore.testing.OutOfOrderWriters;
 import io.smallrye.mutiny.Uni;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -17,10 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -97,40 +95,10 @@ class FeedOrderTest extends DatabaseTest {
 
   @Test
   void writers_committing_out_of_order_never_make_a_reader_miss_or_repeat_an_event() throws Exception {
-    int writers = 6;
-    int appendsEach = 15;
-    Random random = new Random(11);
-    Pool pool = database.asOwner().pool(vertx, writers);
-    List<String> committed = java.util.Collections.synchronizedList(new ArrayList<>());
-    ExecutorService threads = Executors.newFixedThreadPool(writers);
-    List<CompletableFuture<Void>> running = new ArrayList<>();
-    for (int w = 0; w < writers; w++) {
-      int writer = w;
-      long[] holdMillis = random.longs(appendsEach, 0, 40).toArray();
-      running.add(CompletableFuture.runAsync(() -> {
-        for (int n = 1; n <= appendsEach; n++) {
-          // A transaction held open for a random time: ids and transactions commit out of their order.
-          SqlConnection connection = pool.getConnection().await();
-          try {
-            connection.query("BEGIN").execute().await();
-            connection.query("SELECT set_config('app.current_tenant', 'acme', true)").execute().await();
-            String id = "w" + writer + "-" + n;
-            connection.query("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload,"
-                + " metadata) VALUES ('acme', 'Order', 'w" + writer + "', " + n + ", 'E', '{\"id\":\"" + id + "\"}', '"
-                + Events.event("E", n).metadata().toStorageJson() + "')").execute().await();
-            sleep(holdMillis[n - 1]);
-            connection.query("COMMIT").execute().await();
-            committed.add(id);
-          } finally {
-            connection.close().await();
-          }
-        }
-      }, threads));
-    }
+    CompletableFuture<List<String>> allWritten = OutOfOrderWriters.start(vertx, database.asOwner(), 6, 15, 11, 40);
 
     List<FeedEvent> seen = new ArrayList<>();
     FeedPosition position = FeedPosition.START;
-    CompletableFuture<Void> allWritten = CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
     boolean finalPass = false;
     while (true) {
       FeedPage page = await(client.readAll("acme", position, FeedFilter.ALL, 7));
@@ -151,9 +119,7 @@ class FeedOrderTest extends DatabaseTest {
         Thread.sleep(5);
       }
     }
-    allWritten.get();
-    threads.shutdown();
-    pool.close().await();
+    List<String> committed = allWritten.get();
 
     List<String> delivered = seen.stream().map(e -> ((io.vertx.core.json.JsonObject) e.event().payload())
         .getString("id")).toList();

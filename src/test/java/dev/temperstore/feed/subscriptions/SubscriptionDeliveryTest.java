@@ -9,7 +9,6 @@ import dev.temperstore.events.pg.EventLimits;
 import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.secrets.SecretSettings;
 import dev.temperstore.testing.MigratedDatabase;
-import dev.temperstore.events.NewEvent;
 import dev.temperstore.feed.FeedEvent;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPage;
@@ -17,26 +16,20 @@ import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Events;
+import dev.temperstore.testing.OutOfOrderWriters;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import static dev.temperstore.feed.subscriptions.Recorder.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -361,40 +354,7 @@ class SubscriptionDeliveryTest extends DatabaseTest {
 
   /** Writers holding their transactions open for random times, so that positions commit out of order. */
   private List<String> writeOutOfOrder(int writers, int appendsEach) {
-    Random random = new Random(7);
-    Pool pool = database.asOwner().pool(vertx, writers);
-    List<String> committed = Collections.synchronizedList(new ArrayList<>());
-    ExecutorService threads = Executors.newFixedThreadPool(writers);
-    List<CompletableFuture<Void>> running = new ArrayList<>();
-    for (int w = 0; w < writers; w++) {
-      int writer = w;
-      long[] holdMillis = random.longs(appendsEach, 0, 30).toArray();
-      running.add(CompletableFuture.runAsync(() -> {
-        for (int n = 1; n <= appendsEach; n++) {
-          SqlConnection connection = pool.getConnection().await();
-          try {
-            String id = "w" + writer + "-" + n;
-            NewEvent event = Events.event("E", n);
-            connection.query("BEGIN").execute().await();
-            connection.query("SELECT set_config('app.current_tenant', 'acme', true)").execute().await();
-            connection.query("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload,"
-                + " metadata) VALUES ('acme', 'Order', 'w" + writer + "', " + n + ", 'E', '{\"id\":\"" + id + "\"}', '"
-                + event.metadata().toStorageJson() + "')").execute().await();
-            Thread.sleep(holdMillis[n - 1]);
-            connection.query("COMMIT").execute().await();
-            committed.add(id);
-          } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-          } finally {
-            connection.close().await();
-          }
-        }
-      }, threads));
-    }
-    CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
-    threads.shutdown();
-    pool.close().await();
-    return committed;
+    return OutOfOrderWriters.start(vertx, database.asOwner(), writers, appendsEach, 7, 30).join();
   }
 
   private static <T> T await(Uni<T> uni) {
