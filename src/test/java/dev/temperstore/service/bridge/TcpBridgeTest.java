@@ -17,11 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
@@ -50,17 +46,17 @@ class TcpBridgeTest extends DatabaseTest {
 
   @Test
   void a_bridge_client_appends_and_reads_with_length_prefixed_json_frames() throws IOException {
-    try (Frames client = new Frames(port)) {
+    try (WireClient client = new WireClient(port)) {
       JsonObject appended = client.request("temper.store.events.append", new JsonObject()
           .put("persistenceId", "acme:Order:o-1").put("expectedSequence", 0)
           .put("events", new JsonArray().add(new JsonObject().put("eventType", "Placed")
               .put("payload", new JsonObject().put("total", 5))
-              .put("metadata", new JsonObject().put("eventId", UUID.randomUUID().toString()).put("actorId", "py")))));
-      JsonObject read = client.request("temper.store.events.read", new JsonObject().put("persistenceId", "acme:Order:o-1"));
+              .put("metadata", new JsonObject().put("eventId", UUID.randomUUID().toString()).put("actorId", "py")))), null);
+      JsonObject read = client.request("temper.store.events.read", new JsonObject().put("persistenceId", "acme:Order:o-1"), null);
       JsonObject conflict = client.request("temper.store.events.append", new JsonObject()
           .put("persistenceId", "acme:Order:o-1").put("expectedSequence", 0).put("events", new JsonArray()
               .add(new JsonObject().put("eventType", "Placed").put("payload", 1).put("metadata", new JsonObject()
-                  .put("eventId", UUID.randomUUID().toString()).put("actorId", "py")))));
+                  .put("eventId", UUID.randomUUID().toString()).put("actorId", "py")))), null);
 
       assertThat(appended.getString("type")).isEqualTo("message");
       assertThat(appended.getJsonObject("body")).isEqualTo(new JsonObject().put("sequenceNr", 1));
@@ -75,11 +71,11 @@ class TcpBridgeTest extends DatabaseTest {
 
   @Test
   void addresses_outside_the_allow_list_and_secret_get_are_refused() throws IOException {
-    try (Frames client = new Frames(port)) {
-      JsonObject other = client.request("some.other.service", new JsonObject());
+    try (WireClient client = new WireClient(port)) {
+      JsonObject other = client.request("some.other.service", new JsonObject(), null);
       JsonObject secretGet = client.request("temper.store.secrets.get",
-          new JsonObject().put("tenant", "acme").put("keyName", "k"));
-      JsonObject allowed = client.request("temper.store.secrets.list", new JsonObject().put("tenant", "acme"));
+          new JsonObject().put("tenant", "acme").put("keyName", "k"), null);
+      JsonObject allowed = client.request("temper.store.secrets.list", new JsonObject().put("tenant", "acme"), null);
 
       assertThat(other.getString("type")).isEqualTo("err");
       assertThat(other.getString("message")).isEqualTo("access_denied");
@@ -92,13 +88,13 @@ class TcpBridgeTest extends DatabaseTest {
 
   @Test
   void a_malformed_frame_closes_only_its_own_connection() throws IOException {
-    try (Frames bad = new Frames(port); Frames good = new Frames(port)) {
+    try (WireClient bad = new WireClient(port); WireClient good = new WireClient(port)) {
       bad.sendRaw("this is not json".getBytes(StandardCharsets.UTF_8));
 
       assertThat(bad.receive().getString("message")).isEqualTo("frame is not valid UTF-8 JSON");
       assertThatThrownBy(bad::receive).isInstanceOf(IOException.class).hasMessage("connection closed by the bridge");
       JsonObject stillServed = good.request("temper.store.events.read",
-          new JsonObject().put("persistenceId", "acme:Order:o-1"));
+          new JsonObject().put("persistenceId", "acme:Order:o-1"), null);
       assertThat(stillServed.getString("type")).isEqualTo("message");
     }
   }
@@ -119,55 +115,6 @@ class TcpBridgeTest extends DatabaseTest {
           .isInstanceOfSatisfying(ConcurrencyConflict.class, conflict -> assertThat(conflict.actual()).isEqualTo(3));
       assertThatThrownBy(() -> client.get("acme", "k").await().atMost(Duration.ofSeconds(10)))
           .isInstanceOf(InvalidRequest.class).hasMessage("the bridge refused the request: access_denied");
-    }
-  }
-
-  /** One TCP connection speaking the bridge protocol. */
-  private static final class Frames implements AutoCloseable {
-
-    private final Socket socket;
-    private final DataOutputStream out;
-    private final DataInputStream in;
-    private int replies;
-
-    Frames(int port) throws IOException {
-      socket = new Socket("127.0.0.1", port);
-      socket.setSoTimeout(10_000);
-      out = new DataOutputStream(socket.getOutputStream());
-      in = new DataInputStream(socket.getInputStream());
-    }
-
-    JsonObject request(String address, JsonObject body) throws IOException {
-      String replyAddress = "reply-" + (++replies);
-      send(new JsonObject().put("type", "send").put("address", address).put("replyAddress", replyAddress)
-          .put("body", body).put("headers", new JsonObject()));
-      return receive();
-    }
-
-    void send(JsonObject frame) throws IOException {
-      sendRaw(frame.encode().getBytes(StandardCharsets.UTF_8));
-    }
-
-    void sendRaw(byte[] payload) throws IOException {
-      out.writeInt(payload.length);
-      out.write(payload);
-      out.flush();
-    }
-
-    JsonObject receive() throws IOException {
-      int length;
-      try {
-        length = in.readInt();
-      } catch (EOFException e) {
-        throw new IOException("connection closed by the bridge", e);
-      }
-      byte[] payload = in.readNBytes(length);
-      return new JsonObject(new String(payload, StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
     }
   }
 }
