@@ -15,7 +15,8 @@ import java.util.function.Predicate;
 
 /**
  * The fat jar ({@code -Dtemper.jar}, set by failsafe) run as users run it: {@code java -jar temper-store.jar ...}
- * in a process of its own, with stdout and stderr captured line by line.
+ * in a process of its own, with stdout and stderr captured line by line; or, for tests that need several
+ * processes of their own making, a main class of the test class path run the same way.
  */
 public final class JarProcess implements AutoCloseable {
 
@@ -42,6 +43,18 @@ public final class JarProcess implements AutoCloseable {
     command.addAll(jvmArgs);
     command.addAll(List.of("-jar", jar()));
     command.addAll(List.of(args));
+    return run(workDir, env, command);
+  }
+
+  /** Runs {@code main} of this JVM's class path in a JVM of its own, with no temper-related environment. */
+  public static JarProcess startMain(Path workDir, Class<?> main, String... args) {
+    List<String> command = new ArrayList<>(List.of(javaBinary(), "-cp", System.getProperty("java.class.path"),
+        main.getName()));
+    command.addAll(List.of(args));
+    return run(workDir, Map.of(), command);
+  }
+
+  private static JarProcess run(Path workDir, Map<String, String> env, List<String> command) {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     builder.environment().keySet().removeIf(key -> key.startsWith("TEMPER_") || key.equals("DATABASE_URL"));
     builder.environment().putAll(env);
@@ -76,6 +89,13 @@ public final class JarProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return process.exitValue();
+  }
+
+  /** The lines printed so far that match {@code condition}. */
+  public List<String> lines(Predicate<String> condition) {
+    synchronized (lines) {
+      return lines.stream().filter(condition).toList();
+    }
   }
 
   /** Waits until a line matching {@code condition} has been printed. */
