@@ -29,7 +29,7 @@ public final class RuntimeGrants {
   public static final List<String> SEQUENCES = List.of("events_id_seq");
   /** Every function the stores call; their names are unique, so no argument list is needed. */
   public static final List<String> FUNCTIONS = List.of(
-      "temper_store_append", "temper_store_read_events", "temper_store_list_entities", "temper_store_read_feed",
+      "temper_store_append", "temper_store_append_one", "temper_store_read_events", "temper_store_list_entities", "temper_store_read_feed",
       "temper_store_feed_guard",
       "temper_store_create_subscription", "temper_store_list_subscriptions", "temper_store_subscription_lag",
       "temper_store_reset_subscription", "temper_store_delete_subscription", "temper_store_save_checkpoint",

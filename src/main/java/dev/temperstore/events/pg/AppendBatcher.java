@@ -8,6 +8,7 @@ import dev.temperstore.tenancy.PersistenceId;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -36,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * append to a stream waits for the first to be decided, so a client may pipeline appends to its own stream, and
  * the database function can check every append of a batch at once. Single appends in a batch are sorted by
  * stream, and multi-stream requests go alone and sorted, so concurrent batches take row locks in one global
- * order and cannot deadlock each other. A batch that fails for one request's data is split until only that request
+ * order and cannot deadlock each other. A batch of one append to one stream, what light load sends, goes through
+ * {@code temper_store_append_one}, which skips the grouping work. A batch that fails for one request's data is split until only that request
  * fails ({@link #write}). All state is confined to one event-loop context.
  */
 final class AppendBatcher {
@@ -46,6 +48,10 @@ final class AppendBatcher {
   private static final String APPEND = "SELECT append_index, outcome, sequence_nr FROM temper_store_append("
       + "$1::int[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::int[], $8::bigint[],"
       + " $9::text[], $10::text[], $11::text[], $12::text[])";
+
+  /** A batch of one append to one stream: the same outcomes, without the batch function's grouping work. */
+  private static final String APPEND_ONE = "SELECT outcome, sequence_nr FROM temper_store_append_one("
+      + "$1, $2, $3, $4, $5::text[], $6::text[], $7::text[], $8::text[])";
 
   private static final Comparator<Pending> BY_STREAM =
       Comparator.comparing((Pending p) -> p.appends.get(0).persistenceId(), PersistenceId.ORDER);
@@ -194,7 +200,11 @@ final class AppendBatcher {
    * global lock order), and their streams stay taken until they are decided.
    */
   private void write(List<Pending> batch, boolean mayRetry, Runnable then) {
-    pool.preparedQuery(APPEND).execute(arguments(batch)).onComplete(result -> {
+    boolean lone = batch.size() == 1 && batch.get(0).appends.size() == 1;
+    Future<RowSet<Row>> written = lone
+        ? pool.preparedQuery(APPEND_ONE).execute(loneArguments(batch.get(0).appends.get(0)))
+        : pool.preparedQuery(APPEND).execute(arguments(batch));
+    written.onComplete(result -> {
       Throwable failure = result.cause();
       if (result.succeeded()) {
         release(batch);
@@ -289,6 +299,27 @@ final class AppendBatcher {
         .addArrayOfString(payloads.toArray(String[]::new))
         .addArrayOfString(metadata.toArray(String[]::new))
         .addArrayOfString(eventIds.toArray(String[]::new));
+  }
+
+  private static Tuple loneArguments(EncodedAppend append) {
+    int count = append.events().size();
+    String[] eventTypes = new String[count];
+    String[] payloads = new String[count];
+    String[] metadata = new String[count];
+    String[] eventIds = new String[count];
+    for (int i = 0; i < count; i++) {
+      EncodedAppend.Event event = append.events().get(i);
+      eventTypes[i] = event.eventType();
+      payloads[i] = event.payloadJson();
+      metadata[i] = event.metadataJson();
+      eventIds[i] = event.eventId();
+    }
+    PersistenceId stream = append.persistenceId();
+    return Tuple.of(stream.tenant(), stream.entityType(), stream.entityId(), append.expectedSequence())
+        .addArrayOfString(eventTypes)
+        .addArrayOfString(payloads)
+        .addArrayOfString(metadata)
+        .addArrayOfString(eventIds);
   }
 
   /** Rows come back one per append, in input order; a group fails as a whole on its first conflict. */

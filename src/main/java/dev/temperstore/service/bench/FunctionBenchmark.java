@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
  * What {@code temper_store_append} costs inside PostgreSQL, beside a bare INSERT of the same rows: one client,
  * prepared statements, {@code synchronous_commit} off so the commit's fsync does not hide the difference. Each
  * row runs on a fresh, migrated database; the "re-planned" rows undo the {@code append function plans} step to
- * show what it saves.
+ * show what it saves. For one row, {@code temper_store_append_one} (what an append that goes alone calls) too.
  *
  * <pre>java -cp target/temper-store.jar dev.temperstore.service.bench.FunctionBenchmark --url postgres://postgres@127.0.0.1:5432/postgres</pre>
  */
@@ -49,14 +49,19 @@ public final class FunctionBenchmark implements Callable<Integer> {
     try {
       DatabaseTarget server = DatabaseTarget.fromUrl(url, Duration.ofSeconds(10));
       System.out.println("| rows per call | bare INSERT ms | append function ms | ratio"
-          + " | function, re-planned each call ms | ratio |");
-      System.out.println("|---:|---:|---:|---:|---:|---:|");
+          + " | function, re-planned each call ms | ratio | lone append function ms | ratio |");
+      System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
       for (int rows : batchSizes) {
         double insert = run(vertx, server, insertScript(rows), false);
         double function = run(vertx, server, functionScript(rows), false);
         double replanned = run(vertx, server, functionScript(rows), true);
-        System.out.printf(Locale.ROOT, "| %d | %.3f | %.3f | %.2f× | %.3f | %.2f× |%n", rows, insert, function,
-            function / insert, replanned, replanned / insert);
+        String lone = "– | –";
+        if (rows == 1) {
+          double one = run(vertx, server, loneScript(), false);
+          lone = String.format(Locale.ROOT, "%.3f | %.2f×", one, one / insert);
+        }
+        System.out.printf(Locale.ROOT, "| %d | %.3f | %.3f | %.2f× | %.3f | %.2f× | %s |%n", rows, insert, function,
+            function / insert, replanned, replanned / insert, lone);
       }
     } finally {
       vertx.close().await();
@@ -84,6 +89,14 @@ public final class FunctionBenchmark implements Callable<Integer> {
         + " SELECT 'bench', 'Order', 'pg-' || :client_id || '-' || :n || '-' || g, 1, 'OrderLineAdded', '"
         + BenchPayloads.PAYLOAD_JSON + "', '" + BenchPayloads.METADATA_JSON + "' FROM generate_series(1, " + rows
         + ") g;\n";
+  }
+
+  /** One event appended to a fresh stream by the lone append's function. */
+  static String loneScript() {
+    return "\\set n random(1, 9000000000000000000)\n"
+        + "SELECT outcome FROM temper_store_append_one('bench', 'Order', 'one-' || :client_id || '-' || :n, 0,"
+        + " ARRAY['OrderLineAdded'], ARRAY['" + BenchPayloads.PAYLOAD_JSON + "'], ARRAY['"
+        + BenchPayloads.METADATA_JSON + "'], ARRAY['" + BenchPayloads.EVENT_ID + "']);\n";
   }
 
   /** One call appending one event to each of {@code rows} fresh streams, as a batch of the store does. */

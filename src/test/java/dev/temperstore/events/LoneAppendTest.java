@@ -1,0 +1,140 @@
+package dev.temperstore.events;
+
+import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.MigratedDatabase;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code temper_store_append_one}, the lone append's path, decides every case as {@code temper_store_append} does
+ * for a batch of one, and is never partly written when it loses a race. Called as a runtime role under row-level
+ * security (NOBYPASSRLS, not the owner), as the store calls it.
+ */
+class LoneAppendTest extends DatabaseTest {
+
+  private static final String ONE = "SELECT outcome, sequence_nr FROM temper_store_append_one($1, 'Order', $2, $3,"
+      + " $4::text[], $5::text[], $6::text[], $4::text[])";
+  private static final String BATCH = "SELECT outcome, sequence_nr FROM temper_store_append('{0}', ARRAY[$1::text],"
+      + " '{Order}', ARRAY[$2::text], ARRAY[$3::bigint], ARRAY[cardinality($4::text[])],"
+      + " array_fill(1, ARRAY[cardinality($4::text[])]), ARRAY(SELECT $3::bigint + g FROM generate_series(1,"
+      + " cardinality($4::text[])) g), $4::text[], $5::text[], $6::text[], $4::text[])";
+
+  private Pool runtime;
+
+  @BeforeEach
+  void runtimeRole() {
+    runtime = database.as(MigratedDatabase.createServingRole(database)).pool(vertx, 3);
+  }
+
+  @AfterEach
+  void closePool() {
+    runtime.close().await();
+  }
+
+  @Test
+  void every_outcome_of_the_lone_function_matches_the_batch_function_for_one_append() {
+    List<String> lone = script(ONE, "one");
+    List<String> batch = script(BATCH, "batch");
+
+    assertThat(lone).containsExactlyElementsOf(batch).containsExactly(
+        "ok 2", "duplicate 2", "conflict 2", "conflict 2", "ok 5", "duplicate 2", "conflict 5", "conflict 0");
+    for (String stream : List.of("one", "batch")) {
+      assertThat(database.admin().strings("SELECT string_agg(sequence_nr || '=' || (metadata ->> 'event_id'), ' '"
+          + " ORDER BY sequence_nr) FROM events WHERE tenant = 'acme' AND entity_id = $1", stream))
+          .containsExactly("1=a 2=b 3=d 4=e 5=f");
+    }
+    assertThat(database.admin().count("SELECT count(*) FROM events WHERE tenant <> 'acme'")).isZero();
+  }
+
+  /** The same appends, in order, through one of the functions; each outcome as "outcome sequence". */
+  private List<String> script(String statement, String stream) {
+    List<String> outcomes = new ArrayList<>();
+    outcomes.add(call(statement, "acme", stream, 0, "a", "b"));   // a new stream
+    outcomes.add(call(statement, "acme", stream, 0, "a", "b"));   // the very same retry
+    outcomes.add(call(statement, "acme", stream, 0, "c"));        // a stale expected sequence
+    outcomes.add(call(statement, "acme", stream, 5, "d"));        // ahead of the stream: no gap is left
+    outcomes.add(call(statement, "acme", stream, 2, "d", "e", "f"));
+    outcomes.add(call(statement, "acme", stream, 1, "b"));        // an older retry that still holds its place
+    outcomes.add(call(statement, "acme", stream, 4, "x", "y"));   // one position taken, one free: nothing written
+    outcomes.add(call(statement, "beta", stream, 3, "z"));        // another tenant's stream of the same name
+    return outcomes;
+  }
+
+  @Test
+  void an_append_that_loses_part_of_its_positions_to_a_concurrent_writer_writes_none_and_reports_the_conflict()
+      throws Exception {
+    SqlConnection first = runtime.getConnection().await();
+    SqlConnection second = runtime.getConnection().await();
+    try {
+      first.query("BEGIN").execute().await();
+      assertThat(outcome(first.preparedQuery(ONE).execute(arguments("acme", "o-1", 0, "a")).await()))
+          .isEqualTo("ok 1");
+      // The second sees the stream empty, writes position 2, then waits on position 1 for the first's commit.
+      Future<String> racing = second.preparedQuery(ONE).execute(arguments("acme", "o-1", 0, "p", "q"))
+          .map(LoneAppendTest::outcome);
+      Thread.sleep(300);
+      assertThat(racing.isComplete()).as("the second waits for the first on position 1").isFalse();
+      first.query("COMMIT").execute().await();
+
+      assertThat(racing.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo("conflict 1");
+      assertThat(database.admin().strings("SELECT string_agg(sequence_nr || '=' || (metadata ->> 'event_id'), ' '"
+          + " ORDER BY sequence_nr) FROM events WHERE entity_id = 'o-1'")).containsExactly("1=a");
+    } finally {
+      first.close().await();
+      second.close().await();
+    }
+  }
+
+  @Test
+  void a_retry_racing_its_own_first_attempt_is_a_duplicate_not_a_conflict() throws Exception {
+    SqlConnection first = runtime.getConnection().await();
+    SqlConnection second = runtime.getConnection().await();
+    try {
+      first.query("BEGIN").execute().await();
+      first.preparedQuery(ONE).execute(arguments("acme", "o-2", 0, "a")).await();
+      Future<String> retry = second.preparedQuery(ONE).execute(arguments("acme", "o-2", 0, "a"))
+          .map(LoneAppendTest::outcome);
+      Thread.sleep(300);
+      first.query("COMMIT").execute().await();
+
+      assertThat(retry.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo("duplicate 1");
+      assertThat(database.admin().count("SELECT count(*) FROM events WHERE entity_id = 'o-2'")).isEqualTo(1);
+    } finally {
+      first.close().await();
+      second.close().await();
+    }
+  }
+
+  private String call(String statement, String tenant, String stream, long expected, String... eventIds) {
+    return outcome(runtime.preparedQuery(statement).execute(arguments(tenant, stream, expected, eventIds)).await());
+  }
+
+  /** Event ids double as event types; payload and metadata carry the id so the stored rows can be told apart. */
+  private static Tuple arguments(String tenant, String stream, long expected, String... eventIds) {
+    String[] payloads = new String[eventIds.length];
+    String[] metadata = new String[eventIds.length];
+    for (int i = 0; i < eventIds.length; i++) {
+      payloads[i] = "{\"n\": " + i + "}";
+      metadata[i] = "{\"event_id\": \"" + eventIds[i] + "\"}";
+    }
+    return Tuple.of(tenant, stream, expected).addArrayOfString(eventIds).addArrayOfString(payloads)
+        .addArrayOfString(metadata);
+  }
+
+  private static String outcome(io.vertx.sqlclient.RowSet<Row> rows) {
+    Row row = rows.iterator().next();
+    return row.getString("outcome") + " " + row.getLong("sequence_nr");
+  }
+}
