@@ -9,6 +9,9 @@ import dev.temperstore.tenancy.PersistenceId;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** The wire form of the feed: positions as {@code "tx:id"}, events with their stream and position. */
 final class FeedJson {
 
@@ -28,6 +31,22 @@ final class FeedJson {
     StoredEvent event = EventJson.storedEvent(fields);
     return new FeedEvent(FeedPosition.parse(fields.where("position"), fields.string("position", 64)),
         PersistenceId.parse(fields.string("persistenceId", PersistenceId.MAX_LENGTH)), event);
+  }
+
+  /** A feed event as the store replies with it, read without the input gate (see {@link EventJson#storedEventReply}). */
+  static FeedEvent eventReply(JsonObject json) {
+    return new FeedEvent(FeedPosition.parse("position", json.getString("position")),
+        PersistenceId.parse(json.getString("persistenceId")), EventJson.storedEventReply(json));
+  }
+
+  /** A page as the store replies with it, read without the input gate. */
+  static FeedPage pageReply(JsonObject json) {
+    JsonArray events = json.getJsonArray("events");
+    List<FeedEvent> read = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      read.add(eventReply(events.getJsonObject(i)));
+    }
+    return new FeedPage(read, FeedPosition.parse("next", json.getString("next")), json.getBoolean("hasMore"));
   }
 
   static JsonObject page(FeedPage page) {

@@ -9,6 +9,7 @@ import dev.temperstore.events.EntityIdPage;
 import dev.temperstore.events.EventPage;
 import dev.temperstore.events.EventStore;
 import dev.temperstore.events.NewEvent;
+import dev.temperstore.events.StoredEvent;
 import dev.temperstore.feed.Feed;
 import dev.temperstore.feed.FeedEvent;
 import dev.temperstore.feed.FeedFilter;
@@ -32,6 +33,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -107,9 +109,12 @@ public final class StoreClient implements EventStore, Feed, SnapshotStore, Secre
     JsonObject request = new JsonObject().put("persistenceId", persistenceId.toString())
         .put("fromSequence", fromSequence).put("limit", limit);
     return request(Addresses.EVENTS_READ, request).map(reply -> {
-      Fields fields = Fields.body(reply);
-      return new EventPage(fields.objects("events", Integer.MAX_VALUE).stream().map(EventJson::storedEvent).toList(),
-          reply.getLong("nextFrom"), reply.getBoolean("hasMore"));
+      JsonArray events = reply.getJsonArray("events");
+      List<StoredEvent> page = new ArrayList<>(events.size());
+      for (int i = 0; i < events.size(); i++) {
+        page.add(EventJson.storedEventReply(events.getJsonObject(i)));
+      }
+      return new EventPage(page, reply.getLong("nextFrom"), reply.getBoolean("hasMore"));
     });
   }
 
@@ -117,7 +122,7 @@ public final class StoreClient implements EventStore, Feed, SnapshotStore, Secre
   public Uni<FeedPage> readAll(String tenant, FeedPosition after, FeedFilter filter, int limit) {
     JsonObject request = FeedJson.filter(filter, new JsonObject().put("tenant", tenant).put("after", after.toString())
         .put("limit", limit));
-    return request(Addresses.EVENTS_READ_ALL, request).map(reply -> FeedJson.page(Fields.body(reply)));
+    return request(Addresses.EVENTS_READ_ALL, request).map(FeedJson::pageReply);
   }
 
   @Override
