@@ -68,6 +68,20 @@ class PgEventStoreTest extends DatabaseTest {
   }
 
   @Test
+  void a_row_whose_metadata_is_not_of_temper_shape_fails_its_read_with_temper_serialization_error_naming_the_event() {
+    PersistenceId id = PersistenceId.parse("acme:Order:o-1");
+    await(store.append(id, 0, events(1)));
+    database.admin().execute("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload,"
+        + " metadata) VALUES ('acme', 'Order', 'o-1', 2, 'Broken', '{}', '{\"event_id\": 7}')");
+
+    assertThatThrownBy(() -> await(store.read(id, 0, 100)))
+        .isInstanceOf(dev.temperstore.errors.StorageFailure.class)
+        .hasMessageStartingWith("storage error: serialization error: metadata of acme:Order:o-1 at sequence 2"
+            + " is not valid event metadata: ");
+    assertThat(await(store.read(id, 0, 1)).events()).extracting(StoredEvent::sequenceNr).containsExactly(1L);
+  }
+
+  @Test
   void reads_page_through_ten_thousand_events_in_order_without_gaps() {
     PersistenceId id = PersistenceId.parse("acme:Ledger:big");
     long at = 0;

@@ -1,13 +1,11 @@
 package dev.temperstore.events.pg;
 
 import dev.temperstore.errors.InvalidRequest;
-import dev.temperstore.errors.StorageFailure;
 import dev.temperstore.errors.TooLarge;
 import dev.temperstore.events.AppendRequest;
 import dev.temperstore.events.AppendResult;
 import dev.temperstore.events.EntityId;
 import dev.temperstore.events.EntityIdPage;
-import dev.temperstore.events.EventMetadata;
 import dev.temperstore.events.EventPage;
 import dev.temperstore.events.EventStore;
 import dev.temperstore.events.NewEvent;
@@ -18,7 +16,6 @@ import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.tenancy.Tenants;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -33,7 +30,7 @@ import java.util.Set;
 /** The event store on PostgreSQL: one statement per operation, appends coalesced by {@link AppendBatcher}. */
 public final class PgEventStore implements EventStore {
 
-  private static final String READ = "SELECT sequence_nr, event_type, payload, metadata"
+  private static final String READ = "SELECT sequence_nr, event_type, payload, " + MetadataColumns.SELECT
       + " FROM temper_store_read_events($1, $2, $3, $4, $5)";
   private static final String LIST = "SELECT entity_type, entity_id FROM temper_store_list_entities($1, $2, $3, $4, $5)";
 
@@ -185,14 +182,8 @@ public final class PgEventStore implements EventStore {
 
   private static StoredEvent toEvent(PersistenceId persistenceId, Row row) {
     long sequence = row.getLong("sequence_nr");
-    EventMetadata metadata;
-    try {
-      metadata = EventMetadata.fromStorage((JsonObject) row.getValue("metadata"));
-    } catch (RuntimeException e) {
-      // Temper's Serialization error: the row is there but its metadata is not Temper's shape.
-      throw new StorageFailure("serialization error: metadata of " + persistenceId + " at sequence " + sequence
-          + " is not valid event metadata: " + e.getMessage(), e);
-    }
-    return new StoredEvent(sequence, row.getString("event_type"), row.getValue("payload"), metadata);
+    return new StoredEvent(sequence, row.getString("event_type"), row.getValue("payload"),
+        MetadataColumns.read(row, persistenceId, sequence));
   }
+
 }
