@@ -42,7 +42,7 @@ class StoreVerticleTest extends DatabaseTest {
 
     assertThat(catalog.tables()).containsExactlyInAnyOrder("events", "snapshots", "specs", "trajectories",
         "design_time_events", "tenant_constraints", "wasm_modules", "wasm_invocation_logs", "tenant_secrets",
-        "temper_store_migrations", "temper_store_subscriptions");
+        "temper_store_migrations", "temper_store_subscriptions", "temper_store_subscription_members");
     assertThat(catalog.indexes()).contains("idx_events_tenant_entity", "idx_trajectories_success",
         "idx_trajectories_entity", "idx_dt_events_tenant", "idx_wasm_invocation_logs_tenant",
         "idx_wasm_invocation_logs_module", "idx_wasm_invocation_logs_created",
@@ -50,6 +50,7 @@ class StoreVerticleTest extends DatabaseTest {
         "wasm_modules_tenant_module_name_key", "specs_tenant_entity_type_key");
     List<String> tenantTables = new ArrayList<>(TemperSchema.TENANT_TABLES);
     tenantTables.add("temper_store_subscriptions");
+    tenantTables.add("temper_store_subscription_members");
     assertThat(catalog.tablesWithRowLevelSecurity()).containsExactlyInAnyOrderElementsOf(tenantTables);
     assertThat(catalog.policies()).containsExactlyInAnyOrderElementsOf(
         tenantTables.stream().map(table -> table + ":tenant_isolation").toList());
@@ -98,7 +99,7 @@ class StoreVerticleTest extends DatabaseTest {
       replica.close().await();
     }
     assertThat(catalog.ledgerLabels()).hasSize(STEPS).doesNotHaveDuplicates();
-    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 1); // and the subscriptions
+    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 2); // and the subscriptions and their members
   }
 
   @Test

@@ -24,7 +24,7 @@ public final class RuntimeGrants {
   public static final String SCHEMA = "public";
   /** The tables the store reads and writes while serving; Temper's other tables are not the store's to serve. */
   public static final List<String> SERVED_TABLES = List.of("events", "snapshots", "tenant_secrets",
-      "temper_store_subscriptions");
+      "temper_store_subscriptions", "temper_store_subscription_members");
   /** {@code events.id} is a BIGSERIAL: an append's INSERT draws from it. */
   public static final List<String> SEQUENCES = List.of("events_id_seq");
   /** Every function the stores call; their names are unique, so no argument list is needed. */
@@ -33,7 +33,8 @@ public final class RuntimeGrants {
       "temper_store_feed_guard",
       "temper_store_create_subscription", "temper_store_list_subscriptions", "temper_store_subscription_lag",
       "temper_store_reset_subscription", "temper_store_delete_subscription", "temper_store_save_checkpoint",
-      "temper_store_subscriptions_to_deliver",
+      "temper_store_subscriptions_to_deliver", "temper_store_join_subscription", "temper_store_leave_subscription",
+      "temper_store_subscription_members", "temper_store_list_subscription_members",
       "temper_store_save_snapshot", "temper_store_load_snapshot",
       "temper_store_put_secret", "temper_store_get_secret", "temper_store_delete_secret",
       "temper_store_list_secrets", "temper_store_secret_tenants_to_rotate", "temper_store_secrets_to_rotate",

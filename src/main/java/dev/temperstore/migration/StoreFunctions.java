@@ -61,7 +61,22 @@ final class StoreFunctions {
         MigrationStep.enableTenantRls("temper_store_subscriptions"),
         MigrationStep.create("subscription functions", sql("subscriptions.sql")),
         // An append that goes to the database alone (light load) skips the batch function's grouping work.
-        MigrationStep.create("lone append function", sql("append-one.sql")));
+        MigrationStep.create("lone append function", sql("append-one.sql")),
+        // Consumer groups: a subscription's members and their leases; they go with their subscription.
+        MigrationStep.create("temper_store_subscription_members table", """
+            CREATE TABLE IF NOT EXISTS temper_store_subscription_members (
+                tenant       TEXT NOT NULL,
+                subscription TEXT NOT NULL,
+                member       TEXT NOT NULL,
+                address      TEXT NOT NULL,
+                expires_at   TIMESTAMPTZ NOT NULL,
+                joined_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (tenant, subscription, member),
+                FOREIGN KEY (tenant, subscription) REFERENCES temper_store_subscriptions (tenant, name)
+                    ON DELETE CASCADE
+            )"""),
+        MigrationStep.enableTenantRls("temper_store_subscription_members"),
+        MigrationStep.create("subscription member functions", sql("subscription-members.sql")));
   }
 
   private static String sql(String file) {

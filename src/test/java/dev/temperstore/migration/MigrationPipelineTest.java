@@ -49,8 +49,9 @@ class MigrationPipelineTest extends DatabaseTest {
     assertThat(report.applied()).hasSize(STEPS);
     assertThat(catalog.tables()).contains("tenant_secrets");
     assertThat(catalog.tablesWithRowLevelSecurity()).containsAll(TemperSchema.TENANT_TABLES)
-        .contains("temper_store_subscriptions").hasSize(TemperSchema.TENANT_TABLES.size() + 1);
-    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 1).doesNotHaveDuplicates();
+        .contains("temper_store_subscriptions", "temper_store_subscription_members")
+        .hasSize(TemperSchema.TENANT_TABLES.size() + 2);
+    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 2).doesNotHaveDuplicates();
     assertThat(admin.strings("SELECT column_name FROM information_schema.columns WHERE table_name = 'specs'"))
         .contains("content_hash", "committed");
     assertThat(TemperDatabases.eventPayloads(admin)).hasSize(6).isEqualTo(payloads);
@@ -67,7 +68,7 @@ class MigrationPipelineTest extends DatabaseTest {
     run(pipeline());
 
     assertThat(catalog.ledgerLabels()).hasSize(STEPS);
-    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 1); // and the subscriptions
+    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 2); // and the subscriptions and their members
     assertThat(TemperDatabases.eventPayloads(admin)).isEqualTo(payloads);
   }
 
@@ -120,7 +121,7 @@ class MigrationPipelineTest extends DatabaseTest {
 
     assertThat(report.applied()).containsExactly("tenant RLS on tenant_secrets");
     assertThat(catalog.ledgerLabels()).hasSize(STEPS);
-    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 1); // and the subscriptions
+    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 2); // and the subscriptions and their members
   }
 
   @Test
