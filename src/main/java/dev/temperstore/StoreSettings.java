@@ -96,6 +96,6 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
   private static SubscriptionSettings subscriptionsOf(StoreConfig.Subscriptions config) {
     return new SubscriptionSettings(config.enabled(), config.credit(), config.deliveryTimeout(), config.retryDelay(),
         config.checkpointEvery(), config.checkpointInterval(), config.pollInterval(), config.claimInterval(),
-        config.maxPerTenant());
+        config.maxPerTenant(), config.memberLease(), config.maxMembers());
   }
 }

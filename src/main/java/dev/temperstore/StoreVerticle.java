@@ -161,7 +161,7 @@ public final class StoreVerticle extends VerticleBase {
     return FeedGuard.check(pool).flatMap(ordered -> {
       endpoints = new Endpoints(vertx, settings.addresses(), settings.busLimits().maxInFlight(),
           settings.requestDeadline(), registry);
-      PgSubscriptionStore subscriptions = new PgSubscriptionStore(pool, settings.subscriptions().maxPerTenant());
+      PgSubscriptionStore subscriptions = new PgSubscriptionStore(pool, settings.subscriptions());
       notifier = new FeedNotifier(vertx, pool, subscriptions, NOTIFY_INTERVAL, settings.subscriptions().claimInterval());
       new EventHandlers(new PgEventStore(pool, context, settings.eventLimits(), notifier::appended),
           settings.busLimits()).register(endpoints);

@@ -24,6 +24,8 @@ public record Addresses(String prefix) {
   public static final String SUBSCRIPTIONS_LIST = "subscriptions.list";
   public static final String SUBSCRIPTIONS_RESET = "subscriptions.reset";
   public static final String SUBSCRIPTIONS_DELETE = "subscriptions.delete";
+  public static final String SUBSCRIPTIONS_JOIN = "subscriptions.join";
+  public static final String SUBSCRIPTIONS_LEAVE = "subscriptions.leave";
 
   public static Addresses defaults() {
     return new Addresses(DEFAULT_PREFIX);

@@ -48,12 +48,15 @@ final class DeliveryBatch {
     this.emit = emit;
   }
 
-  /** Hands out {@code events} (in feed order) of {@code message}, which arrived on {@code context}. */
-  static void start(Message<?> message, Context context, String tenant, String subscription, List<FeedEvent> events,
-                    Consumer<FeedDelivery> emit) {
+  /**
+   * Hands out {@code events} (in feed order) of {@code message}, which arrived on {@code context}; the batch, to
+   * {@link #refuse} should the consumer go away first, or null when it was answered at once (no events).
+   */
+  static DeliveryBatch start(Message<?> message, Context context, String tenant, String subscription,
+                             List<FeedEvent> events, Consumer<FeedDelivery> emit) {
     if (events.isEmpty()) {
       message.reply(new JsonObject());
-      return;
+      return null;
     }
     DeliveryBatch batch = new DeliveryBatch(message, context, tenant, subscription, emit);
     synchronized (batch) {
@@ -70,6 +73,12 @@ final class DeliveryBatch {
       batch.draining = true;
     }
     batch.drain();
+    return batch;
+  }
+
+  /** Whether the batch is answered (acknowledged or refused). */
+  synchronized boolean answered() {
+    return answered;
   }
 
   /** Hands out what is ready, on the context; acknowledgements made meanwhile add to it rather than recurse. */
@@ -126,6 +135,11 @@ final class DeliveryBatch {
     } else if (schedule) {
       context.runOnContext(ignored -> drain());
     }
+  }
+
+  /** Refuses the batch unless it is answered already: the store sends it again after its retry delay. */
+  void refuse(String reason) {
+    refused(reason);
   }
 
   private void refused(String reason) {

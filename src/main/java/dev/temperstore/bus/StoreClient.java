@@ -11,12 +11,13 @@ import dev.temperstore.events.EventStore;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.events.StoredEvent;
 import dev.temperstore.feed.Feed;
-import dev.temperstore.feed.FeedEvent;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPage;
 import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.feed.subscriptions.FeedDelivery;
+import dev.temperstore.feed.subscriptions.MemberLease;
 import dev.temperstore.feed.subscriptions.Subscription;
+import dev.temperstore.feed.subscriptions.SubscriptionMember;
 import dev.temperstore.feed.subscriptions.SubscriptionStatus;
 import dev.temperstore.feed.subscriptions.Subscriptions;
 import dev.temperstore.errors.StoreException;
@@ -28,7 +29,6 @@ import dev.temperstore.tenancy.PersistenceId;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -213,52 +213,91 @@ public final class StoreClient implements EventStore, Feed, SnapshotStore, Secre
     return request(Addresses.SUBSCRIPTIONS_DELETE, request).map(reply -> reply.getBoolean("deleted"));
   }
 
+  @Override
+  public Uni<MemberLease> joinSubscription(String tenant, String name, String member, String address) {
+    JsonObject request = new JsonObject().put("tenant", tenant).put("name", name).put("member", member)
+        .put("address", address);
+    return request(Addresses.SUBSCRIPTIONS_JOIN, request).map(reply -> {
+      Fields fields = Fields.body(reply);
+      return new MemberLease(reply.getBoolean("joined"), fields.optionalInstant("expiresAt").orElseThrow(),
+          Duration.ofMillis(fields.nonNegativeLong("leaseMillis")));
+    });
+  }
+
+  @Override
+  public Uni<Boolean> leaveSubscription(String tenant, String name, String member) {
+    JsonObject request = new JsonObject().put("tenant", tenant).put("name", name).put("member", member);
+    return request(Addresses.SUBSCRIPTIONS_LEAVE, request).map(reply -> reply.getBoolean("left"));
+  }
+
   /**
    * Consumes the deliveries sent to {@code address} (a subscription's address) on this JVM's event bus, one item
    * per event: each must be {@link FeedDelivery#ack() acknowledged} for its stream to go on. The store sends
    * batches of events; a stream's next event of a batch is emitted once its previous one is acknowledged, the
    * batch is acknowledged to the store once all its events are, and a {@link FeedDelivery#nack nack} has the store
    * send the batch again, from its first event, after its retry delay (so events of it already acknowledged may
-   * come again). Items are emitted on the event loop the batch arrived on. Cancelling unregisters the consumer;
-   * deliveries not acknowledged by then come again, to whichever consumer is registered. A delivery that does not
-   * decode is refused (400) and logged by the store, and is not emitted. Only over an event-bus client
+   * come again). Items are emitted on the event loop the batch arrived on. Cancelling refuses the batches not yet
+   * acknowledged and unregisters the consumer; their events come again, to whichever consumer is registered (or
+   * member owns their streams), after the store's retry delay. A delivery that does not decode is refused (400)
+   * and logged by the store, and is not emitted. Only over an event-bus client
    * ({@link #StoreClient(Vertx, Addresses, Duration)}).
    */
   public Multi<FeedDelivery> subscribe(String address) {
     if (vertx == null) {
-      return Multi.createFrom().failure(new IllegalStateException(
-          "subscribe needs this JVM's event bus: create the client with StoreClient(Vertx, Addresses, Duration)"));
+      return needsEventBus();
     }
     return Multi.createFrom().emitter(emitter -> {
-      MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, message -> {
-        String tenant;
-        String subscription;
-        List<FeedEvent> events;
-        try {
-          Fields fields = Fields.body(message.body());
-          tenant = fields.tenant("tenant");
-          subscription = fields.string("subscription", 128);
-          events = DeliveryJson.events(fields);
-        } catch (StoreException e) {
-          message.fail(e.code(), e.toJson().encode());
-          return;
-        }
-        // a batch still handing out events when the consumer is cancelled stays unanswered: the store sends it again
-        DeliveryBatch.start(message, vertx.getOrCreateContext(), tenant, subscription, events, delivery -> {
-          if (!emitter.isCancelled()) {
-            emitter.emit(delivery);
-          }
-        });
-      });
-      emitter.onTermination(consumer::unregister);
+      DeliveryConsumer consumer = DeliveryConsumer.start(vertx, address, emitter);
+      emitter.onTermination(consumer::close);
     });
+  }
+
+  /**
+   * Consumes, as {@link #subscribe(String)} does, the deliveries of a consumer group member: registers at
+   * {@code address}, then joins {@code member} to the tenant's subscription {@code name} and renews its lease
+   * every third of it while subscribed. The store delivers this member its share of the subscription's streams,
+   * each stream to one member at a time. Cancelling refuses the batches not yet acknowledged, leaves (the member's
+   * streams go to the others), then unregisters. The Multi fails when the join is refused (404, 409, 429, 400) or a
+   * renewal is refused for good (the subscription was deleted, say); a renewal the store cannot answer now is
+   * tried again at the next one. Only over an event-bus client.
+   */
+  public Multi<FeedDelivery> subscribe(String tenant, String name, String member, String address) {
+    if (vertx == null) {
+      return needsEventBus();
+    }
+    return Multi.createFrom().emitter(emitter -> {
+      DeliveryConsumer consumer = DeliveryConsumer.start(vertx, address, emitter);
+      GroupMembership membership = new GroupMembership(vertx, this, tenant, name, member, address, emitter::fail);
+      consumer.registered().onComplete(registered -> {
+        if (registered.succeeded()) {
+          membership.join();
+        } else {
+          emitter.fail(registered.cause());
+        }
+      });
+      emitter.onTermination(() -> {
+        consumer.refuseAll();
+        membership.leave().subscribe().with(left -> consumer.close());
+      });
+    });
+  }
+
+  private static Multi<FeedDelivery> needsEventBus() {
+    return Multi.createFrom().failure(new IllegalStateException(
+        "subscribe needs this JVM's event bus: create the client with StoreClient(Vertx, Addresses, Duration)"));
   }
 
   private static SubscriptionStatus status(Fields fields) {
     return new SubscriptionStatus(fields.string("name", 128), fields.string("address", Subscription.MAX_ADDRESS_LENGTH),
         FeedJson.filter(fields), FeedPosition.parse(fields.where("checkpoint"), fields.string("checkpoint", 64)),
         fields.optionalInstant("checkpointedAt").orElse(java.time.Instant.EPOCH),
-        fields.nonNegativeLong("lagEvents"), ((Number) fields.jsonValue("lagSeconds")).doubleValue());
+        fields.nonNegativeLong("lagEvents"), ((Number) fields.jsonValue("lagSeconds")).doubleValue(),
+        fields.objects("members", Integer.MAX_VALUE).stream().map(StoreClient::member).toList());
+  }
+
+  private static SubscriptionMember member(Fields fields) {
+    return new SubscriptionMember(fields.string("member", 128),
+        fields.string("address", Subscription.MAX_ADDRESS_LENGTH), fields.optionalInstant("expiresAt").orElseThrow());
   }
 
   /** Sends one request; failures arrive as the store's own errors. */

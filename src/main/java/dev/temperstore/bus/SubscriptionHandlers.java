@@ -9,7 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** Durable subscriptions' management on the bus: create, list, reset, delete. */
+/** Durable subscriptions' management on the bus: create, list, reset, delete; consumer groups' join and leave. */
 public final class SubscriptionHandlers {
 
   private final Subscriptions subscriptions;
@@ -25,17 +25,15 @@ public final class SubscriptionHandlers {
     endpoints.serve(Addresses.SUBSCRIPTIONS_CREATE, this::create)
         .serve(Addresses.SUBSCRIPTIONS_LIST, this::list)
         .serve(Addresses.SUBSCRIPTIONS_RESET, this::reset)
-        .serve(Addresses.SUBSCRIPTIONS_DELETE, this::delete);
+        .serve(Addresses.SUBSCRIPTIONS_DELETE, this::delete)
+        .serve(Addresses.SUBSCRIPTIONS_JOIN, this::join)
+        .serve(Addresses.SUBSCRIPTIONS_LEAVE, this::leave);
   }
 
   private Uni<JsonObject> create(Fields request) {
     String tenant = request.tenant("tenant");
     String name = name(request);
-    String address = request.string("address", Subscription.MAX_ADDRESS_LENGTH);
-    if (address.startsWith(addresses.prefix() + ".")) {
-      throw new InvalidRequest("address must not be one of the store's own addresses (under " + addresses.prefix()
-          + "), got \"" + address + "\"");
-    }
+    String address = address(request);
     var filter = FeedJson.filter(request);
     FeedPosition from = position(request, "from", false);
     Subscription subscription = new Subscription(tenant, name, address, filter, from);
@@ -61,6 +59,24 @@ public final class SubscriptionHandlers {
     return subscriptions.deleteSubscription(tenant, name).map(deleted -> new JsonObject().put("deleted", deleted));
   }
 
+  private Uni<JsonObject> join(Fields request) {
+    String tenant = request.tenant("tenant");
+    String name = name(request);
+    String member = member(request);
+    String address = address(request);
+    return subscriptions.joinSubscription(tenant, name, member, address).map(lease -> new JsonObject()
+        .put("joined", lease.joined())
+        .put("expiresAt", lease.expiresAt().toString())
+        .put("leaseMillis", lease.lease().toMillis()));
+  }
+
+  private Uni<JsonObject> leave(Fields request) {
+    String tenant = request.tenant("tenant");
+    String name = name(request);
+    String member = member(request);
+    return subscriptions.leaveSubscription(tenant, name, member).map(left -> new JsonObject().put("left", left));
+  }
+
   static JsonObject status(SubscriptionStatus status) {
     return FeedJson.filter(status.filter(), new JsonObject()
         .put("name", status.name())
@@ -68,7 +84,30 @@ public final class SubscriptionHandlers {
         .put("checkpoint", status.checkpoint().toString())
         .put("checkpointedAt", status.checkpointedAt().toString())
         .put("lagEvents", status.lagEvents())
-        .put("lagSeconds", status.lagSeconds());
+        .put("lagSeconds", status.lagSeconds())
+        .put("members", new JsonArray(status.members().stream().map(member -> new JsonObject()
+            .put("member", member.name())
+            .put("address", member.address())
+            .put("expiresAt", member.expiresAt().toString())).toList()));
+  }
+
+  /** A delivery address: not one of the store's own, where a delivery would be taken for a request. */
+  private String address(Fields request) {
+    String address = request.string("address", Subscription.MAX_ADDRESS_LENGTH);
+    if (address.startsWith(addresses.prefix() + ".")) {
+      throw new InvalidRequest("address must not be one of the store's own addresses (under " + addresses.prefix()
+          + "), got \"" + address + "\"");
+    }
+    return address;
+  }
+
+  private static String member(Fields request) {
+    String member = request.string("member", 128);
+    try {
+      return Subscription.checkMemberName(member);
+    } catch (InvalidRequest e) {
+      throw new InvalidRequest(request.where("member") + ": " + e.getMessage());
+    }
   }
 
   private static String name(Fields request) {

@@ -185,7 +185,10 @@ public interface StoreConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** Events of one subscription awaiting their acknowledgement at most (one batch of at most 256 is in flight). */
+    /**
+     * Events of one subscription, or of each member of its consumer group, awaiting their acknowledgement at most
+     * (one batch of at most 256 is in flight to each).
+     */
     @WithDefault("64")
     int credit();
 
@@ -219,6 +222,17 @@ public interface StoreConfig {
     /** Subscriptions one tenant may have (429 beyond), at most 1000. */
     @WithDefault("1000")
     int maxPerTenant();
+
+    /**
+     * How long a consumer group member stays live after it joins or renews (at least 1s): a member that stops
+     * renewing loses its streams to the others this long after its last renewal, at the latest.
+     */
+    @WithDefault("10s")
+    Duration memberLease();
+
+    /** Live members one subscription may have (429 beyond), at most 100. */
+    @WithDefault("100")
+    int maxMembers();
   }
 
   interface Http {

@@ -40,6 +40,15 @@ public record Subscription(String tenant, String name, String address, FeedFilte
     return name;
   }
 
+  /** @throws InvalidRequest unless {@code member}, a consumer group member's name, matches {@link #NAME} */
+  public static String checkMemberName(String member) {
+    if (member == null || !NAME.matcher(member).matches()) {
+      throw new InvalidRequest("a member name is 1 to 128 letters, digits, '.', '_' or '-', starting with a"
+          + " letter or digit, got \"" + (member == null ? "" : Text.shown(member)) + "\"");
+    }
+    return member;
+  }
+
   /** Whether {@code other} defines the same subscription: creating it again changes nothing. */
   public boolean sameDefinition(Subscription other) {
     return equals(other);

@@ -5,7 +5,10 @@ import dev.temperstore.errors.NotFound;
 import dev.temperstore.errors.OverBudget;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.feed.subscriptions.MemberLease;
 import dev.temperstore.feed.subscriptions.Subscription;
+import dev.temperstore.feed.subscriptions.SubscriptionMember;
+import dev.temperstore.feed.subscriptions.SubscriptionSettings;
 import dev.temperstore.feed.subscriptions.SubscriptionStatus;
 import dev.temperstore.feed.subscriptions.Subscriptions;
 import dev.temperstore.postgres.SqlErrors;
@@ -17,11 +20,14 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Subscriptions on PostgreSQL: one call of a {@code temper_store_*subscription*} function per operation. */
@@ -38,13 +44,24 @@ public final class PgSubscriptionStore implements Subscriptions {
       + " checkpoint_id, version FROM temper_store_subscriptions_to_deliver($1)";
   private static final String LAG = "SELECT lag_events, lag_seconds"
       + " FROM temper_store_subscription_lag($1, $2, $3, $4, $5, $6)";
+  private static final String JOIN = "SELECT outcome, expires_at, other_member"
+      + " FROM temper_store_join_subscription($1, $2, $3, $4, $5, $6)";
+  private static final String LEAVE = "SELECT temper_store_leave_subscription($1, $2, $3)";
+  private static final String MEMBERS = "SELECT member, address, expires_at"
+      + " FROM temper_store_subscription_members($1, $2, $3)";
+  private static final String LIST_MEMBERS = "SELECT subscription, member, address, expires_at"
+      + " FROM temper_store_list_subscription_members($1, $2)";
 
   private final Pool pool;
   private final int maxPerTenant;
+  private final Duration memberLease;
+  private final int maxMembers;
 
-  public PgSubscriptionStore(Pool pool, int maxPerTenant) {
+  public PgSubscriptionStore(Pool pool, SubscriptionSettings settings) {
     this.pool = pool;
-    this.maxPerTenant = maxPerTenant;
+    this.maxPerTenant = settings.maxPerTenant();
+    this.memberLease = settings.memberLease();
+    this.maxMembers = settings.maxMembers();
   }
 
   @Override
@@ -79,18 +96,25 @@ public final class PgSubscriptionStore implements Subscriptions {
   public Uni<List<SubscriptionStatus>> listSubscriptions(String tenant) {
     return Uni.createFrom().deferred(() -> {
       Tenants.validate(tenant);
-      return run("list of tenant " + tenant + "'s subscriptions", LIST, Tuple.of(tenant, MAX_LIST, LAG_COUNT_CAP))
-          .map(rows -> {
-            List<SubscriptionStatus> statuses = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-              OffsetDateTime at = row.getOffsetDateTime("checkpointed_at");
-              statuses.add(new SubscriptionStatus(row.getString("name"), row.getString("address"), filter(row),
-                  new FeedPosition(row.getLong("checkpoint_tx"), row.getLong("checkpoint_id")),
-                  at == null ? Instant.EPOCH : at.toInstant(), row.getLong("lag_events"),
-                  row.getDouble("lag_seconds")));
-            }
-            return statuses;
-          });
+      Uni<RowSet<Row>> subscriptions = run("list of tenant " + tenant + "'s subscriptions", LIST,
+          Tuple.of(tenant, MAX_LIST, LAG_COUNT_CAP));
+      Uni<RowSet<Row>> members = run("list of tenant " + tenant + "'s subscription members", LIST_MEMBERS,
+          Tuple.of(tenant, MAX_LIST * MAX_MEMBERS));
+      return Uni.combine().all().unis(subscriptions, members).with((rows, memberRows) -> {
+        Map<String, List<SubscriptionMember>> bySubscription = new HashMap<>();
+        for (Row row : memberRows) {
+          bySubscription.computeIfAbsent(row.getString("subscription"), name -> new ArrayList<>()).add(member(row));
+        }
+        List<SubscriptionStatus> statuses = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+          OffsetDateTime at = row.getOffsetDateTime("checkpointed_at");
+          statuses.add(new SubscriptionStatus(row.getString("name"), row.getString("address"), filter(row),
+              new FeedPosition(row.getLong("checkpoint_tx"), row.getLong("checkpoint_id")),
+              at == null ? Instant.EPOCH : at.toInstant(), row.getLong("lag_events"),
+              row.getDouble("lag_seconds"), bySubscription.getOrDefault(row.getString("name"), List.of())));
+        }
+        return statuses;
+      });
     });
   }
 
@@ -118,6 +142,56 @@ public final class PgSubscriptionStore implements Subscriptions {
       return run("deletion of subscription " + tenant + ":" + name, DELETE, Tuple.of(tenant, name))
           .map(rows -> rows.iterator().next().getBoolean(0));
     });
+  }
+
+  @Override
+  public Uni<MemberLease> joinSubscription(String tenant, String name, String member, String address) {
+    return Uni.createFrom().deferred(() -> {
+      Tenants.validate(tenant);
+      Subscription.checkName(name);
+      Subscription.checkMemberName(member);
+      String id = tenant + ":" + name;
+      Tuple args = Tuple.of(tenant, name, member, address, memberLease.toMillis(), maxMembers);
+      return run("join of " + member + " to subscription " + id, JOIN, args).map(rows -> {
+        Row row = rows.iterator().next();
+        switch (row.getString("outcome")) {
+          case "joined":
+          case "renewed":
+            return new MemberLease("joined".equals(row.getString("outcome")),
+                row.getOffsetDateTime("expires_at").toInstant(), memberLease);
+          case "missing":
+            throw new NotFound("no subscription " + id);
+          case "full":
+            throw new OverBudget("subscription " + id + " already has " + maxMembers + " live members, the most it"
+                + " may have (temper.subscriptions.max-members): " + member + " cannot join until one leaves");
+          default:
+            throw new ConcurrencyConflict(id, -1, -1, "member " + row.getString("other_member") + " of subscription "
+                + id + " already delivers to " + address + ": give each member an address of its own");
+        }
+      });
+    });
+  }
+
+  @Override
+  public Uni<Boolean> leaveSubscription(String tenant, String name, String member) {
+    return Uni.createFrom().deferred(() -> {
+      Tenants.validate(tenant);
+      Subscription.checkName(name);
+      Subscription.checkMemberName(member);
+      return run("leave of " + member + " from subscription " + tenant + ":" + name, LEAVE,
+          Tuple.of(tenant, name, member))
+          .map(rows -> rows.iterator().next().getBoolean(0));
+    });
+  }
+
+  /** The subscription's live members by name: what its deliverer shares the streams between. */
+  public Uni<List<SubscriptionMember>> members(SubscriptionRow subscription) {
+    return run("members of subscription " + subscription.id(), MEMBERS,
+        Tuple.of(subscription.tenant(), subscription.name(), maxMembers)).map(rows -> {
+          List<SubscriptionMember> members = new ArrayList<>(rows.size());
+          rows.forEach(row -> members.add(member(row)));
+          return members;
+        });
   }
 
   /**
@@ -158,6 +232,11 @@ public final class PgSubscriptionStore implements Subscriptions {
   private Uni<RowSet<Row>> run(String what, String sql, Tuple args) {
     return Reactive.uni(() -> pool.preparedQuery(sql).execute(args))
         .onFailure().transform(e -> SqlErrors.toStoreException(what, e));
+  }
+
+  private static SubscriptionMember member(Row row) {
+    return new SubscriptionMember(row.getString("member"), row.getString("address"),
+        row.getOffsetDateTime("expires_at").toInstant());
   }
 
   private static FeedFilter filter(Row row) {

@@ -1,0 +1,93 @@
+package dev.temperstore.bus;
+
+import dev.temperstore.errors.StoreException;
+import dev.temperstore.feed.FeedEvent;
+import dev.temperstore.feed.subscriptions.FeedDelivery;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The event-bus consumer behind {@link StoreClient#subscribe}: decodes each delivery message, hands its events
+ * out through a {@link DeliveryBatch}, and keeps the batches still unanswered so that closing refuses them at once
+ * (the store then sends them again, to whoever receives the stream next, after its retry delay rather than its
+ * delivery timeout).
+ */
+final class DeliveryConsumer {
+
+  /** The failure a consumer that is going away answers with. */
+  static final String CLOSING = "consumer closing";
+
+  private final Vertx vertx;
+  private final MultiEmitter<? super FeedDelivery> emitter;
+  private final Set<DeliveryBatch> open = ConcurrentHashMap.newKeySet();
+  private final MessageConsumer<Object> consumer;
+  private volatile boolean closing;
+
+  private DeliveryConsumer(Vertx vertx, String address, MultiEmitter<? super FeedDelivery> emitter) {
+    this.vertx = vertx;
+    this.emitter = emitter;
+    this.consumer = vertx.eventBus().consumer(address, this::deliver);
+  }
+
+  /** Registers a consumer at {@code address} that emits each delivered event on {@code emitter}. */
+  static DeliveryConsumer start(Vertx vertx, String address, MultiEmitter<? super FeedDelivery> emitter) {
+    return new DeliveryConsumer(vertx, address, emitter);
+  }
+
+  /** Completes once the consumer is registered (cluster-wide, on a clustered bus). */
+  Future<Void> registered() {
+    return consumer.completion();
+  }
+
+  /** Refuses the unanswered batches and any that still arrive; the consumer stays registered until {@link #close}. */
+  void refuseAll() {
+    closing = true;
+    open.forEach(batch -> batch.refuse(CLOSING));
+    open.clear();
+  }
+
+  /** Refuses what is unanswered and unregisters. */
+  Future<Void> close() {
+    refuseAll();
+    return consumer.unregister();
+  }
+
+  private void deliver(Message<Object> message) {
+    if (closing || emitter.isCancelled()) {
+      message.fail(503, CLOSING);
+      return;
+    }
+    String tenant;
+    String subscription;
+    List<FeedEvent> events;
+    try {
+      Fields fields = Fields.body(message.body());
+      tenant = fields.tenant("tenant");
+      subscription = fields.string("subscription", 128);
+      events = DeliveryJson.events(fields);
+    } catch (StoreException e) {
+      message.fail(e.code(), e.toJson().encode());
+      return;
+    }
+    open.removeIf(DeliveryBatch::answered); // at most a few: the store has one batch in flight per consumer
+    DeliveryBatch batch = DeliveryBatch.start(message, vertx.getOrCreateContext(), tenant, subscription, events,
+        delivery -> {
+          if (!emitter.isCancelled()) {
+            emitter.emit(delivery);
+          }
+        });
+    if (batch != null) {
+      open.add(batch);
+      if (closing) {
+        batch.refuse(CLOSING); // closed while it was being handed out
+      }
+    }
+  }
+}
