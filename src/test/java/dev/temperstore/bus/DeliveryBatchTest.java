@@ -75,6 +75,23 @@ class DeliveryBatchTest {
         e -> assertThat(e.failureCode()).isEqualTo(503));
   }
 
+  @Test
+  void cancelling_refuses_the_batch_not_yet_acknowledged_at_once_rather_than_leaving_it_to_time_out() {
+    Future<Message<Object>> reply = send(event(1, "a", 1), event(2, "a", 2));
+    eventually(() -> emitted.size() == 1);
+
+    consumer.cancel();
+
+    eventually(reply::failed);
+    assertThatThrownBy(() -> reply.await()).isInstanceOfSatisfying(ReplyException.class, e -> {
+      assertThat(e.failureCode()).isEqualTo(503);
+      assertThat(e.getMessage()).isEqualTo("consumer closing");
+    });
+    emitted.get(0).ack();
+    pause();
+    assertThat(emitted).as("nothing more is handed out").hasSize(1);
+  }
+
   private Future<Message<Object>> send(FeedEvent... events) {
     return vertx.eventBus().request("app.batch", DeliveryJson.encode("acme", "s", List.of(events)));
   }
