@@ -2,7 +2,6 @@ package dev.temperstore.feed.subscriptions.delivery;
 
 import dev.temperstore.bus.DeliveryJson;
 import dev.temperstore.feed.Feed;
-import dev.temperstore.feed.FeedEvent;
 import dev.temperstore.feed.FeedPage;
 import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.feed.subscriptions.SubscriptionSettings;
@@ -17,23 +16,31 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * One claimed subscription's delivery loop, run on one context (every field is touched only there).
  *
- * <p>It reads pages of the feed after its position into a window, in feed order, and sends the window's first
- * events, at most {@code credit} (and {@link #MAX_BATCH}), as one event-bus request; the reply acknowledges the
- * whole batch. One batch is in flight at a time, so at most {@code credit} events are unacknowledged and the
- * batches reach the consumer in feed order; a failed or unanswered batch is sent again, from the same first event,
- * after {@code retryDelay}, and nothing after it goes out meanwhile, so each stream stays in order across retries.
- * (The consumer's side hands out each stream's events of a batch one after the other, see
- * {@code StoreClient.subscribe}.) The checkpoint is the last event of the last acknowledged batch; it is saved
- * after {@code checkpointEvery} acknowledged events or {@code checkpointInterval}, whichever comes first. Caught
- * up, it waits for a wake-up (LISTEN) or its poll interval.
+ * <p>It reads pages of the feed after its position into a {@link DeliveryWindow}, in feed order, and sends them
+ * as event-bus requests of at most {@code credit} (and {@link #MAX_BATCH}) events to its targets: the live members
+ * of the subscription's consumer group, each owning a share of the streams ({@link Assignment}), or, while it has
+ * none, the subscription's own address, owning every stream. Each target has one batch in flight at a time, so at
+ * most {@code credit} events per target are unacknowledged; the reply acknowledges the whole batch. A failed or
+ * unanswered batch pauses its target for {@code retryDelay}, then its streams' events go out again from the same
+ * first event, so each stream stays in order across retries. (The consumer's side hands out each stream's events of
+ * a batch one after the other, see {@code StoreClient.subscribe}.)
+ *
+ * <p>The members are read from PostgreSQL at the start, every {@code claimInterval}, and at once after a failed
+ * delivery to a member (it may have left). When they change, each stream goes to its new owner once no batch
+ * holding it is in flight, so no stream is ever with two targets at once. The checkpoint is the position before the
+ * first unacknowledged event; it is saved after {@code checkpointEvery} acknowledged events or
+ * {@code checkpointInterval}, whichever comes first. Caught up, it waits for a wake-up (LISTEN) or its poll
+ * interval.
  */
 final class Deliverer {
 
@@ -61,21 +68,26 @@ final class Deliverer {
   private final DeliveryOptions options;
 
   private final int maxBatch;
-  private final ArrayDeque<FeedEvent> window = new ArrayDeque<>();
+  private final DeliveryWindow window = new DeliveryWindow();
+  /** Null until the members were first read: nothing is sent before. */
+  private Assignment assignment;
+  private final Map<Target, DeliveryWindow.Batch> inFlight = new HashMap<>();
+  /** Targets waiting out the retry delay after a failed batch, with their timers. */
+  private final Map<Target, Long> paused = new HashMap<>();
   private FeedPosition readAfter;
   private FeedPosition acknowledged;
   private FeedPosition saved;
-  private int inFlight;
   private int unsavedAcks;
   private boolean reading;
   private boolean caughtUp;
   private boolean wokenWhileReading;
   private boolean saving;
-  private boolean retrying;
+  private boolean refreshing;
+  private boolean refreshAgain;
   private boolean stopped;
   private long pollTimer = -1;
-  private long retryTimer = -1;
   private long saveTimer = -1;
+  private long membersTimer = -1;
 
   /**
    * @param readLimit the most events one page may hold (the feed's own limit)
@@ -108,13 +120,15 @@ final class Deliverer {
     return acknowledged;
   }
 
-  /** Events sent and not yet acknowledged: the batch in flight. */
-  int inFlight() {
-    return inFlight;
+  /** Live members delivered to; 0 while the subscription delivers to its own address. */
+  int members() {
+    return assignment == null ? 0 : assignment.members();
   }
 
   void start() {
-    LOG.info("delivering subscription {} to {} after {}", subscription.id(), subscription.address(), readAfter);
+    LOG.info("delivering subscription {} after {}", subscription.id(), readAfter);
+    refreshMembers();
+    membersTimer = vertx.setPeriodic(settings.claimInterval().toMillis(), id -> refreshMembers());
     pump();
   }
 
@@ -141,8 +155,9 @@ final class Deliverer {
     }
     stopped = true;
     cancel(pollTimer);
-    cancel(retryTimer);
     cancel(saveTimer);
+    cancel(membersTimer);
+    paused.values().forEach(this::cancel);
     if (acknowledged.equals(saved)) {
       return Future.succeededFuture();
     }
@@ -162,50 +177,51 @@ final class Deliverer {
     if (stopped) {
       return;
     }
-    if (!retrying) {
-      send();
-    }
+    send();
     // behind, it reads once half the window is free: a few big reads rather than many small ones
     if (!reading && !caughtUp && maxWindow - window.size() >= Math.min(readLimit, maxWindow / 2)) {
       read();
     }
   }
 
-  /** Sends the window's first events as one batch, unless a batch is already in flight. */
+  /** Sends a batch to each target that has none in flight and is not pausing, if it has events to go. */
   private void send() {
-    if (inFlight > 0 || window.isEmpty()) {
+    if (assignment == null) {
       return;
     }
-    List<FeedEvent> batch = new ArrayList<>(Math.min(maxBatch, window.size()));
-    for (FeedEvent event : window) {
-      if (batch.size() == maxBatch) {
-        break;
+    Set<Target> idle = new HashSet<>();
+    for (Target target : assignment.targets()) {
+      if (!inFlight.containsKey(target) && !paused.containsKey(target)) {
+        idle.add(target);
       }
-      batch.add(event);
     }
-    inFlight = batch.size();
-    vertx.eventBus().request(subscription.address(),
-            DeliveryJson.encode(subscription.tenant(), subscription.name(), batch), options)
-        .onComplete(reply -> onContext(() -> {
-          if (stopped) {
-            return;
-          }
-          inFlight = 0;
-          if (reply.succeeded()) {
-            acknowledge(batch.size());
-          } else {
-            pause(batch, reply.cause());
-          }
-          pump();
-        }));
+    for (DeliveryWindow.Batch batch : window.take(idle, maxBatch)) {
+      inFlight.put(batch.target(), batch);
+      vertx.eventBus().request(batch.target().address(),
+              DeliveryJson.encode(subscription.tenant(), subscription.name(), batch.events()), options)
+          .onComplete(reply -> onContext(() -> {
+            if (stopped) {
+              return;
+            }
+            inFlight.remove(batch.target());
+            if (reply.succeeded()) {
+              acknowledge(batch);
+            } else {
+              window.release(batch);
+              pause(batch, reply.cause());
+            }
+            pump();
+          }));
+    }
   }
 
-  /** Moves the checkpoint over the acknowledged batch: the window's first {@code count} events. */
-  private void acknowledge(int count) {
-    for (int i = 0; i < count; i++) {
-      acknowledged = window.pollFirst().position();
+  /** Moves the checkpoint up to the first event not acknowledged. */
+  private void acknowledge(DeliveryWindow.Batch batch) {
+    FeedPosition passed = window.acknowledge(batch);
+    if (passed != null) {
+      acknowledged = passed;
     }
-    unsavedAcks += count;
+    unsavedAcks += batch.events().size();
     advance();
   }
 
@@ -220,19 +236,69 @@ final class Deliverer {
     }
   }
 
-  private void pause(List<FeedEvent> batch, Throwable cause) {
-    if (!retrying) {
-      LOG.warn("subscription {}: delivery of {} events from {} to {} failed: {}; retrying in {} ms",
-          subscription.id(), batch.size(), batch.get(0).position(), subscription.address(), cause.getMessage(),
-          settings.retryDelay().toMillis());
+  /** The target's streams wait out the retry delay; a member that failed may have left, so look again now. */
+  private void pause(DeliveryWindow.Batch batch, Throwable cause) {
+    Target target = batch.target();
+    LOG.warn("subscription {}: delivery of {} events from {} to {} failed: {}; retrying in {} ms",
+        subscription.id(), batch.events().size(), batch.events().get(0).position(), target, cause.getMessage(),
+        settings.retryDelay().toMillis());
+    if (assignment != null && assignment.targets().contains(target)) {
+      paused.put(target, vertx.setTimer(settings.retryDelay().toMillis(), id -> {
+        paused.remove(target);
+        pump();
+      }));
     }
-    retrying = true;
-    cancel(retryTimer);
-    retryTimer = vertx.setTimer(settings.retryDelay().toMillis(), id -> {
-      retryTimer = -1;
-      retrying = false;
-      pump();
-    });
+    if (target.isMember()) {
+      refreshMembers();
+    }
+  }
+
+  /** Reads the live members; when they changed, streams move to their new owners as their batches end. */
+  private void refreshMembers() {
+    if (stopped) {
+      return;
+    }
+    if (refreshing) {
+      refreshAgain = true; // a change may have committed after the read under way began
+      return;
+    }
+    refreshing = true;
+    store.members(subscription).subscribe().with(
+        members -> onContext(() -> {
+          refreshing = false;
+          if (stopped) {
+            return;
+          }
+          apply(Assignment.of(subscription, members));
+          if (refreshAgain) {
+            refreshAgain = false;
+            refreshMembers();
+          }
+        }),
+        failure -> onContext(() -> {
+          refreshing = false;
+          refreshAgain = false;
+          if (stopped) {
+            return;
+          }
+          LOG.warn("subscription {}: reading its members failed: {}; {}", subscription.id(), failure.getMessage(),
+              assignment == null ? "nothing is sent until they are read" : "delivering to " + assignment);
+        }));
+  }
+
+  private void apply(Assignment next) {
+    if (assignment != null && assignment.sameTargets(next)) {
+      return;
+    }
+    LOG.info("subscription {} delivers to {}", subscription.id(), next);
+    assignment = next;
+    window.assign(next);
+    for (Target target : List.copyOf(paused.keySet())) {
+      if (!next.targets().contains(target)) {
+        cancel(paused.remove(target));
+      }
+    }
+    pump();
   }
 
   private void read() {
@@ -248,7 +314,7 @@ final class Deliverer {
           if (stopped) {
             return;
           }
-          window.addAll(read.events());
+          window.add(read.events());
           readAfter = read.next();
           caughtUp = !read.hasMore() && !wokenWhileReading;
           if (caughtUp) {

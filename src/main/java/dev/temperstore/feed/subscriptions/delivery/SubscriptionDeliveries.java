@@ -33,8 +33,9 @@ import java.util.function.Supplier;
  * first, then claims are made afresh on a new connection: delivery never runs without its claim for longer than
  * the failure takes to show.
  *
- * <p>The claim is per subscription, held by the whole instance: consumer groups (several members sharing one
- * subscription's streams) would claim per member and partition the window by stream, leaving this class as is.
+ * <p>The claim is per subscription, held by the whole instance: a subscription with a consumer group is still
+ * delivered by its one claimed deliverer, which shares the streams between the members (see {@link Deliverer}),
+ * so its checkpoint stays one position in the feed.
  */
 public final class SubscriptionDeliveries {
 
@@ -215,6 +216,7 @@ public final class SubscriptionDeliveries {
   private Uni<Void> refreshLag() {
     List<Uni<Void>> updates = new ArrayList<>();
     for (Running each : running.values()) {
+      each.gauges().members(each.deliverer().members());
       updates.add(store.lag(each.deliverer().subscription(), each.deliverer().acknowledged())
           .invoke(each.gauges()::update)
           .replaceWithVoid()

@@ -1,0 +1,147 @@
+package dev.temperstore.feed.subscriptions.delivery;
+
+import dev.temperstore.feed.FeedEvent;
+import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.tenancy.PersistenceId;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A deliverer's events read ahead and not yet past its checkpoint, in feed order, and which of them are in flight
+ * to which target. Not thread-safe: the deliverer's context only.
+ *
+ * <p>Two rules keep every stream in order and with one target at a time. A stream's events go out only while no
+ * batch holding that stream is in flight, so its next batch leaves only once its previous one is answered, and a
+ * stream moves to another target (after members joined or left) only between batches. A batch takes each
+ * stream's first events not yet acknowledged, so a failed batch is sent again, to the stream's owner by then,
+ * from the same first event. Batches are acknowledged in any order; the checkpoint is the position just before
+ * the first event not acknowledged, and events acknowledged beyond it are remembered here until it passes them.
+ */
+final class DeliveryWindow {
+
+  /** One batch: events of one target's streams, in feed order. */
+  record Batch(Target target, List<FeedEvent> events, List<Entry> entries) {
+  }
+
+  private static final class Entry {
+    private final FeedEvent event;
+    private boolean sent;
+    private boolean acknowledged;
+
+    private Entry(FeedEvent event) {
+      this.event = event;
+    }
+  }
+
+  private static final class Stream {
+    /** Entries of the stream in the window. */
+    private int entries;
+    /** Its owner under the current assignment; null until asked. */
+    private Target owner;
+    /** The target a batch holding it is in flight to, or null. */
+    private Target sentTo;
+  }
+
+  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+  private final Map<PersistenceId, Stream> streams = new HashMap<>();
+  private Assignment assignment;
+
+  int size() {
+    return entries.size();
+  }
+
+  void add(List<FeedEvent> events) {
+    for (FeedEvent event : events) {
+      entries.add(new Entry(event));
+      streams.computeIfAbsent(event.persistenceId(), id -> new Stream()).entries++;
+    }
+  }
+
+  /** From now on streams go to their owners under {@code next}; those in flight move once answered. */
+  void assign(Assignment next) {
+    assignment = next;
+    streams.values().forEach(stream -> stream.owner = null);
+  }
+
+  /**
+   * Builds at most one batch for each of the {@code idle} targets, of at most {@code maxBatch} events each, from
+   * the events not yet sent of the streams each owns that no batch in flight holds;
+   * the events taken are in flight until {@link #acknowledge}d or {@link #release}d.
+   */
+  List<Batch> take(Set<Target> idle, int maxBatch) {
+    if (assignment == null || idle.isEmpty()) {
+      return List.of();
+    }
+    Map<Target, List<Entry>> building = new LinkedHashMap<>();
+    Set<PersistenceId> takenNow = new HashSet<>();
+    int full = 0;
+    for (Entry entry : entries) {
+      if (full == idle.size()) {
+        break;
+      }
+      if (entry.sent || entry.acknowledged) {
+        continue;
+      }
+      Stream stream = streams.get(entry.event.persistenceId());
+      if (stream.owner == null) {
+        stream.owner = assignment.owner(entry.event.persistenceId());
+      }
+      Target owner = stream.owner;
+      // in a batch in flight (to its owner or its previous one): it waits for that batch's answer
+      if (!idle.contains(owner) || (stream.sentTo != null && !takenNow.contains(entry.event.persistenceId()))) {
+        continue;
+      }
+      List<Entry> batch = building.computeIfAbsent(owner, target -> new ArrayList<>());
+      if (batch.size() == maxBatch) {
+        continue;
+      }
+      batch.add(entry);
+      entry.sent = true;
+      stream.sentTo = owner;
+      takenNow.add(entry.event.persistenceId());
+      if (batch.size() == maxBatch) {
+        full++;
+      }
+    }
+    List<Batch> batches = new ArrayList<>(building.size());
+    building.forEach((target, taken) ->
+        batches.add(new Batch(target, taken.stream().map(entry -> entry.event).toList(), taken)));
+    return batches;
+  }
+
+  /**
+   * Marks {@code batch} acknowledged and drops the acknowledged events at the head of the window: the position of
+   * the last one dropped (the new checkpoint), or null when the head is still unacknowledged.
+   */
+  FeedPosition acknowledge(Batch batch) {
+    for (Entry entry : batch.entries()) {
+      entry.acknowledged = true;
+      streams.get(entry.event.persistenceId()).sentTo = null;
+    }
+    FeedPosition passed = null;
+    while (!entries.isEmpty() && entries.peekFirst().acknowledged) {
+      Entry head = entries.pollFirst();
+      passed = head.event.position();
+      Stream stream = streams.get(head.event.persistenceId());
+      if (--stream.entries == 0) {
+        streams.remove(head.event.persistenceId());
+      }
+    }
+    return passed;
+  }
+
+  /** {@code batch} failed: its events are to be sent again, first of their streams. */
+  void release(Batch batch) {
+    for (Entry entry : batch.entries()) {
+      entry.sent = false;
+      streams.get(entry.event.persistenceId()).sentTo = null;
+    }
+  }
+}
