@@ -152,7 +152,7 @@ public final class ConfigLoader {
     if (config.bridge().port() < 0 || config.bridge().port() > 65535) {
       throw new ConfigException("temper.bridge.port must be between 0 and 65535, got " + config.bridge().port());
     }
-    validateBridge(config.bridge());
+    validateBridge(config.bridge(), config.bus().prefix());
     config.cluster().tlsKeystore().ifPresent(keystore -> {
       if (!Files.isReadable(Path.of(keystore))) {
         throw new ConfigException("temper.cluster.tls-keystore names a file that cannot be read: " + keystore);
@@ -167,10 +167,22 @@ public final class ConfigLoader {
     }
   }
 
-  private static void validateBridge(StoreConfig.Bridge bridge) {
+  private static void validateBridge(StoreConfig.Bridge bridge, String busPrefix) {
     atLeast("temper.bridge.max-frame-bytes", bridge.maxFrameBytes(), 1);
     atLeast("temper.bridge.max-outstanding-per-connection", bridge.maxOutstandingPerConnection(), 1);
     atLeast("temper.bridge.max-connections", bridge.maxConnections(), 1);
+    atLeast("temper.bridge.max-registrations-per-connection", bridge.maxRegistrationsPerConnection(), 1);
+    atLeast("temper.bridge.max-deliveries-per-connection", bridge.maxDeliveriesPerConnection(), 1);
+    String delivery = bridge.deliveryPrefix();
+    if (delivery.isBlank() || delivery.startsWith(".") || delivery.endsWith(".")) {
+      throw new ConfigException("temper.bridge.delivery-prefix must be an address that neither starts nor ends with"
+          + " '.', got \"" + delivery + "\"");
+    }
+    // A bridge client registering under the delivery prefix must never be able to register a store address.
+    if (delivery.equals(busPrefix) || delivery.startsWith(busPrefix + ".") || busPrefix.startsWith(delivery + ".")) {
+      throw new ConfigException("temper.bridge.delivery-prefix \"" + delivery + "\" overlaps temper.bus.prefix \""
+          + busPrefix + "\": bridge clients could register the store's own addresses; choose one outside it");
+    }
     positive("temper.bridge.idle-timeout", bridge.idleTimeout());
     bridge.tlsKeystore().ifPresent(keystore -> {
       if (!Files.isReadable(Path.of(keystore))) {

@@ -283,6 +283,21 @@ public interface StoreConfig {
     @WithDefault("1024")
     int maxConnections();
 
+    /**
+     * Bridge clients register subscription delivery addresses under it ({@code <prefix>.<tenant>.<name>}), and
+     * subscriptions created through the bridge deliver there; it must not overlap {@code temper.bus.prefix}.
+     */
+    @WithDefault("temper.bridge.delivery")
+    String deliveryPrefix();
+
+    /** Delivery addresses one connection may register. */
+    @WithDefault("16")
+    int maxRegistrationsPerConnection();
+
+    /** Deliveries forwarded to one connection and not yet answered; one more is failed and delivered again later. */
+    @WithDefault("64")
+    int maxDeliveriesPerConnection();
+
     /** A PKCS#12 keystore (.p12) with the bridge's key and certificate: when set, the port speaks TLS only. */
     Optional<String> tlsKeystore();
 

@@ -65,7 +65,7 @@ class ConfigLoaderTest {
     Map<String, String> documented = new TreeMap<>();
     shipped.stringPropertyNames().forEach(name -> documented.put(name, shipped.getProperty(name)));
     assertThat(documented).isEqualTo(defaultValues);
-    assertThat(documented).hasSize(65);
+    assertThat(documented).hasSize(68);
   }
 
   @Test

@@ -11,9 +11,13 @@ import org.slf4j.LoggerFactory;
 import java.util.Optional;
 
 /**
- * One client connection of a {@link TcpBridge}: reads its frames, forwards its requests, writes the replies.
+ * One client connection of a {@link TcpBridge}: reads its frames, forwards its requests, writes the replies, and
+ * serves its subscription deliveries: {@code register}/{@code unregister} of delivery addresses
+ * ({@link Registrations}) and the client's answers, {@code send} frames to a reply address a delivery came with
+ * ({@link PendingDeliveries}).
  * A protocol violation (a frame the reader refuses, a frame without a string {@code type}, an unknown type) is
- * answered with an {@code err} frame and the connection is closed; nothing a client sends makes the handler throw.
+ * answered with an {@code err} frame and the connection is closed; a frame that is well formed but refused gets an
+ * {@code err} frame and the connection goes on. Nothing a client sends makes the handler throw.
  * At {@link BridgeLimits#maxOutstandingPerConnection()} unanswered requests, reading stops until replies drain.
  * Everything here runs on the connection's event loop.
  */
@@ -27,6 +31,8 @@ final class BridgeConnection {
   private final NetSocket socket;
   private final Optional<BridgeAuth.Session> auth;
   private final FrameReader reader;
+  private final PendingDeliveries deliveries;
+  private final Registrations registrations;
   private int outstanding;
   private boolean closing;
 
@@ -35,10 +41,18 @@ final class BridgeConnection {
     this.socket = socket;
     this.auth = auth;
     this.reader = new FrameReader(bridge.limits().maxFrameBytes(), this::frame, this::violation);
+    this.deliveries = new PendingDeliveries(bridge.vertx(), bridge.limits());
+    this.registrations = new Registrations(bridge.vertx(), socket, bridge.limits(), deliveries);
   }
 
   void start() {
     socket.handler(reader);
+  }
+
+  /** The socket closed: its registrations end, and the deliveries it did not answer go back to the store. */
+  void closed() {
+    closing = true;
+    registrations.close();
   }
 
   private void frame(JsonObject frame) {
@@ -51,9 +65,11 @@ final class BridgeConnection {
       switch (name) {
         case "ping" -> FrameWriter.write(socket, PONG);
         case "send" -> send(frame);
-        case "publish", "register", "unregister" -> refuse(frame, ACCESS_DENIED);
+        case "register" -> register(frame);
+        case "unregister" -> unregister(frame);
+        case "publish" -> refuse(frame, ACCESS_DENIED);
         default -> violation("unknown frame type \"" + (name.length() <= 40 ? name : name.substring(0, 40) + "…")
-            + "\" (expected send or ping)");
+            + "\" (expected send, register, unregister or ping)");
       }
     } catch (RuntimeException e) {
       // A bug of ours must still not leave the client hanging: it learns, and the connection ends cleanly.
@@ -64,6 +80,10 @@ final class BridgeConnection {
 
   private void send(JsonObject frame) {
     String replyAddress = frame.getValue("replyAddress") instanceof String reply ? reply : null;
+    if (frame.getValue("address") instanceof String address && address.startsWith(PendingDeliveries.REPLY_PREFIX)) {
+      answer(address, frame, replyAddress);
+      return;
+    }
     BridgeOperation operation = frame.getValue("address") instanceof String address
         ? bridge.operation(address) : null;
     if (operation == null) {
@@ -73,11 +93,11 @@ final class BridgeConnection {
     String address = frame.getString("address");
     Object body = frame.getValue("body");
     started();
-    Future<Object> reply = auth.isEmpty() ? forward(address, body)
-        : auth.get().grant(frame).compose(grant -> {
-          Confinement.check(operation, address, body, grant);
-          return forward(address, body);
-        });
+    Future<Object> reply = grant(frame).compose(grant -> {
+      grant.ifPresent(granted -> Confinement.check(operation, address, body, granted));
+      bridge.deliveryAddresses().checkRequest(operation, body);
+      return forward(address, body);
+    });
     reply.onComplete(result -> {
       finished();
       if (replyAddress != null) {
@@ -86,6 +106,67 @@ final class BridgeConnection {
             : failure(replyAddress, result.cause()));
       }
     });
+  }
+
+  /** The client's answer to a delivery it was sent on this connection; an unknown reply address is a 404. */
+  private void answer(String address, JsonObject frame, String replyAddress) {
+    try {
+      if (!deliveries.awaits(address)) {
+        throw BridgeRefusal.notFound("no delivery awaits an answer at " + Confinement.shown(address)
+            + " on this connection: answered already, not answered within the delivery timeout, or never sent here");
+      }
+      deliveries.answer(address, frame);
+    } catch (BridgeRefusal refusal) {
+      FrameWriter.write(socket, FrameWriter.err(replyAddress, refusal.code(), refusal.getMessage())
+          .put("sourceAddress", address));
+    }
+  }
+
+  /**
+   * Registers a delivery address for this client; with a {@code replyAddress}, confirmed by a {@code message}
+   * frame once the consumer is registered. Refusals are {@code err} frames naming it as {@code sourceAddress}.
+   */
+  private void register(JsonObject frame) {
+    Object address = frame.getValue("address");
+    grant(frame)
+        .compose(grant -> registrations.register(bridge.deliveryAddresses().registrable(address, grant), grant))
+        .onComplete(done -> confirm(frame, done.succeeded() ? null : done.cause(),
+            new JsonObject().put("registered", address)));
+  }
+
+  private void unregister(JsonObject frame) {
+    Object address = frame.getValue("address");
+    Throwable refusal = null;
+    try {
+      String registered = bridge.deliveryAddresses().registrable(address, Optional.empty());
+      if (!registrations.unregister(registered)) {
+        refusal = BridgeRefusal.notFound("\"" + Confinement.shown(registered) + "\" is not registered on this"
+            + " connection");
+      }
+    } catch (BridgeRefusal e) {
+      refusal = e;
+    }
+    confirm(frame, refusal, new JsonObject().put("unregistered", address));
+  }
+
+  /** Answers a register or unregister frame: an err frame when it failed, a message frame to its replyAddress. */
+  private void confirm(JsonObject frame, Throwable failure, JsonObject body) {
+    String replyAddress = frame.getValue("replyAddress") instanceof String reply ? reply : null;
+    if (failure != null) {
+      JsonObject err = failure(replyAddress, failure);
+      if (frame.getValue("address") instanceof String address) {
+        err.put("sourceAddress", Confinement.shown(address));
+      }
+      FrameWriter.write(socket, err);
+    } else if (replyAddress != null) {
+      FrameWriter.write(socket, new JsonObject().put("type", "message").put("address", replyAddress)
+          .put("body", body));
+    }
+  }
+
+  /** The grant of the frame's token; empty when the bridge has no authentication. */
+  private Future<Optional<Grant>> grant(JsonObject frame) {
+    return auth.isEmpty() ? Future.succeededFuture(Optional.empty()) : auth.get().grant(frame).map(Optional::of);
   }
 
   private Future<Object> forward(String address, Object body) {

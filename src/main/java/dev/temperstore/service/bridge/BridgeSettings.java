@@ -17,15 +17,18 @@ public final class BridgeSettings {
   }
 
   /**
-   * @param requestTimeout how long the bridge waits for the store; give it more than the store's own deadline
+   * @param requestTimeout  how long the bridge waits for the store; give it more than the store's own deadline
+   * @param deliveryTimeout how long the store waits for a delivery's answer ({@code temper.subscriptions.*})
    */
-  public static BridgeOptions options(Vertx vertx, StoreConfig.Bridge bridge, Duration requestTimeout) {
+  public static BridgeOptions options(Vertx vertx, StoreConfig.Bridge bridge, Duration requestTimeout,
+                                      Duration deliveryTimeout) {
     BridgeLimits limits = new BridgeLimits(bridge.maxFrameBytes(), bridge.maxOutstandingPerConnection(),
-        bridge.idleTimeout(), bridge.maxConnections(), requestTimeout);
+        bridge.idleTimeout(), bridge.maxConnections(), requestTimeout, bridge.maxRegistrationsPerConnection(),
+        bridge.maxDeliveriesPerConnection(), deliveryTimeout);
     Optional<BridgeTls> tls = bridge.tlsKeystore()
         .map(keystore -> new BridgeTls(keystore, bridge.tlsKeystorePassword().orElse("")));
-    return new BridgeOptions(bridge.host(), bridge.port(), bridge.allowSecretGet(), limits, auth(vertx, bridge.auth()),
-        tls);
+    return new BridgeOptions(bridge.host(), bridge.port(), bridge.allowSecretGet(), bridge.deliveryPrefix(), limits,
+        auth(vertx, bridge.auth()), tls);
   }
 
   /** Token verification as configured; empty when neither a secret nor a public key is set. */

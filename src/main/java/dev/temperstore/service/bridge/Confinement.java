@@ -22,7 +22,8 @@ final class Confinement {
     }
   }
 
-  private static String shown(String value) {
+  /** A client's value in a message: at most 80 characters of it. */
+  static String shown(String value) {
     return value.length() <= SHOWN_LENGTH ? value : value.substring(0, SHOWN_LENGTH) + "…";
   }
 }

@@ -9,8 +9,9 @@ import java.util.Set;
 
 /**
  * What a verified token allows, read from its claims: {@code tenants} ({@code "*"} for every tenant, or an array
- * of tenant names), {@code permissions} (an array of {@code read}, {@code write}, {@code secrets}) or, failing
- * that, an OAuth-style {@code scope} string of the same words separated by spaces, and {@code exp}.
+ * of tenant names), {@code permissions} (an array of {@code read}, {@code write}, {@code secrets},
+ * {@code subscribe}) or, failing that, an OAuth-style {@code scope} string of the same words separated by spaces,
+ * and {@code exp}.
  *
  * @param tenants         the tenants granted; ignored when {@code allTenants}
  * @param expiresAtMillis when the token expires; {@link Long#MAX_VALUE} for a token without {@code exp}

@@ -8,14 +8,19 @@ import java.util.Optional;
  * separately ({@code tenants} claim); a request needs every permission of its operation and each tenant it touches.
  */
 public enum Permission {
-  /** events.read, events.list-entities, snapshots.load, secrets.list (names only, never values). */
+  /**
+   * events.read, events.list-entities, events.read-all, snapshots.load, secrets.list (names only, never values),
+   * subscriptions.list; and receiving the tenant's subscription deliveries ({@code register}).
+   */
   READ,
   /** events.append, events.append-batch, snapshots.save, secrets.delete, secrets.rotate. */
   WRITE,
   /** Secret values: secrets.get needs it with read, secrets.put with write. */
-  SECRETS;
+  SECRETS,
+  /** subscriptions.create, .reset and .delete: managing the tenant's durable subscriptions. */
+  SUBSCRIBE;
 
-  /** The claim's spelling: {@code read}, {@code write}, {@code secrets}. */
+  /** The claim's spelling: {@code read}, {@code write}, {@code secrets}, {@code subscribe}. */
   public String claim() {
     return name().toLowerCase(Locale.ROOT);
   }

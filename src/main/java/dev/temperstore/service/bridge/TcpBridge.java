@@ -25,22 +25,30 @@ import java.util.stream.Collectors;
  * the stock bridge buffers a frame of any announced length and keeps a connection that sent a malformed one.
  *
  * <p>Only the store's own addresses are forwarded, and only as requests; anything else (another address,
- * {@code publish}, {@code register}) is answered {@code access_denied}. Secret {@code get}, the one operation that
- * returns plaintext, is forwarded only when explicitly enabled. With {@link BridgeAuth}, every request needs a
- * token granting its tenant and permission. {@link BridgeLimits} bound what any client can take.
+ * {@code publish}) is answered {@code access_denied}. Secret {@code get}, the one operation that returns
+ * plaintext, is forwarded only when explicitly enabled. With {@link BridgeAuth}, every request needs a token
+ * granting its tenant and permission. {@link BridgeLimits} bound what any client can take.
+ *
+ * <p>Subscription deliveries reach bridge clients that {@code register} an address under the delivery prefix
+ * ({@link DeliveryAddresses}); only delivery batches of tenants the client may read are forwarded, and the client
+ * answers each with a {@code send} to the reply address it came with ({@link Registrations},
+ * {@link PendingDeliveries}).
  */
 public final class TcpBridge {
 
   private final Vertx vertx;
   private final Map<String, BridgeOperation> operations;
+  private final DeliveryAddresses deliveryAddresses;
   private final BridgeLimits limits;
   private final Optional<BridgeAuth> auth;
   private final DeliveryOptions delivery;
   private final AtomicInteger connections = new AtomicInteger();
 
-  private TcpBridge(Vertx vertx, Map<String, BridgeOperation> operations, BridgeOptions options) {
+  private TcpBridge(Vertx vertx, Map<String, BridgeOperation> operations, DeliveryAddresses deliveryAddresses,
+                    BridgeOptions options) {
     this.vertx = vertx;
     this.operations = operations;
+    this.deliveryAddresses = deliveryAddresses;
     this.limits = options.limits();
     this.auth = options.auth();
     this.delivery = new DeliveryOptions().setSendTimeout(limits.requestTimeout().toMillis());
@@ -53,7 +61,8 @@ public final class TcpBridge {
 
   /**
    * Listens as {@code options} say. Fails, naming the keys to set, when the host is not a loopback address and no
-   * authentication is configured: anyone who reaches the port could then read and write every tenant.
+   * authentication is configured: anyone who reaches the port could then read and write every tenant; and when the
+   * delivery prefix (or the bridge's reply addresses) and the store's prefix overlap.
    */
   public static Future<NetServer> listen(Vertx vertx, Addresses addresses, BridgeOptions options) {
     if (options.auth().isEmpty() && !isLoopback(options.host())) {
@@ -61,7 +70,18 @@ public final class TcpBridge {
           + ": it is not a loopback address and no authentication is configured; set temper.bridge.auth.jwt-secret"
           + " or temper.bridge.auth.jwt-public-key, or temper.bridge.host=127.0.0.1"));
     }
-    TcpBridge bridge = new TcpBridge(vertx, operations(addresses, options.allowSecretGet()), options);
+    if (DeliveryAddresses.overlap(PendingDeliveries.REPLY_SPACE, addresses.prefix())) {
+      return Future.failedFuture(new IllegalStateException("the store's prefix \"" + addresses.prefix()
+          + "\" (temper.bus.prefix) overlaps the bridge's reply addresses (" + PendingDeliveries.REPLY_PREFIX + "*)"));
+    }
+    DeliveryAddresses deliveryAddresses;
+    try {
+      deliveryAddresses = new DeliveryAddresses(options.deliveryPrefix(), addresses);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new IllegalStateException(e.getMessage()));
+    }
+    TcpBridge bridge = new TcpBridge(vertx, operations(addresses, options.allowSecretGet()), deliveryAddresses,
+        options);
     NetServerOptions server = new NetServerOptions()
         .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, options.limits().idleTimeout().toMillis()))
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
@@ -91,8 +111,12 @@ public final class TcpBridge {
           + limits.maxConnections() + " (temper.bridge.max-connections)")));
       return;
     }
-    socket.closeHandler(ignored -> connections.decrementAndGet());
-    new BridgeConnection(this, socket, auth.map(BridgeAuth::session)).start();
+    BridgeConnection connection = new BridgeConnection(this, socket, auth.map(BridgeAuth::session));
+    socket.closeHandler(ignored -> {
+      connections.decrementAndGet();
+      connection.closed();
+    });
+    connection.start();
   }
 
   Vertx vertx() {
@@ -105,6 +129,10 @@ public final class TcpBridge {
 
   DeliveryOptions delivery() {
     return delivery;
+  }
+
+  DeliveryAddresses deliveryAddresses() {
+    return deliveryAddresses;
   }
 
   /** The operation a client may send to {@code address}, or null. */

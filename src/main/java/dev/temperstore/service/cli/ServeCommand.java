@@ -108,7 +108,8 @@ public final class ServeCommand implements Callable<Integer> {
       if (config.bridge().enabled()) {
         // Above the store's deadline, so that a store that is up answers (or fails) before the bridge gives up.
         Duration requestTimeout = StoreClient.timeoutAbove(config.requests().deadline());
-        BridgeOptions bridge = BridgeSettings.options(vertx, config.bridge(), requestTimeout);
+        BridgeOptions bridge = BridgeSettings.options(vertx, config.bridge(), requestTimeout,
+            config.subscriptions().deliveryTimeout());
         listening(TcpBridge.listen(vertx, settings.addresses(), bridge), "the TCP bridge", bridge.host(), bridge.port(),
             "temper.bridge.port").await();
         LOG.info("TCP event-bus bridge on {}:{} ({}, {}, secret get {})", bridge.host(), bridge.port(),

@@ -75,7 +75,7 @@ class TcpBridgeLimitsTest {
         Arguments.of("a missing type", frame("{\"address\":\"" + READ + "\"}"), "frame has no \"type\" string"),
         Arguments.of("a numeric type", frame("{\"type\":7}"), "frame has no \"type\" string"),
         Arguments.of("an unknown type", frame("{\"type\":\"subscribe\"}"),
-            "unknown frame type \"subscribe\" (expected send or ping)"),
+            "unknown frame type \"subscribe\" (expected send, register, unregister or ping)"),
         Arguments.of("invalid JSON", frame("this is not json"), "frame is not valid UTF-8 JSON"),
         Arguments.of("a JSON array", frame("[1,2]"), "frame must be a JSON object, got an array"),
         Arguments.of("a JSON string", frame("\"send\""), "frame must be a JSON object, got a string"),

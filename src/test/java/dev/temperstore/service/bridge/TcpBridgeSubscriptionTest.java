@@ -1,0 +1,395 @@
+package dev.temperstore.service.bridge;
+
+import dev.temperstore.StoreSettings;
+import dev.temperstore.StoreVerticle;
+import dev.temperstore.bus.Addresses;
+import dev.temperstore.bus.StoreClient;
+import dev.temperstore.feed.FeedFilter;
+import dev.temperstore.feed.FeedPage;
+import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.feed.subscriptions.Subscription;
+import dev.temperstore.feed.subscriptions.SubscriptionSettings;
+import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.Events;
+import dev.temperstore.testing.Ports;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import io.vertx.sqlclient.Row;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Subscriptions over the TCP bridge, against the real store and PostgreSQL: a client in another language creates a
+ * subscription, registers its delivery address, and answers each batch over its socket.
+ */
+class TcpBridgeSubscriptionTest extends DatabaseTest {
+
+  private static final String SECRET = "a-test-secret-of-at-least-32-bytes-long";
+  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+  private static final String CREATE = "temper.store.subscriptions.create";
+  private static final String ORDERS = "temper.bridge.delivery.acme.orders";
+  /** Claims every 300 ms and retries after 100 ms, so that deliveries follow within a second. */
+  private static final SubscriptionSettings FAST = SubscriptionSettings.defaults()
+      .withIntervals(Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(100))
+      .withDeliveryTimeout(Duration.ofSeconds(10))
+      .withCredit(4);
+
+  private BridgeAuth auth;
+  private NetServer bridge;
+  private int port;
+  private StoreClient store;
+  private final List<Handler<DeliveryContext<Object>>> interceptors = new ArrayList<>();
+
+  @BeforeEach
+  void storeAndBridge() {
+    vertx.deployVerticle(new StoreVerticle(StoreSettings.defaults(database.asOwner()).withSubscriptions(FAST)))
+        .await();
+    auth = BridgeAuth.create(vertx, Optional.of(SECRET), Optional.empty(), "RS256", Optional.empty(),
+        Optional.empty());
+    bridge = listen(BridgeLimits.defaults().withDeliveryTimeout(FAST.deliveryTimeout()));
+    store = StoreClient.create(vertx);
+  }
+
+  @AfterEach
+  void closeBridge() {
+    interceptors.forEach(interceptor -> vertx.eventBus().removeOutboundInterceptor(interceptor));
+    bridge.close().await();
+  }
+
+  private NetServer listen(BridgeLimits limits) {
+    port = Ports.free();
+    return TcpBridge.listen(vertx, Addresses.defaults(), BridgeOptions.loopback(port).withAuth(auth)
+        .withLimits(limits)).await();
+  }
+
+  private String token(List<String> tenants, Permission... permissions) {
+    return auth.issue("subscriber", tenants, Set.of(permissions), Duration.ofMinutes(5));
+  }
+
+  private String acme() {
+    return token(List.of("acme"), Permission.READ, Permission.SUBSCRIBE);
+  }
+
+  @Test
+  void a_client_subscribes_over_the_bridge_receives_every_event_in_feed_order_and_its_acks_move_the_checkpoint()
+      throws IOException {
+    try (SubscriberClient client = new SubscriberClient(port, acme())) {
+      assertThat(client.register(ORDERS)).isEqualTo(new JsonObject().put("type", "message")
+          .put("address", "client-1").put("body", new JsonObject().put("registered", ORDERS)));
+      assertThat(client.request(CREATE, subscription("acme", "orders", ORDERS)).getJsonObject("body"))
+          .isEqualTo(new JsonObject().put("created", true));
+      for (int round = 0; round < 3; round++) {
+        append("acme:Order:o-1", round * 3L, 3);
+        append("acme:Order:o-2", round * 2L, 2);
+      }
+
+      List<String> delivered = new ArrayList<>();
+      while (delivered.size() < 15) {
+        JsonObject delivery = client.nextDelivery();
+        assertThat(delivery.getString("address")).isEqualTo(ORDERS);
+        assertThat(delivery.getJsonObject("body").getString("tenant")).isEqualTo("acme");
+        assertThat(delivery.getJsonObject("body").getString("subscription")).isEqualTo("orders");
+        assertThat(SubscriberClient.events(delivery).size()).isBetween(1, FAST.credit());
+        delivered.addAll(SubscriberClient.positions(delivery));
+        client.ack(delivery);
+      }
+
+      assertThat(delivered).isEqualTo(feed("acme"));
+      FeedPosition last = FeedPosition.parse("last", delivered.get(delivered.size() - 1));
+      eventually("the checkpoint saved at the last event", () -> checkpoint("acme", "orders").equals(last));
+      JsonObject listed = client.request("temper.store.subscriptions.list", new JsonObject().put("tenant", "acme"));
+      assertThat(listed.getJsonObject("body").getJsonArray("subscriptions").getJsonObject(0).getString("address"))
+          .isEqualTo(ORDERS);
+    }
+  }
+
+  @Test
+  void a_nacked_batch_is_delivered_again_from_its_first_event_and_the_checkpoint_waits_for_its_ack()
+      throws IOException {
+    try (SubscriberClient client = new SubscriberClient(port, acme())) {
+      client.register(ORDERS);
+      client.request(CREATE, subscription("acme", "orders", ORDERS));
+      append("acme:Order:o-1", 0, 3);
+
+      JsonObject first = client.nextDelivery();
+      client.nack(first, 500, "projection database down");
+      JsonObject second = client.nextDelivery();
+      client.send(new JsonObject().put("type", "send").put("address", second.getString("replyAddress"))
+          .put("body", new JsonObject().put("nack", "still down")));
+      JsonObject third = client.nextDelivery();
+      assertThat(checkpoint("acme", "orders")).isEqualTo(FeedPosition.START);
+      client.ack(third);
+
+      assertThat(SubscriberClient.positions(second)).isEqualTo(SubscriberClient.positions(first));
+      assertThat(SubscriberClient.positions(third)).isEqualTo(SubscriberClient.positions(first));
+      assertThat(second.getString("replyAddress")).isNotEqualTo(first.getString("replyAddress"));
+      List<String> feed = feed("acme");
+      assertThat(SubscriberClient.positions(first)).isEqualTo(feed);
+      eventually("the checkpoint saved once the batch is acknowledged",
+          () -> checkpoint("acme", "orders").toString().equals(feed.get(feed.size() - 1)));
+    }
+  }
+
+  @Test
+  void a_batch_unanswered_when_its_connection_closes_is_delivered_again_to_a_new_connection() throws IOException {
+    JsonObject unanswered;
+    try (SubscriberClient first = new SubscriberClient(port, acme())) {
+      first.register(ORDERS);
+      first.request(CREATE, subscription("acme", "orders", ORDERS));
+      append("acme:Order:o-1", 0, 3);
+      unanswered = first.nextDelivery();
+    }
+    try (SubscriberClient second = new SubscriberClient(port, acme())) {
+      second.register(ORDERS);
+
+      JsonObject again = second.nextDelivery();
+      second.ack(again);
+
+      assertThat(SubscriberClient.positions(again)).isEqualTo(SubscriberClient.positions(unanswered));
+      List<String> feed = feed("acme");
+      eventually("the checkpoint saved after the new connection's ack",
+          () -> checkpoint("acme", "orders").toString().equals(feed.get(feed.size() - 1)));
+    }
+  }
+
+  @Test
+  void a_client_without_a_tenants_read_never_receives_its_batches_even_at_an_address_both_tenants_deliver_to()
+      throws IOException {
+    String shared = "temper.bridge.delivery.beta.shared";
+    AtomicInteger acmeAttempts = countDeliveries(shared, "acme");
+    try (SubscriberClient beta = new SubscriberClient(port, token(List.of("beta"), Permission.READ,
+        Permission.SUBSCRIBE));
+         SubscriberClient acme = new SubscriberClient(port, acme())) {
+      assertThat(beta.register(shared).getString("type")).isEqualTo("message");
+      assertThat(beta.request(CREATE, subscription("beta", "feed", shared)).getString("type")).isEqualTo("message");
+      // The bridge keeps acme's clients out of beta's space; a subscription made on the event bus is not confined.
+      assertThat(acme.register(shared).getInteger("failureCode")).isEqualTo(403);
+      assertThat(acme.request(CREATE, subscription("acme", "feed", shared)).getInteger("failureCode")).isEqualTo(403);
+      await(store.createSubscription(new Subscription("acme", "feed", shared, FeedFilter.ALL, FeedPosition.START)));
+
+      append("acme:Order:o-1", 0, 3);
+      eventually("acme's batch failed by the bridge and sent again", () -> acmeAttempts.get() >= 2);
+      append("beta:Order:o-1", 0, 2);
+      List<String> betaDelivered = new ArrayList<>();
+      List<JsonObject> seen = new ArrayList<>();
+      while (betaDelivered.size() < 2) {
+        JsonObject delivery = beta.nextDelivery();
+        seen.add(delivery);
+        betaDelivered.addAll(SubscriberClient.positions(delivery));
+        beta.ack(delivery);
+      }
+      seen.addAll(beta.deliveriesUntilPong());
+
+      assertThat(seen).allSatisfy(delivery ->
+          assertThat(delivery.getJsonObject("body").getString("tenant")).isEqualTo("beta"));
+      assertThat(seen.toString()).doesNotContain("acme:Order");
+      assertThat(betaDelivered).isEqualTo(feed("beta"));
+      assertThat(checkpoint("acme", "feed")).isEqualTo(FeedPosition.START);
+      eventually("beta's checkpoint saved", () -> checkpoint("beta", "feed").toString()
+          .equals(betaDelivered.get(betaDelivered.size() - 1)));
+    }
+  }
+
+  @Test
+  void register_unregister_and_answers_that_are_malformed_or_not_allowed_get_err_frames_and_the_connection_goes_on()
+      throws IOException {
+    try (SubscriberClient client = new SubscriberClient(port, acme());
+         SubscriberClient writer = new SubscriberClient(port, token(List.of("acme"), Permission.WRITE,
+             Permission.SUBSCRIBE));
+         SubscriberClient reader = new SubscriberClient(port, token(List.of("acme"), Permission.READ));
+         SubscriberClient anonymous = new SubscriberClient(port, null)) {
+      JsonObject noAddress = client.answerTo(new JsonObject().put("type", "register"), true);
+      JsonObject numericAddress = client.answerTo(new JsonObject().put("type", "unregister").put("address", 7), true);
+      JsonObject storeAddress = client.register("temper.store.events.append");
+      JsonObject otherTenant = client.register("temper.bridge.delivery.beta.orders");
+      JsonObject bareSpace = client.register("temper.bridge.delivery.acme.");
+      JsonObject withoutRead = writer.register(ORDERS);
+      JsonObject withoutToken = anonymous.register(ORDERS);
+      JsonObject notRegistered = client.unregister(ORDERS);
+      JsonObject unknownReply = client.answerTo(new JsonObject().put("type", "send")
+          .put("address", "temper.bridge.reply.99").put("body", new JsonObject()), false);
+      JsonObject outsideSpace = client.request(CREATE, subscription("acme", "orders", "app.orders"));
+      JsonObject missingAddress = client.request(CREATE, subscription("acme", "orders", null));
+      JsonObject readerCreates = reader.request(CREATE, subscription("acme", "orders", ORDERS));
+      JsonObject created = client.request(CREATE, subscription("acme", "orders", ORDERS));
+
+      assertThat(noAddress).isEqualTo(new JsonObject().put("type", "err").put("address", "client-1")
+          .put("failureCode", 400)
+          .put("message", "register and unregister need an \"address\" string of 1 to 256 characters"));
+      assertThat(numericAddress.getInteger("failureCode")).isEqualTo(400);
+      assertThat(storeAddress).isEqualTo(new JsonObject().put("type", "err").put("address", "client-3")
+          .put("failureCode", 403).put("message", "forbidden: only addresses under temper.bridge.delivery."
+              + " (temper.bridge.delivery-prefix) may be registered, got \"temper.store.events.append\"")
+          .put("sourceAddress", "temper.store.events.append"));
+      assertThat(otherTenant.getString("message")).isEqualTo("forbidden: \"temper.bridge.delivery.beta.orders\" is"
+          + " not in the space of a tenant the token grants (temper.bridge.delivery.<tenant>.<name>)");
+      assertThat(bareSpace.getInteger("failureCode")).isEqualTo(403);
+      assertThat(withoutRead.getString("message"))
+          .isEqualTo("forbidden: token lacks the \"read\" permission to register \"" + ORDERS + "\"");
+      assertThat(withoutToken.getInteger("failureCode")).isEqualTo(401);
+      assertThat(notRegistered).isEqualTo(new JsonObject().put("type", "err").put("address", "client-6")
+          .put("failureCode", 404).put("message", "\"" + ORDERS + "\" is not registered on this connection")
+          .put("sourceAddress", ORDERS));
+      assertThat(unknownReply).isEqualTo(new JsonObject().put("type", "err").put("failureCode", 404)
+          .put("message", "no delivery awaits an answer at temper.bridge.reply.99 on this connection: answered"
+              + " already, not answered within the delivery timeout, or never sent here")
+          .put("sourceAddress", "temper.bridge.reply.99"));
+      assertThat(outsideSpace.getString("message")).isEqualTo("forbidden: a subscription created through the bridge"
+          + " delivers under temper.bridge.delivery.acme. (temper.bridge.delivery-prefix), got \"app.orders\"");
+      assertThat(missingAddress.getInteger("failureCode")).isEqualTo(400);
+      assertThat(created.getString("type")).isEqualTo("message");
+      assertThat(readerCreates.getString("message")).isEqualTo(
+          "forbidden: token lacks the \"subscribe\" permission for temper.store.subscriptions.create");
+      assertThat(client.deliveriesUntilPong()).isEmpty(); // still served
+      assertThat(anonymous.deliveriesUntilPong()).isEmpty();
+    }
+    assertThat(database.admin().count("SELECT count(*) FROM temper_store_subscriptions")).isEqualTo(1);
+  }
+
+  @Test
+  void an_unregistered_address_gets_no_more_deliveries_and_a_registration_past_the_limit_is_refused()
+      throws IOException {
+    bridge.close().await();
+    bridge = listen(BridgeLimits.defaults().withMaxRegistrationsPerConnection(2));
+    try (SubscriberClient client = new SubscriberClient(port, acme())) {
+      client.register(ORDERS);
+      client.register("temper.bridge.delivery.acme.two");
+      JsonObject again = client.register(ORDERS); // the same address again: only its grant is replaced
+      JsonObject third = client.register("temper.bridge.delivery.acme.three");
+      JsonObject unregistered = client.unregister(ORDERS);
+      AtomicInteger attempts = countDeliveries(ORDERS, "acme");
+      client.request(CREATE, subscription("acme", "orders", ORDERS));
+      append("acme:Order:o-1", 0, 1);
+      eventually("a delivery attempted with no consumer registered", () -> attempts.get() >= 1);
+
+      assertThat(again.getString("type")).isEqualTo("message");
+      assertThat(third).isEqualTo(new JsonObject().put("type", "err").put("address", "client-4")
+          .put("failureCode", 429).put("message", "a connection registers at most 2 addresses"
+              + " (temper.bridge.max-registrations-per-connection)")
+          .put("sourceAddress", "temper.bridge.delivery.acme.three"));
+      assertThat(unregistered.getJsonObject("body")).isEqualTo(new JsonObject().put("unregistered", ORDERS));
+      assertThat(client.deliveriesUntilPong()).isEmpty();
+      assertThat(client.register("temper.bridge.delivery.acme.three").getString("type")).isEqualTo("message");
+    }
+  }
+
+  @Test
+  void a_connection_holding_its_most_unanswered_deliveries_is_sent_no_more_until_it_answers() throws IOException {
+    bridge.close().await();
+    bridge = listen(BridgeLimits.defaults().withMaxDeliveriesPerConnection(1)
+        .withDeliveryTimeout(FAST.deliveryTimeout()));
+    String invoices = "temper.bridge.delivery.acme.invoices";
+    AtomicInteger invoiceAttempts = countDeliveries(invoices, "acme");
+    try (SubscriberClient client = new SubscriberClient(port, acme())) {
+      client.register(ORDERS);
+      client.register(invoices);
+      client.request(CREATE, subscription("acme", "orders", ORDERS).put("entityTypes",
+          new io.vertx.core.json.JsonArray().add("Order")));
+      append("acme:Order:o-1", 0, 1);
+      JsonObject held = client.nextDelivery();
+      client.request(CREATE, subscription("acme", "invoices", invoices).put("entityTypes",
+          new io.vertx.core.json.JsonArray().add("Invoice")));
+      append("acme:Invoice:i-1", 0, 1);
+
+      eventually("the invoice batch failed back and sent again", () -> invoiceAttempts.get() >= 2);
+      assertThat(client.deliveriesUntilPong()).isEmpty();
+      client.ack(held);
+      JsonObject invoice = client.nextDelivery();
+
+      assertThat(invoice.getString("address")).isEqualTo(invoices);
+      assertThat(checkpoint("acme", "invoices")).isEqualTo(FeedPosition.START);
+    }
+  }
+
+  @Test
+  void a_registration_whose_token_expired_is_refused_its_next_delivery_and_ended_with_an_err_frame()
+      throws IOException {
+    long issuedAt = System.currentTimeMillis();
+    String shortLived = auth.issue("subscriber", List.of("acme"), Set.of(Permission.READ, Permission.SUBSCRIBE),
+        Duration.ofSeconds(2)); // exp counts whole seconds: it lives between 1 and 2 s
+    long expiresBy = (issuedAt / 1000 + 3) * 1000;
+    try (SubscriberClient client = new SubscriberClient(port, shortLived)) {
+      client.register(ORDERS);
+      client.request(CREATE, subscription("acme", "orders", ORDERS));
+      eventually("the token expired", () -> System.currentTimeMillis() > expiresBy);
+
+      append("acme:Order:o-1", 0, 1);
+      JsonObject frame = client.nextFrame();
+
+      assertThat(frame).isEqualTo(new JsonObject().put("type", "err").put("failureCode", 401)
+          .put("message", "unauthorized: the token " + ORDERS + " was registered with has expired; it is"
+              + " unregistered (register it again with a fresh token)").put("sourceAddress", ORDERS));
+      assertThat(client.deliveriesUntilPong()).isEmpty();
+    }
+    assertThat(checkpoint("acme", "orders")).isEqualTo(FeedPosition.START);
+  }
+
+  private static JsonObject subscription(String tenant, String name, String address) {
+    JsonObject body = new JsonObject().put("tenant", tenant).put("name", name);
+    return address == null ? body : body.put("address", address);
+  }
+
+  private void append(String persistenceId, long expected, int count) {
+    await(store.append(PersistenceId.parse(persistenceId), expected, Events.events(count)));
+  }
+
+  /** Every position of the tenant's feed, in feed order. */
+  private List<String> feed(String tenant) {
+    FeedPage page = await(store.readAll(tenant, FeedPosition.START, FeedFilter.ALL, 1000));
+    return page.events().stream().map(event -> event.position().toString()).toList();
+  }
+
+  private FeedPosition checkpoint(String tenant, String name) {
+    Row row = database.admin().rows("SELECT checkpoint_tx, checkpoint_id FROM temper_store_subscriptions"
+        + " WHERE tenant = $1 AND name = $2", tenant, name).get(0);
+    return new FeedPosition(row.getLong(0), row.getLong(1));
+  }
+
+  /** Counts the store's delivery attempts of {@code tenant}'s batches to {@code address}, answered or not. */
+  private AtomicInteger countDeliveries(String address, String tenant) {
+    AtomicInteger attempts = new AtomicInteger();
+    Handler<DeliveryContext<Object>> interceptor = context -> {
+      if (address.equals(context.message().address()) && context.body() instanceof JsonObject body
+          && tenant.equals(body.getString("tenant"))) {
+        attempts.incrementAndGet();
+      }
+      context.next();
+    };
+    interceptors.add(interceptor);
+    vertx.eventBus().addOutboundInterceptor(interceptor);
+    return attempts;
+  }
+
+  private static void eventually(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as(what + " within " + TIMEOUT.toMillis() + " ms").isLessThan(deadline);
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private static <T> T await(Uni<T> uni) {
+    return uni.await().atMost(TIMEOUT);
+  }
+}
