@@ -31,6 +31,7 @@ final class BridgeConnection {
   private final NetSocket socket;
   private final Optional<BridgeAuth.Session> auth;
   private final FrameReader reader;
+  private final ConnectionOutput output;
   private final PendingDeliveries deliveries;
   private final Registrations registrations;
   private int outstanding;
@@ -41,8 +42,9 @@ final class BridgeConnection {
     this.socket = socket;
     this.auth = auth;
     this.reader = new FrameReader(bridge.limits().maxFrameBytes(), this::frame, this::violation);
+    this.output = new ConnectionOutput(socket);
     this.deliveries = new PendingDeliveries(bridge.vertx(), bridge.limits());
-    this.registrations = new Registrations(bridge.vertx(), socket, bridge.limits(), deliveries);
+    this.registrations = new Registrations(bridge.vertx(), output, bridge.limits(), deliveries);
   }
 
   void start() {
@@ -63,7 +65,7 @@ final class BridgeConnection {
         return;
       }
       switch (name) {
-        case "ping" -> FrameWriter.write(socket, PONG);
+        case "ping" -> output.write(PONG);
         case "send" -> send(frame);
         case "register" -> register(frame);
         case "unregister" -> unregister(frame);
@@ -101,7 +103,7 @@ final class BridgeConnection {
     reply.onComplete(result -> {
       finished();
       if (replyAddress != null) {
-        FrameWriter.write(socket, result.succeeded()
+        output.write(result.succeeded()
             ? new JsonObject().put("type", "message").put("address", replyAddress).put("body", result.result())
             : failure(replyAddress, result.cause()));
       }
@@ -117,7 +119,7 @@ final class BridgeConnection {
       }
       deliveries.answer(address, frame);
     } catch (BridgeRefusal refusal) {
-      FrameWriter.write(socket, FrameWriter.err(replyAddress, refusal.code(), refusal.getMessage())
+      output.write(FrameWriter.err(replyAddress, refusal.code(), refusal.getMessage())
           .put("sourceAddress", address));
     }
   }
@@ -157,9 +159,9 @@ final class BridgeConnection {
       if (frame.getValue("address") instanceof String address) {
         err.put("sourceAddress", Confinement.shown(address));
       }
-      FrameWriter.write(socket, err);
+      output.write(err);
     } else if (replyAddress != null) {
-      FrameWriter.write(socket, new JsonObject().put("type", "message").put("address", replyAddress)
+      output.write(new JsonObject().put("type", "message").put("address", replyAddress)
           .put("body", body));
     }
   }
@@ -190,7 +192,7 @@ final class BridgeConnection {
     if (frame.getValue("replyAddress") instanceof String replyAddress) {
       refusal.put("address", replyAddress);
     }
-    FrameWriter.write(socket, refusal);
+    output.write(refusal);
   }
 
   private void started() {

@@ -6,7 +6,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +24,9 @@ import java.util.Optional;
  *       forwarded; one that expects no reply is dropped;</li>
  *   <li>with authentication, a batch of a tenant the registering token does not grant {@code read} for: 403; once
  *       that token has expired: 401, and the address is unregistered;</li>
- *   <li>while the socket's write queue is full, or {@link PendingDeliveries} is: 503, so a client that does not
- *       read makes the bridge hold no more than one queue and its unanswered batches.</li>
+ *   <li>while the connection's output is congested ({@link ConnectionOutput}), or {@link PendingDeliveries} is
+ *       full: 503, so a client that does not read makes the bridge hold no more than its unwritten frames (one
+ *       batch beyond the mark at most) and its unanswered batches.</li>
  * </ul>
  * At most {@link BridgeLimits#maxRegistrationsPerConnection()} addresses. Used on the connection's event loop only.
  */
@@ -35,15 +35,15 @@ final class Registrations {
   private static final Logger LOG = LoggerFactory.getLogger(Registrations.class);
 
   private final Vertx vertx;
-  private final NetSocket socket;
+  private final ConnectionOutput output;
   private final int max;
   private final PendingDeliveries pending;
   private final Map<String, Registration> byAddress = new HashMap<>();
   private boolean closed;
 
-  Registrations(Vertx vertx, NetSocket socket, BridgeLimits limits, PendingDeliveries pending) {
+  Registrations(Vertx vertx, ConnectionOutput output, BridgeLimits limits, PendingDeliveries pending) {
     this.vertx = vertx;
-    this.socket = socket;
+    this.output = output;
     this.max = limits.maxRegistrationsPerConnection();
     this.pending = pending;
   }
@@ -102,13 +102,12 @@ final class Registrations {
       checkGrant(registration, tenant);
       checkCapacity(registration.address);
     } catch (BridgeRefusal refusal) {
-      LOG.debug("bridge connection from {}: delivery to {} failed: {}", socket.remoteAddress(), registration.address,
-          refusal.getMessage());
+      LOG.debug("bridge delivery to {} failed: {}", registration.address, refusal.getMessage());
       message.fail(refusal.code(), refusal.getMessage());
       return;
     }
     String replyAddress = pending.add(message);
-    FrameWriter.write(socket, new JsonObject().put("type", "message").put("address", registration.address)
+    output.write(new JsonObject().put("type", "message").put("address", registration.address)
         .put("replyAddress", replyAddress).put("send", true).put("body", message.body()));
   }
 
@@ -140,7 +139,7 @@ final class Registrations {
   }
 
   private void checkCapacity(String address) {
-    if (socket.writeQueueFull()) {
+    if (output.congested()) {
       throw BridgeRefusal.unavailable("the bridge client at " + address + " is not reading fast enough; retry later");
     }
     if (pending.full()) {
@@ -153,7 +152,7 @@ final class Registrations {
   private void expired(Registration registration) {
     if (byAddress.get(registration.address) == registration) {
       unregister(registration.address);
-      FrameWriter.write(socket, FrameWriter.err(null, BridgeRefusal.UNAUTHENTICATED, "unauthorized: the token "
+      output.write(FrameWriter.err(null, BridgeRefusal.UNAUTHENTICATED, "unauthorized: the token "
           + registration.address + " was registered with has expired; it is unregistered (register it again with a"
           + " fresh token)").put("sourceAddress", registration.address));
     }

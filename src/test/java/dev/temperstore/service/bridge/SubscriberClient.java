@@ -22,7 +22,11 @@ final class SubscriberClient implements AutoCloseable {
   private int frames;
 
   SubscriberClient(int port, String token) throws IOException {
-    this.wire = new WireClient(port);
+    this(new WireClient(port), token);
+  }
+
+  SubscriberClient(WireClient wire, String token) {
+    this.wire = wire;
     this.token = token;
   }
 

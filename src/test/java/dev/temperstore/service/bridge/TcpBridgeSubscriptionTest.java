@@ -4,6 +4,7 @@ import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.bus.Addresses;
 import dev.temperstore.bus.StoreClient;
+import dev.temperstore.events.NewEvent;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPage;
 import dev.temperstore.feed.FeedPosition;
@@ -16,6 +17,8 @@ import dev.temperstore.testing.Ports;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.sqlclient.Row;
@@ -47,8 +50,7 @@ class TcpBridgeSubscriptionTest extends DatabaseTest {
   /** Claims every 300 ms and retries after 100 ms, so that deliveries follow within a second. */
   private static final SubscriptionSettings FAST = SubscriptionSettings.defaults()
       .withIntervals(Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(100))
-      .withDeliveryTimeout(Duration.ofSeconds(10))
-      .withCredit(4);
+      .withDeliveryTimeout(Duration.ofSeconds(10));
 
   private BridgeAuth auth;
   private NetServer bridge;
@@ -300,11 +302,11 @@ class TcpBridgeSubscriptionTest extends DatabaseTest {
       client.register(ORDERS);
       client.register(invoices);
       client.request(CREATE, subscription("acme", "orders", ORDERS).put("entityTypes",
-          new io.vertx.core.json.JsonArray().add("Order")));
+          new JsonArray().add("Order")));
       append("acme:Order:o-1", 0, 1);
       JsonObject held = client.nextDelivery();
       client.request(CREATE, subscription("acme", "invoices", invoices).put("entityTypes",
-          new io.vertx.core.json.JsonArray().add("Invoice")));
+          new JsonArray().add("Invoice")));
       append("acme:Invoice:i-1", 0, 1);
 
       eventually("the invoice batch failed back and sent again", () -> invoiceAttempts.get() >= 2);
@@ -314,6 +316,41 @@ class TcpBridgeSubscriptionTest extends DatabaseTest {
 
       assertThat(invoice.getString("address")).isEqualTo(invoices);
       assertThat(checkpoint("acme", "invoices")).isEqualTo(FeedPosition.START);
+    }
+  }
+
+  @Test
+  void while_a_client_does_not_read_its_socket_further_deliveries_are_failed_back_not_queued_and_come_once_it_reads()
+      throws IOException {
+    String big = "temper.bridge.delivery.acme.big";
+    String small = "temper.bridge.delivery.acme.small";
+    AtomicInteger bigAttempts = countDeliveries(big, "acme");
+    AtomicInteger smallAttempts = countDeliveries(small, "acme");
+    AtomicInteger notReading = countFailures("is not reading fast enough");
+    try (SubscriberClient client = new SubscriberClient(WireClient.withReceiveBuffer(port, 16 * 1024), acme())) {
+      client.register(big);
+      client.register(small);
+      client.request(CREATE, subscription("acme", "big", big).put("entityTypes", new JsonArray().add("Big")));
+      client.request(CREATE, subscription("acme", "small", small).put("entityTypes", new JsonArray().add("Small")));
+      // One batch of about 6 MB: more than the kernel's buffers take while the client reads nothing.
+      String filler = "x".repeat(250_000);
+      await(store.append(PersistenceId.parse("acme:Big:b-1"), 0, Events.events(24).stream()
+          .map(event -> new NewEvent("Filled", new JsonObject().put("filler", filler), event.metadata())).toList()));
+      eventually("the big batch forwarded", () -> bigAttempts.get() >= 1);
+      append("acme:Small:s-1", 0, 1);
+
+      eventually("a small batch failed back because the client is not reading, then sent again",
+          () -> notReading.get() >= 1 && smallAttempts.get() >= 2);
+      JsonObject bigBatch = client.nextDelivery();
+      client.ack(bigBatch);
+      JsonObject smallBatch = client.nextDelivery();
+      client.ack(smallBatch);
+
+      assertThat(SubscriberClient.events(bigBatch).size()).isEqualTo(24);
+      assertThat(smallBatch.getString("address")).isEqualTo(small);
+      assertThat(bigAttempts.get()).isEqualTo(1);
+      eventually("both checkpoints saved", () -> !checkpoint("acme", "big").equals(FeedPosition.START)
+          && !checkpoint("acme", "small").equals(FeedPosition.START));
     }
   }
 
@@ -374,6 +411,20 @@ class TcpBridgeSubscriptionTest extends DatabaseTest {
     interceptors.add(interceptor);
     vertx.eventBus().addOutboundInterceptor(interceptor);
     return attempts;
+  }
+
+  /** Counts failure replies whose message contains {@code text}, as the bridge fails deliveries back. */
+  private AtomicInteger countFailures(String text) {
+    AtomicInteger failures = new AtomicInteger();
+    Handler<DeliveryContext<Object>> interceptor = context -> {
+      if (context.body() instanceof ReplyException failure && String.valueOf(failure.getMessage()).contains(text)) {
+        failures.incrementAndGet();
+      }
+      context.next();
+    };
+    interceptors.add(interceptor);
+    vertx.eventBus().addOutboundInterceptor(interceptor);
+    return failures;
   }
 
   private static void eventually(String what, BooleanSupplier condition) {

@@ -23,6 +23,14 @@ final class WireClient implements AutoCloseable {
     this(new Socket("127.0.0.1", port));
   }
 
+  /** With a receive buffer of about {@code bytes}, fixed: a client that does not read soon stops the bridge's writes. */
+  static WireClient withReceiveBuffer(int port, int bytes) throws IOException {
+    Socket socket = new Socket();
+    socket.setReceiveBufferSize(bytes); // before connecting, so the window is small from the start
+    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+    return new WireClient(socket);
+  }
+
   private WireClient(Socket socket) throws IOException {
     this.socket = socket;
     socket.setSoTimeout(10_000);
