@@ -179,7 +179,9 @@ public final class ConfigLoader {
           + " '.', got \"" + delivery + "\"");
     }
     // A bridge client registering under the delivery prefix must never be able to register a store address.
-    if (delivery.equals(busPrefix) || delivery.startsWith(busPrefix + ".") || busPrefix.startsWith(delivery + ".")) {
+    boolean overlap = delivery.equals(busPrefix) || delivery.startsWith(busPrefix + ".")
+        || busPrefix.startsWith(delivery + ".");
+    if (bridge.enabled() && overlap) {
       throw new ConfigException("temper.bridge.delivery-prefix \"" + delivery + "\" overlaps temper.bus.prefix \""
           + busPrefix + "\": bridge clients could register the store's own addresses; choose one outside it");
     }

@@ -90,6 +90,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void a_bridge_delivery_prefix_overlapping_the_bus_prefix_is_refused_naming_both_keys() {
+    StoreConfig defaults = ConfigLoader.fromProperties(Map.of());
+
+    assertThat(defaults.bridge().deliveryPrefix()).isEqualTo("temper.bridge.delivery");
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.bridge.enabled", "true",
+        "temper.bridge.delivery-prefix", "temper.store.in")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("temper.bridge.delivery-prefix \"temper.store.in\" overlaps temper.bus.prefix \"temper.store\":"
+            + " bridge clients could register the store's own addresses; choose one outside it");
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.bridge.enabled", "true",
+        "temper.bus.prefix", "temper")))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("temper.bridge.delivery-prefix");
+    assertThat(ConfigLoader.fromProperties(Map.of("temper.bus.prefix", "temper")).bus().prefix())
+        .isEqualTo("temper"); // no bridge: no overlap to fear
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.bridge.delivery-prefix", "out.")))
+        .isInstanceOf(ConfigException.class).hasMessage("temper.bridge.delivery-prefix must be an address that"
+            + " neither starts nor ends with '.', got \"out.\"");
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.bridge.max-deliveries-per-connection", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("temper.bridge.max-deliveries-per-connection must be at least 1, got 0");
+  }
+
+  @Test
   void database_url_is_honoured_as_in_temper() {
     StoreConfig config = ConfigLoader.fromSources(List.of(
         env(Map.of("DATABASE_URL", "postgres://temper:pw@db:5432/temper"))));

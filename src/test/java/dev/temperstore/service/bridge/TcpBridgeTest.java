@@ -87,6 +87,19 @@ class TcpBridgeTest extends DatabaseTest {
   }
 
   @Test
+  void a_delivery_prefix_overlapping_the_stores_prefix_refuses_to_start() {
+    BridgeOptions inside = BridgeOptions.loopback(Ports.free()).withDeliveryPrefix("temper.store.deliveries");
+
+    assertThatThrownBy(() -> TcpBridge.listen(vertx, Addresses.defaults(), inside).await())
+        .hasMessage("temper.bridge.delivery-prefix \"temper.store.deliveries\" overlaps the store's prefix"
+            + " \"temper.store\" (temper.bus.prefix): bridge clients could register the store's own addresses;"
+            + " choose a prefix outside it, e.g. temper.bridge.delivery");
+    assertThatThrownBy(() -> TcpBridge.listen(vertx, new Addresses("temper"), BridgeOptions.loopback(Ports.free()))
+        .await()).hasMessage("the store's prefix \"temper\" (temper.bus.prefix) overlaps the bridge's reply addresses"
+            + " (temper.bridge.reply.*)");
+  }
+
+  @Test
   void a_malformed_frame_closes_only_its_own_connection() throws IOException {
     try (WireClient bad = new WireClient(port); WireClient good = new WireClient(port)) {
       bad.sendRaw("this is not json".getBytes(StandardCharsets.UTF_8));
