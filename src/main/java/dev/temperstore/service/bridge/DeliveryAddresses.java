@@ -2,6 +2,7 @@ package dev.temperstore.service.bridge;
 
 import dev.temperstore.bus.Addresses;
 import dev.temperstore.feed.subscriptions.Subscription;
+import dev.temperstore.input.Text;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Optional;
@@ -45,14 +46,19 @@ final class DeliveryAddresses {
    * The address a {@code register} frame names, when it may register it: without authentication, any under the
    * prefix; with it, one in the space of a tenant the token grants, with the {@code read} permission.
    *
-   * @throws BridgeRefusal 400 when it is not an address, 403 when it lies outside what the grant allows
+   * @throws BridgeRefusal 400 when it is not an address a subscription could name, 403 when it lies outside what
+   *                       the grant allows
    */
   String registrable(Object address, Optional<Grant> grant) {
     if (!(address instanceof String text) || text.isEmpty() || text.length() > Subscription.MAX_ADDRESS_LENGTH) {
       throw BridgeRefusal.malformed("register and unregister need an \"address\" string of 1 to "
           + Subscription.MAX_ADDRESS_LENGTH + " characters");
     }
-    if (!text.startsWith(prefix + ".")) {
+    String problem = Text.problem(text); // no subscription could ever name it
+    if (problem != null) {
+      throw BridgeRefusal.malformed("address " + problem);
+    }
+    if (text.length() <= prefix.length() + 1 || !text.startsWith(prefix + ".")) {
       throw BridgeRefusal.forbidden("only addresses under " + prefix + ". (temper.bridge.delivery-prefix) may be"
           + " registered, got \"" + Confinement.shown(text) + "\"");
     }

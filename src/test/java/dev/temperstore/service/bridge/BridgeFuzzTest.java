@@ -31,8 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A bounded, seeded run against the bridge as a process in another language would talk to it: malformed frames
- * of every kind (and stock frame types the store does not serve, which are refused without a close), and hostile requests (see {@link HostileRequests}) sent as JSON text, so that the store sees the
- * numbers exactly as written. A malformed frame must get an {@code err} and the close of its connection; a request
+ * of every kind (and well-formed ones it refuses without a close: publish, register and unregister of addresses
+ * it does not allow, answers to deliveries it never sent), and hostile requests (see {@link HostileRequests}) sent
+ * as JSON text, so that the store sees the numbers exactly as written. A malformed frame must get an {@code err}
+ * and the close of its connection; a refused frame an answer below 500 and a connection that still serves; a request
  * must get a reply, never a 500 nor a timeout, and never another tenant's data. The victims' rows stay unchanged
  * and the bridge still serves a new connection afterwards. Seed: {@code -Dtemper.fuzz.seed}; frames:
  * {@code -Dtemper.fuzz.frames}.
@@ -119,39 +121,49 @@ class BridgeFuzzTest extends DatabaseTest {
     }
   }
 
-  /** One malformed frame on a connection of its own: it must be answered with err, then closed. */
+  /**
+   * One malformed frame on a connection of its own: a frame that breaks the protocol must be answered with err,
+   * then the connection closed; a well-formed frame the bridge refuses (publish; register, unregister or a
+   * delivery answer that is malformed or not allowed) is answered and the connection goes on serving.
+   */
   private String malformed(Random random, List<String> problems) throws IOException {
-    List<Supplier<byte[]>> kinds = List.of(
-        () -> lengthThen(-1 - random.nextInt(Integer.MAX_VALUE), new byte[0]),
-        () -> lengthThen(0, new byte[0]),
-        () -> lengthThen(MAX_FRAME_BYTES + 1 + random.nextInt(Integer.MAX_VALUE - MAX_FRAME_BYTES - 1), new byte[0]),
-        () -> framed(randomBytes(random, 1 + random.nextInt(200))),
-        () -> framed("{\"type\":null,\"address\":\"temper.store.events.read\"}"),
-        () -> framed("{\"type\":" + random.nextInt() + "}"),
-        () -> framed("{\"type\":\"publish\",\"address\":\"temper.store.events.read\",\"body\":{}}"),
-        () -> framed("{\"type\":\"send\",\"body\":" + "[".repeat(300) + "]".repeat(300) + "}"),
-        () -> framed("[\"send\"]"),
-        () -> framed("{\"type\":\"send\",\"address\":\"temper.store.events.read\",\"body\":{\"a\":NaN}}"),
-        () -> framed("{\"type\":\"send\""),
-        () -> framed(new byte[] {'{', '"', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}));
-    byte[] bytes = kinds.get(random.nextInt(kinds.size())).get();
+    List<Kind> kinds = List.of(
+        closes(() -> lengthThen(-1 - random.nextInt(Integer.MAX_VALUE), new byte[0])),
+        closes(() -> lengthThen(0, new byte[0])),
+        closes(() -> lengthThen(MAX_FRAME_BYTES + 1 + random.nextInt(Integer.MAX_VALUE - MAX_FRAME_BYTES - 1),
+            new byte[0])),
+        closes(() -> framed(randomBytes(random, 1 + random.nextInt(200)))),
+        closes(() -> framed("{\"type\":null,\"address\":\"temper.store.events.read\"}")),
+        closes(() -> framed("{\"type\":" + random.nextInt() + "}")),
+        keeps(() -> framed("{\"type\":\"publish\",\"address\":\"temper.store.events.read\",\"body\":{}}")),
+        closes(() -> framed("{\"type\":\"send\",\"body\":" + "[".repeat(300) + "]".repeat(300) + "}")),
+        closes(() -> framed("[\"send\"]")),
+        closes(() -> framed("{\"type\":\"send\",\"address\":\"temper.store.events.read\",\"body\":{\"a\":NaN}}")),
+        closes(() -> framed("{\"type\":\"send\"")),
+        closes(() -> framed(new byte[] {'{', '"', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'})),
+        keeps(() -> framed("{\"type\":\"register\",\"replyAddress\":\"r\"}")),
+        keeps(() -> framed("{\"type\":\"register\",\"replyAddress\":\"r\",\"address\":" + hostileAddress(random)
+            + "}")),
+        keeps(() -> framed("{\"type\":\"register\",\"replyAddress\":\"r\",\"address\":\"temper.store.events.read\"}")),
+        keeps(() -> framed("{\"type\":\"register\",\"replyAddress\":\"r\",\"address\":\"temper.bridge.delivery.\\u0000"
+            + random.nextInt(1000) + ".x\"}")),
+        keeps(() -> framed("{\"type\":\"unregister\",\"address\":" + hostileAddress(random) + "}")),
+        keeps(() -> framed("{\"type\":\"unregister\",\"address\":\"temper.bridge.delivery.victim.feed\"}")),
+        keeps(() -> framed("{\"type\":\"send\",\"address\":\"temper.bridge.reply." + random.nextInt()
+            + "\",\"failureCode\":" + hostileAddress(random) + ",\"body\":{}}")));
+    Kind kind = kinds.get(random.nextInt(kinds.size()));
+    byte[] bytes = kind.bytes().get();
     try (WireClient bad = new WireClient(port)) {
       bad.sendBytes(bytes);
       JsonObject reply;
       try {
         reply = bad.receive();
       } catch (IOException e) {
-        problems.add("malformed frame " + shown(bytes) + " got no err frame: " + e);
+        problems.add("malformed frame " + shown(bytes) + " got no answer: " + e);
         return "no answer";
       }
-      if ("access_denied".equals(reply.getString("message"))) {
-        // A well-formed frame of the stock protocol that the store does not serve (publish): refused, and the
-        // connection goes on serving.
-        bad.send(new JsonObject().put("type", "ping"));
-        if (!new JsonObject().put("type", "pong").equals(bad.receive())) {
-          problems.add("after access_denied, " + shown(bytes) + " left a connection that does not answer ping");
-        }
-        return "access_denied, connection kept";
+      if (kind.keepsConnection()) {
+        return refusedAndKept(bad, bytes, reply, problems);
       }
       if (!"err".equals(reply.getString("type")) || reply.getInteger("failureCode", 0) != 400) {
         problems.add("malformed frame " + shown(bytes) + " got " + reply);
@@ -168,6 +180,47 @@ class BridgeFuzzTest extends DatabaseTest {
       }
       return "err " + reply.getInteger("failureCode") + " and closed";
     }
+  }
+
+  /**
+   * A well-formed frame the bridge does not serve as sent: refused with an err frame (or registered, when the
+   * address happens to be a valid delivery address), never with a 5xx, and the connection still answers ping.
+   */
+  private static String refusedAndKept(WireClient bad, byte[] bytes, JsonObject reply, List<String> problems)
+      throws IOException {
+    String outcome;
+    if ("message".equals(reply.getString("type")) && reply.getJsonObject("body").containsKey("registered")) {
+      outcome = "registered";
+    } else if ("err".equals(reply.getString("type")) && reply.getInteger("failureCode", 0) < 500) {
+      outcome = reply.containsKey("failureCode") ? "err " + reply.getInteger("failureCode") : reply.getString("message");
+    } else {
+      problems.add("refused frame " + shown(bytes) + " got " + reply.encode());
+      return "unexpected answer";
+    }
+    bad.send(new JsonObject().put("type", "ping"));
+    if (!new JsonObject().put("type", "pong").equals(bad.receive())) {
+      problems.add("after " + outcome + ", " + shown(bytes) + " left a connection that does not answer ping");
+    }
+    return outcome + ", connection kept";
+  }
+
+  /** A JSON value where an address belongs: of the wrong type, empty, too long, or a look-alike of a real one. */
+  private static String hostileAddress(Random random) {
+    List<String> values = List.of("null", "7", "[]", "{}", "\"\"", "\"" + "a".repeat(300) + "\"",
+        "\"temper.bridge.delivery\"", "\"temper.bridge.delivery.\"", "\"temper.store.events.append\"",
+        "\"temper.bridge.reply.1\"", "\"\\ud800\"", "1.5e400");
+    return values.get(random.nextInt(values.size()));
+  }
+
+  private static Kind closes(Supplier<byte[]> bytes) {
+    return new Kind(bytes, false);
+  }
+
+  private static Kind keeps(Supplier<byte[]> bytes) {
+    return new Kind(bytes, true);
+  }
+
+  private record Kind(Supplier<byte[]> bytes, boolean keepsConnection) {
   }
 
   private static String request(WireClient client, Hostile hostile, byte[] body, List<String> problems)
