@@ -120,7 +120,7 @@ final class BridgeConnection {
       deliveries.answer(address, frame);
     } catch (BridgeRefusal refusal) {
       output.write(FrameWriter.err(replyAddress, refusal.code(), refusal.getMessage())
-          .put("sourceAddress", address));
+          .put("sourceAddress", Confinement.shown(address)));
     }
   }
 

@@ -112,10 +112,10 @@ public final class ServeCommand implements Callable<Integer> {
             config.subscriptions().deliveryTimeout());
         listening(TcpBridge.listen(vertx, settings.addresses(), bridge), "the TCP bridge", bridge.host(), bridge.port(),
             "temper.bridge.port").await();
-        LOG.info("TCP event-bus bridge on {}:{} ({}, {}, secret get {})", bridge.host(), bridge.port(),
-            bridge.tls().isPresent() ? "TLS" : "plain TCP",
+        LOG.info("TCP event-bus bridge on {}:{} ({}, {}, secret get {}, deliveries under {}.*)", bridge.host(),
+            bridge.port(), bridge.tls().isPresent() ? "TLS" : "plain TCP",
             bridge.auth().isPresent() ? "JWT bearer tokens required" : "no authentication, loopback only",
-            bridge.allowSecretGet() ? "forwarded" : "refused");
+            bridge.allowSecretGet() ? "forwarded" : "refused", bridge.deliveryPrefix());
       }
     } catch (Exception e) {
       LOG.error("start failed: {}", e.getMessage());
