@@ -71,7 +71,8 @@ final class Registrations {
     Registration registration = new Registration(address, grant);
     registration.consumer = vertx.eventBus().consumer(address, message -> deliver(registration, message));
     byAddress.put(address, registration);
-    return registration.consumer.completion();
+    return registration.consumer.completion()
+        .onFailure(e -> byAddress.remove(address, registration)); // e.g. the cluster did not take it: not held
   }
 
   /** Whether {@code address} was registered here; it no longer is. Deliveries already sent stay answerable. */
