@@ -28,11 +28,14 @@ enum BridgeOperation {
   SECRETS_DELETE(Addresses.SECRETS_DELETE, TenantField.TENANT, Permission.WRITE),
   SECRETS_LIST(Addresses.SECRETS_LIST, TenantField.TENANT, Permission.READ),
   SECRETS_ROTATE(Addresses.SECRETS_ROTATE, TenantField.TENANT, Permission.WRITE),
-  /** Its {@code address} is confined too: {@link DeliveryAddresses#checkRequest}. */
+  /** Its {@code address} is confined too ({@link DeliveryAddresses#checkRequest}). */
   SUBSCRIPTIONS_CREATE(Addresses.SUBSCRIPTIONS_CREATE, TenantField.TENANT, Permission.SUBSCRIBE),
   SUBSCRIPTIONS_LIST(Addresses.SUBSCRIPTIONS_LIST, TenantField.TENANT, Permission.READ),
   SUBSCRIPTIONS_RESET(Addresses.SUBSCRIPTIONS_RESET, TenantField.TENANT, Permission.SUBSCRIBE),
-  SUBSCRIPTIONS_DELETE(Addresses.SUBSCRIPTIONS_DELETE, TenantField.TENANT, Permission.SUBSCRIBE);
+  SUBSCRIPTIONS_DELETE(Addresses.SUBSCRIPTIONS_DELETE, TenantField.TENANT, Permission.SUBSCRIBE),
+  /** Its {@code address} is confined as for create; joining takes streams from the other members. */
+  SUBSCRIPTIONS_JOIN(Addresses.SUBSCRIPTIONS_JOIN, TenantField.TENANT, Permission.SUBSCRIBE),
+  SUBSCRIPTIONS_LEAVE(Addresses.SUBSCRIPTIONS_LEAVE, TenantField.TENANT, Permission.SUBSCRIBE);
 
   private final String operation;
   private final TenantField tenantField;

@@ -10,9 +10,10 @@ import java.util.Optional;
 /**
  * Where bridge clients receive subscription deliveries: under the delivery prefix, one space per tenant,
  * {@code <prefix>.<tenant>.<anything>}. A client registers only in the space of a tenant it may read, and a
- * subscription created through the bridge delivers only into its own tenant's space, so that one tenant's client
- * cannot sit on the address another tenant's subscription delivers to. The prefix and the store's own never
- * overlap: a client that could register a store address would be handed the store's requests.
+ * subscription created (or a group member joined) through the bridge delivers only into its own tenant's space,
+ * so that one tenant's client cannot sit on the address another tenant's subscription delivers to. The prefix
+ * and the store's own never overlap: a client that could register a store address would be handed the store's
+ * requests.
  *
  * <p>The space is a first line; what decides is the tenant of each delivery, checked against the registering
  * token as it is forwarded ({@link Registrations}), since a subscription created on the event bus may name any
@@ -76,13 +77,13 @@ final class DeliveryAddresses {
   }
 
   /**
-   * For {@code subscriptions.create}: the subscription's {@code address} must lie in its tenant's space. Other
-   * operations pass.
+   * For {@code subscriptions.create} and {@code subscriptions.join}: the {@code address} deliveries will go to
+   * must lie in the tenant's space. Other operations pass.
    *
    * @throws BridgeRefusal 400 when the address is not a string, 403 when it lies outside the space
    */
   void checkRequest(BridgeOperation operation, Object body) {
-    if (operation != BridgeOperation.SUBSCRIPTIONS_CREATE) {
+    if (operation != BridgeOperation.SUBSCRIPTIONS_CREATE && operation != BridgeOperation.SUBSCRIPTIONS_JOIN) {
       return;
     }
     String tenant = operation.tenants(body).get(0); // the body is an object with a tenant, or this refuses it
@@ -92,7 +93,7 @@ final class DeliveryAddresses {
           + Confinement.shown(space) + ")");
     }
     if (!inSpace(address, tenant)) {
-      throw BridgeRefusal.forbidden("a subscription created through the bridge delivers under "
+      throw BridgeRefusal.forbidden("through the bridge, subscriptions and members deliver under "
           + Confinement.shown(space) + " (temper.bridge.delivery-prefix), got \"" + Confinement.shown(address) + "\"");
     }
   }

@@ -102,6 +102,10 @@ final class SubscriberClient implements AutoCloseable {
     return all;
   }
 
+  void readTimeout(int millis) throws IOException {
+    wire.readTimeout(millis);
+  }
+
   /** Whether the bridge closed the connection (read until the end of the stream). */
   boolean closedByBridge() throws IOException {
     return wire.closedByBridge();

@@ -209,6 +209,75 @@ class TcpBridgeSubscriptionTest extends DatabaseTest {
   }
 
   @Test
+  void two_bridge_clients_joined_as_a_consumer_group_share_the_streams_and_every_event_is_acknowledged()
+      throws Exception {
+    String join = "temper.store.subscriptions.join";
+    String one = "temper.bridge.delivery.acme.worker-1";
+    String two = "temper.bridge.delivery.acme.worker-2";
+    try (SubscriberClient first = new SubscriberClient(port, acme());
+         SubscriberClient second = new SubscriberClient(port, acme());
+         SubscriberClient readOnly = new SubscriberClient(port, token(List.of("acme"), Permission.READ))) {
+      first.register(one);
+      second.register(two);
+      first.request(CREATE, subscription("acme", "orders", ORDERS)); // no one registers it: the members deliver
+      JsonObject joined = first.request(join, member("worker-1", one));
+      second.request(join, member("worker-2", two));
+      JsonObject outside = second.request(join, member("worker-3", "app.orders.worker-3"));
+      JsonObject reader = readOnly.request(join, member("worker-4", "temper.bridge.delivery.acme.worker-4"));
+      for (int stream = 0; stream < 6; stream++) {
+        append("acme:Order:o-" + stream, 0, 3);
+      }
+      List<String> feed = feed("acme");
+
+      Set<String> delivered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      var firstGot = java.util.concurrent.CompletableFuture.supplyAsync(() -> consume(first, delivered, feed.size()));
+      var secondGot = java.util.concurrent.CompletableFuture.supplyAsync(() -> consume(second, delivered,
+          feed.size()));
+      List<JsonObject> got = new ArrayList<>(firstGot.get());
+      got.addAll(secondGot.get());
+
+      assertThat(joined.getJsonObject("body").getBoolean("joined")).isTrue();
+      assertThat(outside.getInteger("failureCode")).isEqualTo(403);
+      assertThat(reader.getString("message"))
+          .isEqualTo("forbidden: token lacks the \"subscribe\" permission for " + join);
+      assertThat(delivered).containsExactlyInAnyOrderElementsOf(feed);
+      assertThat(got).allSatisfy(delivery -> assertThat(delivery.getString("address")).isIn(one, two));
+      eventually("the checkpoint saved at the last event",
+          () -> checkpoint("acme", "orders").toString().equals(feed.get(feed.size() - 1)));
+      assertThat(first.request("temper.store.subscriptions.leave", new JsonObject().put("tenant", "acme")
+          .put("name", "orders").put("member", "worker-1")).getJsonObject("body"))
+          .isEqualTo(new JsonObject().put("left", true));
+    }
+  }
+
+  /** Acknowledges what {@code client} receives until every one of {@code total} events is in {@code delivered}. */
+  private static List<JsonObject> consume(SubscriberClient client, Set<String> delivered, int total) {
+    List<JsonObject> got = new ArrayList<>();
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    try {
+      client.readTimeout(200);
+      while (delivered.size() < total && System.nanoTime() < deadline) {
+        try {
+          JsonObject delivery = client.nextDelivery();
+          got.add(delivery);
+          delivered.addAll(SubscriberClient.positions(delivery));
+          client.ack(delivery);
+        } catch (java.net.SocketTimeoutException e) {
+          // nothing for this member just now: the other one may have the rest
+        }
+      }
+      client.readTimeout(10_000);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return got;
+  }
+
+  private static JsonObject member(String member, String address) {
+    return new JsonObject().put("tenant", "acme").put("name", "orders").put("member", member).put("address", address);
+  }
+
+  @Test
   void register_unregister_and_answers_that_are_malformed_or_not_allowed_get_err_frames_and_the_connection_goes_on()
       throws IOException {
     try (SubscriberClient client = new SubscriberClient(port, acme());
@@ -252,8 +321,8 @@ class TcpBridgeSubscriptionTest extends DatabaseTest {
           .put("message", "no delivery awaits an answer at temper.bridge.reply.99 on this connection: answered"
               + " already, not answered within the delivery timeout, or never sent here")
           .put("sourceAddress", "temper.bridge.reply.99"));
-      assertThat(outsideSpace.getString("message")).isEqualTo("forbidden: a subscription created through the bridge"
-          + " delivers under temper.bridge.delivery.acme. (temper.bridge.delivery-prefix), got \"app.orders\"");
+      assertThat(outsideSpace.getString("message")).isEqualTo("forbidden: through the bridge, subscriptions and members"
+          + " deliver under temper.bridge.delivery.acme. (temper.bridge.delivery-prefix), got \"app.orders\"");
       assertThat(missingAddress.getInteger("failureCode")).isEqualTo(400);
       assertThat(created.getString("type")).isEqualTo("message");
       assertThat(readerCreates.getString("message")).isEqualTo(
