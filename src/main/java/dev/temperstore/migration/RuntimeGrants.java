@@ -39,6 +39,11 @@ public final class RuntimeGrants {
       "temper_store_put_secret", "temper_store_get_secret", "temper_store_delete_secret",
       "temper_store_list_secrets", "temper_store_secret_tenants_to_rotate", "temper_store_secrets_to_rotate",
       "temper_store_store_rotated_secrets", "temper_store_count_secrets_to_rotate");
+  /**
+   * The functions only an operator role calls (the feed across tenants): not granted to the runtime role, which
+   * row-level security confines to one tenant, so the function refuses it anyway.
+   */
+  public static final List<String> OPERATOR_FUNCTIONS = List.of("temper_store_read_feed_all_tenants");
 
   /** A query: true once the first migration has run (the ledger is written at its end). */
   public static final String LEDGER_PRESENT = "SELECT to_regclass('" + SCHEMA + "." + Ledger.TABLE + "') IS NOT NULL";
@@ -74,6 +79,24 @@ public final class RuntimeGrants {
             + " GRANT USAGE ON SEQUENCES TO " + grantee,
         "ALTER DEFAULT PRIVILEGES FOR ROLE " + quote(owner) + " IN SCHEMA " + SCHEMA
             + " GRANT EXECUTE ON FUNCTIONS TO " + grantee);
+  }
+
+  /**
+   * The statements, in order, that let {@code role} read every tenant's feed on {@code database}, run as the owner:
+   * CONNECT, USAGE on the schema, SELECT on {@code events}, EXECUTE on {@link #OPERATOR_FUNCTIONS}; nothing else.
+   * The role must also bypass row-level security, which only a superuser can give:
+   * {@code ALTER ROLE <role> BYPASSRLS}.
+   *
+   * @throws IllegalArgumentException when {@code role} is not a plain role name
+   */
+  public static List<String> operatorStatements(String database, String role) {
+    checkRole(role);
+    String grantee = quote(role);
+    return List.of(
+        "GRANT CONNECT ON DATABASE " + quote(database) + " TO " + grantee,
+        "GRANT USAGE ON SCHEMA " + SCHEMA + " TO " + grantee,
+        "GRANT SELECT ON TABLE events TO " + grantee,
+        "GRANT EXECUTE ON FUNCTION " + String.join(", ", OPERATOR_FUNCTIONS) + " TO " + grantee);
   }
 
   /** The statements as one script, each ending in {@code ;} on its own line: what {@code grant --print} shows. */

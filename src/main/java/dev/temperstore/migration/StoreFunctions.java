@@ -76,7 +76,11 @@ final class StoreFunctions {
                     ON DELETE CASCADE
             )"""),
         MigrationStep.enableTenantRls("temper_store_subscription_members"),
-        MigrationStep.create("subscription member functions", sql("subscription-members.sql")));
+        MigrationStep.create("subscription member functions", sql("subscription-members.sql")),
+        // The feed across every tenant, for an operator role: the same order without the tenant in front.
+        MigrationStep.create("events feed index across tenants", "CREATE INDEX IF NOT EXISTS"
+            + " idx_events_feed_all_tenants ON events ((coalesce(tx_id, '0'::xid8)), id)"),
+        MigrationStep.create("read feed across tenants function", sql("read-feed-all-tenants.sql")));
   }
 
   private static String sql(String file) {
