@@ -12,6 +12,7 @@ import dev.temperstore.secrets.SecretSettings;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything one {@link StoreVerticle} needs, resolved from {@link StoreConfig}.
@@ -22,11 +23,12 @@ import java.util.Objects;
  * @param statementTimeout bound on each store statement; at most {@code requestDeadline}
  * @param requestDeadline  the most time the store takes over one request, queueing and statement included
  * @param subscriptions    how subscriptions are delivered
+ * @param operator         a role that may read every tenant, for all-tenant feed reads; empty refuses them (403)
  */
 public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, MigrationSettings migrationSettings,
                             int poolSize, Duration statementTimeout, Duration requestDeadline, Addresses addresses,
                             BusLimits busLimits, EventLimits eventLimits, SecretSettings secrets,
-                            SubscriptionSettings subscriptions) {
+                            SubscriptionSettings subscriptions, Optional<DatabaseTarget> operator) {
 
   public static final Duration DEFAULT_REQUEST_DEADLINE = EventLimits.DEFAULT_DEADLINE;
   /** The deadline: a statement may use all of a request's time, never more. */
@@ -37,18 +39,28 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
     Objects.requireNonNull(migration, "migration");
     Objects.requireNonNull(serving, "serving");
     Objects.requireNonNull(subscriptions, "subscriptions");
+    Objects.requireNonNull(operator, "operator");
     if (statementTimeout.compareTo(requestDeadline) > 0) {
       throw new IllegalArgumentException("statement timeout " + statementTimeout.toMillis()
           + " ms exceeds the request deadline " + requestDeadline.toMillis() + " ms");
     }
   }
 
-  /** Subscriptions delivered with their defaults. */
+  /** Subscriptions delivered with their defaults, no all-tenant reads. */
   public StoreSettings(DatabaseTarget migration, DatabaseTarget serving, MigrationSettings migrationSettings,
                        int poolSize, Duration statementTimeout, Duration requestDeadline, Addresses addresses,
                        BusLimits busLimits, EventLimits eventLimits, SecretSettings secrets) {
     this(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline, addresses, busLimits,
         eventLimits, secrets, SubscriptionSettings.defaults());
+  }
+
+  /** No all-tenant reads (no operator role). */
+  public StoreSettings(DatabaseTarget migration, DatabaseTarget serving, MigrationSettings migrationSettings,
+                       int poolSize, Duration statementTimeout, Duration requestDeadline, Addresses addresses,
+                       BusLimits busLimits, EventLimits eventLimits, SecretSettings secrets,
+                       SubscriptionSettings subscriptions) {
+    this(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline, addresses, busLimits,
+        eventLimits, secrets, subscriptions, Optional.empty());
   }
 
   /** Defaults throughout, one role migrating and serving {@code database}. */
@@ -68,29 +80,36 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
         events.concurrentBatches(), events.maxAppendsPerBatch(), config.bus().maxInFlight(), deadline);
     return new StoreSettings(migration, serving, MigrationSettings.of(config), config.database().poolSize(),
         config.database().statementTimeout().orElse(deadline), deadline, new Addresses(config.bus().prefix()),
-        busLimits, eventLimits, SecretKeys.settings(config.secrets()), subscriptionsOf(config.subscriptions()));
+        busLimits, eventLimits, SecretKeys.settings(config.secrets()), subscriptionsOf(config.subscriptions()),
+        config.database().operatorUrl().map(url -> DatabaseTarget.fromUrl(url, config.database().connectTimeout())));
   }
 
   public StoreSettings withBusLimits(BusLimits limits) {
     return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline,
-        addresses, limits, eventLimits, secrets, subscriptions);
+        addresses, limits, eventLimits, secrets, subscriptions, operator);
   }
 
   public StoreSettings withSecrets(SecretSettings settings) {
     return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline,
-        addresses, busLimits, eventLimits, settings, subscriptions);
+        addresses, busLimits, eventLimits, settings, subscriptions, operator);
   }
 
   /** {@code deadline} for every request, and as the statement timeout when that would exceed it. */
   public StoreSettings withRequestDeadline(Duration deadline) {
     Duration statements = statementTimeout.compareTo(deadline) > 0 ? deadline : statementTimeout;
     return new StoreSettings(migration, serving, migrationSettings, poolSize, statements, deadline, addresses,
-        busLimits, eventLimits.withDeadline(deadline), secrets, subscriptions);
+        busLimits, eventLimits.withDeadline(deadline), secrets, subscriptions, operator);
   }
 
   public StoreSettings withSubscriptions(SubscriptionSettings settings) {
     return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline,
-        addresses, busLimits, eventLimits, secrets, settings);
+        addresses, busLimits, eventLimits, secrets, settings, operator);
+  }
+
+  /** All-tenant feed reads served as {@code role}: one that may read every tenant (docs/feed.md). */
+  public StoreSettings withOperator(DatabaseTarget role) {
+    return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline,
+        addresses, busLimits, eventLimits, secrets, subscriptions, Optional.of(role));
   }
 
   private static SubscriptionSettings subscriptionsOf(StoreConfig.Subscriptions config) {

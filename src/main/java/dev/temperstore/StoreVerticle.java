@@ -9,7 +9,9 @@ import dev.temperstore.bus.SubscriptionHandlers;
 import dev.temperstore.config.ConfigLoader;
 import dev.temperstore.config.StoreConfig;
 import dev.temperstore.events.pg.PgEventStore;
+import dev.temperstore.feed.AllTenantsFeed;
 import dev.temperstore.feed.pg.FeedGuard;
+import dev.temperstore.feed.pg.PgAllTenantsFeed;
 import dev.temperstore.feed.pg.PgFeed;
 import dev.temperstore.feed.subscriptions.delivery.SubscriptionDeliveries;
 import dev.temperstore.feed.subscriptions.pg.FeedNotifier;
@@ -47,6 +49,9 @@ import java.util.Set;
  * PostgreSQL advisory lock, so exactly one applies each step. A failing step fails the deployment with the
  * step's message ({@code failed to create <label>: <database error>}) and nothing is left registered.
  *
+ * <p>With an operator role ({@code temper.database.operator-url}), each instance also serves reads across all
+ * tenants, as that role, on a pool of its own (2 connections); without one they are 403.
+ *
  * <p>Each instance also runs deliverers for the subscriptions in the database (unless
  * {@code temper.subscriptions.enabled} is false): a PostgreSQL advisory lock per subscription makes exactly one
  * instance, among all processes on the database, deliver each one.
@@ -62,11 +67,15 @@ public final class StoreVerticle extends VerticleBase {
   private final MigrationPipeline pipeline;
   private volatile MigrationReport migrationReport;
   private Pool pool;
+  /** The operator role's, for all-tenant feed reads; null when none is configured. */
+  private Pool operatorPool;
   private Endpoints endpoints;
   private SubscriptionDeliveries deliveries;
   private FeedNotifier notifier;
   /** The most often this instance wakes feed deliverers after commits: bounds their latency, not the appends. */
   static final Duration NOTIFY_INTERVAL = Duration.ofMillis(5);
+  /** Connections of each instance's operator pool: all-tenant reads are an operator's tool, not a workload. */
+  static final int OPERATOR_POOL_SIZE = 2;
 
   /** Configured by SmallRye Config from the system properties, the environment and {@code conf/}. */
   public StoreVerticle() {
@@ -158,7 +167,7 @@ public final class StoreVerticle extends VerticleBase {
 
   private Uni<Void> serve() {
     pool = settings.serving().pool(vertx, settings.poolSize(), settings.statementTimeout());
-    return FeedGuard.check(pool).flatMap(ordered -> {
+    return FeedGuard.check(pool).flatMap(ordered -> allTenantsFeed()).flatMap(allTenants -> {
       endpoints = new Endpoints(vertx, settings.addresses(), settings.busLimits().maxInFlight(),
           settings.requestDeadline(), registry);
       PgSubscriptionStore subscriptions = new PgSubscriptionStore(pool, settings.subscriptions());
@@ -166,7 +175,7 @@ public final class StoreVerticle extends VerticleBase {
       new EventHandlers(new PgEventStore(pool, context, settings.eventLimits(), notifier::appended),
           settings.busLimits()).register(endpoints);
       PgFeed feed = new PgFeed(pool, settings.busLimits().maxReadLimit());
-      new FeedHandlers(feed, settings.busLimits()).register(endpoints);
+      new FeedHandlers(feed, allTenants, settings.busLimits()).register(endpoints);
       new SubscriptionHandlers(subscriptions, settings.addresses()).register(endpoints);
       new SnapshotHandlers(new PgSnapshotStore(pool, settings.busLimits().maxSnapshotBytes()), settings.busLimits())
           .register(endpoints);
@@ -175,6 +184,25 @@ public final class StoreVerticle extends VerticleBase {
       new SecretHandlers(secrets, settings.secrets().maxValueBytes()).register(endpoints);
       return Reactive.uni(endpoints::ready).invoke(() -> deliver(feed, subscriptions));
     });
+  }
+
+  /**
+   * The feed across tenants, read as the operator role, once a query has shown that the role may read every tenant
+   * (a misconfigured role fails the start, naming the key); refused with 403 when no operator role is configured.
+   */
+  private Uni<AllTenantsFeed> allTenantsFeed() {
+    if (settings.operator().isEmpty()) {
+      return Uni.createFrom().item(AllTenantsFeed.NOT_CONFIGURED);
+    }
+    DatabaseTarget operator = settings.operator().get();
+    operatorPool = operator.pool(vertx, OPERATOR_POOL_SIZE, settings.statementTimeout());
+    return PgAllTenantsFeed.check(operatorPool)
+        .onFailure().transform(e -> new IllegalStateException("cannot serve all-tenant feed reads as "
+            + operator.describe() + " (temper.database.operator-url): " + e.getMessage(), e))
+        .map(checked -> {
+          LOG.info("all-tenant feed reads served as {}", operator.describe());
+          return new PgAllTenantsFeed(operatorPool, settings.busLimits().maxReadLimit());
+        });
   }
 
   /** Delivery runs in the background from here on: the database being away later only delays it. */
@@ -199,7 +227,8 @@ public final class StoreVerticle extends VerticleBase {
       if (notifier != null) {
         notifier.close();
       }
-      return pool == null ? Future.succeededFuture() : pool.close();
+      Future<Void> operatorClosed = operatorPool == null ? Future.succeededFuture() : operatorPool.close();
+      return operatorClosed.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
     });
   }
 

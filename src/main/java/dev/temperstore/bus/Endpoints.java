@@ -36,6 +36,12 @@ public final class Endpoints {
 
   private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
 
+  /**
+   * Optional request header naming who sends it, for the audit of all-tenant reads; the TCP bridge sets it from
+   * the client's address and token. Informative only: the event bus itself authenticates no one.
+   */
+  public static final String CALLER_HEADER = "temper-caller";
+
   private final Vertx vertx;
   private final EventBus bus;
   private final Addresses addresses;
@@ -109,7 +115,7 @@ public final class Endpoints {
     }
     Uni<JsonObject> work;
     try {
-      work = handler.apply(Fields.body(message.body()));
+      work = handler.apply(Fields.request(message.body(), message.headers().get(CALLER_HEADER)));
     } catch (StoreException e) {
       fail(address, started, message, e);
       return;

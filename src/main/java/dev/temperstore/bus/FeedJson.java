@@ -56,6 +56,15 @@ final class FeedJson {
         .put("hasMore", page.hasMore());
   }
 
+  /** A page across tenants: each event also names its tenant, for readers that do not parse persistence ids. */
+  static JsonObject pageAcrossTenants(FeedPage page) {
+    return new JsonObject()
+        .put("events", new JsonArray(page.events().stream()
+            .map(event -> event(event).put("tenant", event.persistenceId().tenant())).toList()))
+        .put("next", page.next().toString())
+        .put("hasMore", page.hasMore());
+  }
+
   static FeedPage page(Fields fields) {
     return new FeedPage(fields.objects("events", Integer.MAX_VALUE).stream().map(FeedJson::event).toList(),
         FeedPosition.parse(fields.where("next"), fields.string("next", 64)), Boolean.TRUE.equals(fields.flag("hasMore")));

@@ -31,19 +31,39 @@ final class Fields {
 
   private final JsonObject json;
   private final String path;
+  /** Who sent the request, as its {@link Endpoints#CALLER_HEADER} says; null when it does not say. */
+  private final String caller;
 
-  private Fields(JsonObject json, String path) {
+  private Fields(JsonObject json, String path, String caller) {
     this.json = json;
     this.path = path;
+    this.caller = caller;
+  }
+
+  private Fields(JsonObject json, String path) {
+    this(json, path, null);
   }
 
   /** The request body: anything but a JSON object is refused. */
   static Fields body(Object body) {
+    return request(body, null);
+  }
+
+  /** The request body, and who sent it (null when unknown). */
+  static Fields request(Object body, String caller) {
     if (body instanceof JsonObject object) {
-      return new Fields(object, "");
+      return new Fields(object, "", caller);
     }
     throw new InvalidRequest("request body must be a JSON object, got "
         + (body == null ? "nothing" : body.getClass().getSimpleName()));
+  }
+
+  /**
+   * Who sent the request, as its sender says (the bridge says which client and token), fit for a log line: cut
+   * short, control characters escaped. Informative only: any sender on the event bus may claim any name.
+   */
+  Optional<String> caller() {
+    return caller == null || caller.isEmpty() ? Optional.empty() : Optional.of(Text.shown(caller));
   }
 
   String string(String name, int maxLength) {

@@ -10,6 +10,7 @@ import dev.temperstore.events.EventPage;
 import dev.temperstore.events.EventStore;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.events.StoredEvent;
+import dev.temperstore.feed.AllTenantsFeed;
 import dev.temperstore.feed.Feed;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPage;
@@ -49,7 +50,8 @@ import java.util.Optional;
  * {@code deadline exceeded} at worst. A client's timeout must sit above it ({@link #timeoutAbove}): then no reply
  * in time means the store is down or unreachable, never merely slow.
  */
-public final class StoreClient implements EventStore, Feed, SnapshotStore, SecretStore, Subscriptions {
+public final class StoreClient implements EventStore, Feed, AllTenantsFeed, SnapshotStore, SecretStore,
+    Subscriptions {
 
   /** What a client waits beyond the store's deadline: the reply's trip back, and timers that fire a little late. */
   public static final Duration DEADLINE_MARGIN = Duration.ofSeconds(5);
@@ -122,6 +124,17 @@ public final class StoreClient implements EventStore, Feed, SnapshotStore, Secre
   public Uni<FeedPage> readAll(String tenant, FeedPosition after, FeedFilter filter, int limit) {
     JsonObject request = FeedJson.filter(filter, new JsonObject().put("tenant", tenant).put("after", after.toString())
         .put("limit", limit));
+    return request(Addresses.EVENTS_READ_ALL, request).map(FeedJson::pageReply);
+  }
+
+  /**
+   * Every tenant's events in the feed's order ({@code "allTenants": true}): served only by a store with an operator
+   * role ({@code temper.database.operator-url}), 403 otherwise; through the bridge, only for an operator's token.
+   */
+  @Override
+  public Uni<FeedPage> readAllTenants(FeedPosition after, FeedFilter filter, int limit) {
+    JsonObject request = FeedJson.filter(filter, new JsonObject().put("allTenants", true)
+        .put("after", after.toString()).put("limit", limit));
     return request(Addresses.EVENTS_READ_ALL, request).map(FeedJson::pageReply);
   }
 

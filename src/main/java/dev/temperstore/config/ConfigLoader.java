@@ -109,6 +109,11 @@ public final class ConfigLoader {
       throw new ConfigException("temper.database.migration-url is set but temper.database.url (or DATABASE_URL) "
           + "is not: set the serving role's URL too");
     }
+    config.database().operatorUrl().ifPresent(url -> url("temper.database.operator-url", url));
+    if (config.database().operatorUrl().isPresent() && config.database().url().isEmpty()) {
+      throw new ConfigException("temper.database.operator-url is set but temper.database.url (or DATABASE_URL) "
+          + "is not: all-tenant reads need a database of your own, not the embedded one");
+    }
     positive("temper.requests.deadline", config.requests().deadline());
     config.database().statementTimeout().ifPresent(timeout -> {
       positive("temper.database.statement-timeout", timeout);

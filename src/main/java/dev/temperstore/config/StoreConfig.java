@@ -62,6 +62,12 @@ public interface StoreConfig {
      */
     Optional<String> migrationUrl();
 
+    /**
+     * A role that may read every tenant (BYPASSRLS, or the tables' owner while row-level security is not forced on
+     * it), for {@code events.read-all} with {@code "allTenants": true}. Unset, such reads are refused with 403.
+     */
+    Optional<String> operatorUrl();
+
     /** How long opening a connection may take. */
     @WithDefault("10s")
     Duration connectTimeout();

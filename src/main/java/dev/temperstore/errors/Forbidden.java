@@ -1,6 +1,9 @@
 package dev.temperstore.errors;
 
-/** 403, from the TCP bridge: the token does not grant the request's tenant or permission. Do not retry. */
+/**
+ * 403: the TCP bridge's token does not grant the request's tenant or permission, or the store does not serve
+ * all-tenant reads (no operator role configured). Do not retry.
+ */
 public final class Forbidden extends StoreException {
 
   public static final int CODE = 403;

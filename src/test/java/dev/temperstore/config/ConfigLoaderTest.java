@@ -1,5 +1,7 @@
 package dev.temperstore.config;
 
+import dev.temperstore.StoreSettings;
+import dev.temperstore.postgres.DatabaseTarget;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -52,6 +54,7 @@ class ConfigLoaderTest {
       }
     }
     defaultValues.put("temper.database.migration-url", ""); // optional: no default, shown empty
+    defaultValues.put("temper.database.operator-url", "");
     defaultValues.put("temper.database.statement-timeout", "");
     defaultValues.put("temper.secrets.primary", "");
     defaultValues.put("temper.cluster.public-host", "");
@@ -65,7 +68,7 @@ class ConfigLoaderTest {
     Map<String, String> documented = new TreeMap<>();
     shipped.stringPropertyNames().forEach(name -> documented.put(name, shipped.getProperty(name)));
     assertThat(documented).isEqualTo(defaultValues);
-    assertThat(documented).hasSize(68);
+    assertThat(documented).hasSize(69);
   }
 
   @Test
@@ -216,6 +219,25 @@ class ConfigLoaderTest {
   void a_migration_url_without_a_serving_url_is_refused() {
     assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.database.migration-url", "postgres://o@h/d")))
         .hasMessageStartingWith("temper.database.migration-url is set but temper.database.url");
+  }
+
+  @Test
+  void an_operator_url_is_checked_needs_a_serving_url_and_is_described_without_its_password() {
+    StoreConfig config = ConfigLoader.fromProperties(Map.of("temper.database.url", "postgres://app:a@db:5432/temper",
+        "temper.database.operator-url", "postgres://ops:s3cret-pw@db:5432/temper"));
+    StoreSettings settings = StoreSettings.of(config, DatabaseTarget.fromUrl("postgres://o@db/temper",
+        Duration.ofSeconds(1)), DatabaseTarget.fromUrl("postgres://app:a@db/temper", Duration.ofSeconds(1)));
+
+    assertThat(settings.operator()).isPresent();
+    assertThat(settings.operator().get().options().getUser()).isEqualTo("ops");
+    assertThat(settings.operator().get().describe()).contains("ops").doesNotContain("s3cret-pw");
+    assertThat(StoreSettings.of(ConfigLoader.fromProperties(Map.of()), settings.migration(), settings.serving())
+        .operator()).isEmpty();
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.database.operator-url", "postgres://o@h/d")))
+        .hasMessageStartingWith("temper.database.operator-url is set but temper.database.url");
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.database.url", "postgres://a@h/d",
+        "temper.database.operator-url", "mysql://o@h/d")))
+        .hasMessageStartingWith("temper.database.operator-url is ");
   }
 
   @Test

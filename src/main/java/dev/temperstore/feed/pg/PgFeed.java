@@ -63,7 +63,8 @@ public final class PgFeed implements Feed {
     });
   }
 
-  private static FeedEvent toEvent(String tenant, Row row) {
+  /** One row of a feed function as an event of {@code tenant}. */
+  static FeedEvent toEvent(String tenant, Row row) {
     FeedPosition position = new FeedPosition(row.getLong("tx"), row.getLong("id"));
     PersistenceId stream = new PersistenceId(tenant, row.getString("entity_type"), row.getString("entity_id"));
     long sequence = row.getLong("sequence_nr");
