@@ -1,6 +1,8 @@
 package dev.temperstore.service.bridge;
 
+import dev.temperstore.bus.Endpoints;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -98,7 +100,7 @@ final class BridgeConnection {
     Future<Object> reply = grant(frame).compose(grant -> {
       grant.ifPresent(granted -> Confinement.check(operation, address, body, granted));
       bridge.deliveryAddresses().checkRequest(operation, body);
-      return forward(address, body);
+      return forward(address, body, caller(grant));
     });
     reply.onComplete(result -> {
       finished();
@@ -171,8 +173,16 @@ final class BridgeConnection {
     return auth.isEmpty() ? Future.succeededFuture(Optional.empty()) : auth.get().grant(frame).map(Optional::of);
   }
 
-  private Future<Object> forward(String address, Object body) {
-    return bridge.vertx().eventBus().request(address, body, bridge.delivery()).map(Message::body);
+  /** The store learns who asks (for its audit of reads across tenants): the client's address and token. */
+  private Future<Object> forward(String address, Object body, String caller) {
+    DeliveryOptions delivery = new DeliveryOptions(bridge.delivery()).addHeader(Endpoints.CALLER_HEADER, caller);
+    return bridge.vertx().eventBus().request(address, body, delivery).map(Message::body);
+  }
+
+  private String caller(Optional<Grant> grant) {
+    return "bridge client " + socket.remoteAddress() + grant.map(granted -> granted.subject()
+        .map(sub -> ", token subject \"" + sub + "\"").orElse(", token without a subject"))
+        .orElse(" (no authentication)");
   }
 
   private static JsonObject failure(String replyAddress, Throwable cause) {

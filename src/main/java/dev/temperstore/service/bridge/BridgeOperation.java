@@ -20,7 +20,7 @@ enum BridgeOperation {
   EVENTS_APPEND_BATCH(Addresses.EVENTS_APPEND_BATCH, TenantField.APPENDS, Permission.WRITE),
   EVENTS_READ(Addresses.EVENTS_READ, TenantField.PERSISTENCE_ID, Permission.READ),
   EVENTS_LIST_ENTITIES(Addresses.EVENTS_LIST_ENTITIES, TenantField.TENANT, Permission.READ),
-  EVENTS_READ_ALL(Addresses.EVENTS_READ_ALL, TenantField.TENANT, Permission.READ),
+  EVENTS_READ_ALL(Addresses.EVENTS_READ_ALL, TenantField.TENANT_OR_ALL, Permission.READ),
   SNAPSHOTS_SAVE(Addresses.SNAPSHOTS_SAVE, TenantField.PERSISTENCE_ID, Permission.WRITE),
   SNAPSHOTS_LOAD(Addresses.SNAPSHOTS_LOAD, TenantField.PERSISTENCE_ID, Permission.READ),
   SECRETS_PUT(Addresses.SECRETS_PUT, TenantField.TENANT, Permission.SECRETS, Permission.WRITE),
@@ -57,7 +57,16 @@ enum BridgeOperation {
   }
 
   /**
-   * The tenants {@code body} touches (each one, in order; none for an empty batch).
+   * Whether {@code body} asks for every tenant ({@code "allTenants": true}, exactly as the store reads it): then it
+   * names no tenant, and needs the {@link Permission#OPERATOR} permission and a grant of every tenant instead.
+   */
+  boolean acrossTenants(Object body) {
+    return tenantField == TenantField.TENANT_OR_ALL && body instanceof JsonObject request
+        && Boolean.TRUE.equals(request.getValue("allTenants"));
+  }
+
+  /**
+   * The tenants {@code body} touches (each one, in order; none for an empty batch or a read across tenants).
    *
    * @throws BridgeRefusal 403 when the body does not say
    */
@@ -68,6 +77,7 @@ enum BridgeOperation {
     return switch (tenantField) {
       case PERSISTENCE_ID -> List.of(tenantOf(request, "persistenceId"));
       case TENANT -> List.of(tenant(request));
+      case TENANT_OR_ALL -> acrossTenants(request) ? List.of() : List.of(tenant(request));
       case APPENDS -> batchTenants(request);
     };
   }
@@ -109,5 +119,5 @@ enum BridgeOperation {
     return BridgeRefusal.forbidden("cannot tell which tenant the request touches: " + why);
   }
 
-  private enum TenantField { PERSISTENCE_ID, TENANT, APPENDS }
+  private enum TenantField { PERSISTENCE_ID, TENANT, TENANT_OR_ALL, APPENDS }
 }

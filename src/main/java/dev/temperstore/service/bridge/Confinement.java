@@ -1,6 +1,9 @@
 package dev.temperstore.service.bridge;
 
-/** Whether a token's grant covers a request: every permission its operation needs, and every tenant it touches. */
+/**
+ * Whether a token's grant covers a request: every permission its operation needs, and every tenant it touches; a
+ * read across tenants touches them all, so it needs the operator permission and a grant of every tenant.
+ */
 final class Confinement {
 
   private static final int SHOWN_LENGTH = 80;
@@ -13,6 +16,16 @@ final class Confinement {
     for (Permission permission : operation.permissions()) {
       if (!grant.has(permission)) {
         throw BridgeRefusal.forbidden("token lacks the \"" + permission.claim() + "\" permission for " + address);
+      }
+    }
+    if (operation.acrossTenants(body)) {
+      if (!grant.has(Permission.OPERATOR)) {
+        throw BridgeRefusal.forbidden("token lacks the \"operator\" permission for " + address
+            + " across all tenants");
+      }
+      if (!grant.allTenants()) {
+        throw BridgeRefusal.forbidden("token does not grant every tenant (\"tenants\": \"*\"), which a read across"
+            + " all tenants touches");
       }
     }
     for (String tenant : operation.tenants(body)) {

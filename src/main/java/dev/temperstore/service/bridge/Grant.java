@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -15,8 +16,10 @@ import java.util.Set;
  *
  * @param tenants         the tenants granted; ignored when {@code allTenants}
  * @param expiresAtMillis when the token expires; {@link Long#MAX_VALUE} for a token without {@code exp}
+ * @param subject         the token's {@code sub}, if it has one: who the client is, for the audit of its reads
  */
-record Grant(boolean allTenants, Set<String> tenants, Set<Permission> permissions, long expiresAtMillis) {
+record Grant(boolean allTenants, Set<String> tenants, Set<Permission> permissions, long expiresAtMillis,
+             Optional<String> subject) {
 
   static final String ALL_TENANTS = "*";
 
@@ -43,7 +46,8 @@ record Grant(boolean allTenants, Set<String> tenants, Set<Permission> permission
     }
     Object exp = claims.getValue("exp");
     long expiresAt = exp instanceof Number seconds ? seconds.longValue() * 1000 : Long.MAX_VALUE;
-    return new Grant(all, tenants, permissions(claims), expiresAt);
+    Optional<String> subject = claims.getValue("sub") instanceof String sub ? Optional.of(sub) : Optional.empty();
+    return new Grant(all, tenants, permissions(claims), expiresAt, subject);
   }
 
   boolean grants(String tenant) {

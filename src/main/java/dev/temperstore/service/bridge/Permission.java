@@ -18,9 +18,14 @@ public enum Permission {
   /** Secret values: secrets.get needs it with read, secrets.put with write. */
   SECRETS,
   /** subscriptions.create, .reset and .delete: managing the tenant's durable subscriptions. */
-  SUBSCRIBE;
+  SUBSCRIBE,
+  /**
+   * Reads across tenants: events.read-all with {@code "allTenants": true} needs it with read, and a token whose
+   * tenants are {@code "*"}.
+   */
+  OPERATOR;
 
-  /** The claim's spelling: {@code read}, {@code write}, {@code secrets}, {@code subscribe}. */
+  /** The claim's spelling: {@code read}, {@code write}, {@code secrets}, {@code subscribe}, {@code operator}. */
   public String claim() {
     return name().toLowerCase(Locale.ROOT);
   }

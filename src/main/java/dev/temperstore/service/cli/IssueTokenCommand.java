@@ -38,7 +38,8 @@ public final class IssueTokenCommand implements Callable<Integer> {
   List<String> tenants;
 
   @Option(names = "--permissions", required = true, split = ",",
-      description = "Among read, write, secrets (secret values: with read for get, with write for put), subscribe")
+      description = "Among read, write, secrets (secret values: with read for get, with write for put), subscribe,"
+          + " operator (with read and --tenant '*': events.read-all across all tenants)")
   List<String> permissions;
 
   @Option(names = "--ttl", defaultValue = "1h", description = "How long it is valid (default ${DEFAULT-VALUE})")
@@ -59,7 +60,8 @@ public final class IssueTokenCommand implements Callable<Integer> {
     for (String name : permissions) {
       Optional<Permission> permission = Permission.fromClaim(name.strip().toLowerCase(Locale.ROOT));
       if (permission.isEmpty()) {
-        System.err.println("issue-token: unknown permission \"" + name + "\" (use read, write, secrets, subscribe)");
+        System.err.println("issue-token: unknown permission \"" + name + "\" (use read, write, secrets, subscribe,"
+            + " operator)");
         return ConfigOption.BAD_CONFIG;
       }
       granted.add(permission.get());
