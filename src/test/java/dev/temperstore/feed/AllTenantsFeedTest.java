@@ -149,7 +149,10 @@ class AllTenantsFeedTest extends DatabaseTest {
         break;
       }
       if (allWritten.isDone()) {
-        finalPass = true; // everything is committed: one more read up to the end
+        // Everything is committed: one more read up to the end, once no transaction elsewhere on the server holds
+        // the horizon below the last commits.
+        FeedHorizon.awaitPastEveryEvent(database);
+        finalPass = true;
       } else {
         Thread.sleep(5);
       }
