@@ -1,6 +1,7 @@
 package dev.temperstore.feed.pg;
 
 import dev.temperstore.errors.InvalidRequest;
+import dev.temperstore.events.pg.MetadataColumns;
 import dev.temperstore.feed.AllTenantsFeed;
 import dev.temperstore.feed.FeedEvent;
 import dev.temperstore.feed.FeedFilter;
@@ -23,7 +24,7 @@ import java.util.List;
 public final class PgAllTenantsFeed implements AllTenantsFeed {
 
   private static final String READ = "SELECT tx, id, tenant, entity_type, entity_id, sequence_nr, event_type,"
-      + " payload, metadata FROM temper_store_read_feed_all_tenants($1, $2, $3, $4, $5)";
+      + " payload, " + MetadataColumns.SELECT + " FROM temper_store_read_feed_all_tenants($1, $2, $3, $4, $5)";
   /** Reads nothing, but fails as a read would when the role may not read every tenant or cannot connect. */
   private static final String CHECK = "SELECT count(*) FROM temper_store_read_feed_all_tenants(0, 0, NULL, NULL, 0)";
 

@@ -1,9 +1,8 @@
 package dev.temperstore.feed.pg;
 
 import dev.temperstore.errors.InvalidRequest;
-import dev.temperstore.errors.StorageFailure;
-import dev.temperstore.events.EventMetadata;
 import dev.temperstore.events.StoredEvent;
+import dev.temperstore.events.pg.MetadataColumns;
 import dev.temperstore.feed.Feed;
 import dev.temperstore.feed.FeedEvent;
 import dev.temperstore.feed.FeedFilter;
@@ -14,7 +13,6 @@ import dev.temperstore.reactive.Reactive;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.tenancy.Tenants;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -25,8 +23,8 @@ import java.util.List;
 /** The feed on PostgreSQL: one call of {@code temper_store_read_feed} per page (see its SQL for the order). */
 public final class PgFeed implements Feed {
 
-  private static final String READ = "SELECT tx, id, entity_type, entity_id, sequence_nr, event_type, payload,"
-      + " metadata FROM temper_store_read_feed($1, $2, $3, $4, $5, $6)";
+  private static final String READ = "SELECT tx, id, entity_type, entity_id, sequence_nr, event_type, payload, "
+      + MetadataColumns.SELECT + " FROM temper_store_read_feed($1, $2, $3, $4, $5, $6)";
 
   private final Pool pool;
   private final int maxLimit;
@@ -63,19 +61,13 @@ public final class PgFeed implements Feed {
     });
   }
 
-  /** One row of a feed function as an event of {@code tenant}. */
+  /** One row of a feed function (with {@link MetadataColumns#SELECT}) as an event of {@code tenant}. */
   static FeedEvent toEvent(String tenant, Row row) {
     FeedPosition position = new FeedPosition(row.getLong("tx"), row.getLong("id"));
     PersistenceId stream = new PersistenceId(tenant, row.getString("entity_type"), row.getString("entity_id"));
     long sequence = row.getLong("sequence_nr");
-    EventMetadata metadata;
-    try {
-      metadata = EventMetadata.fromStorage((JsonObject) row.getValue("metadata"));
-    } catch (RuntimeException e) {
-      throw new StorageFailure("serialization error: metadata of " + stream + " at sequence " + sequence
-          + " is not valid event metadata: " + e.getMessage(), e);
-    }
-    return new FeedEvent(position, stream,
-        new StoredEvent(sequence, row.getString("event_type"), row.getValue("payload"), metadata));
+    return new FeedEvent(position, stream, new StoredEvent(sequence, row.getString("event_type"),
+        row.getValue("payload"), MetadataColumns.read(row, stream, sequence)));
   }
+
 }
