@@ -7,6 +7,7 @@ import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.eventbus.MessageConsumer;
 
 import java.util.List;
@@ -71,7 +72,7 @@ final class DeliveryConsumer {
       Fields fields = Fields.body(message.body());
       tenant = fields.tenant("tenant");
       subscription = fields.string("subscription", 128);
-      events = DeliveryJson.events(fields);
+      events = DeliveryJson.events((JsonObject) message.body()); // an object: Fields.body checked it
     } catch (StoreException e) {
       message.fail(e.code(), e.toJson().encode());
       return;

@@ -59,10 +59,6 @@ final class EventJson {
         .put("payload", event.payload()).put("metadata", metadata(event.metadata()));
   }
 
-  static StoredEvent storedEvent(Fields fields) {
-    return new StoredEvent(fields.nonNegativeLong("sequenceNr"), fields.string("eventType", Integer.MAX_VALUE),
-        fields.jsonValue("payload"), metadata(fields.object("metadata")));
-  }
 
   /**
    * A stored event as the store replies with it, read without the input gate: the store wrote it from checked

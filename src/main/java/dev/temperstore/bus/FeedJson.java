@@ -1,6 +1,5 @@
 package dev.temperstore.bus;
 
-import dev.temperstore.events.StoredEvent;
 import dev.temperstore.feed.FeedEvent;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPage;
@@ -27,13 +26,7 @@ final class FeedJson {
         .put("persistenceId", event.persistenceId().toString());
   }
 
-  static FeedEvent event(Fields fields) {
-    StoredEvent event = EventJson.storedEvent(fields);
-    return new FeedEvent(FeedPosition.parse(fields.where("position"), fields.string("position", 64)),
-        PersistenceId.parse(fields.string("persistenceId", PersistenceId.MAX_LENGTH)), event);
-  }
-
-  /** A feed event as the store replies with it, read without the input gate (see {@link EventJson#storedEventReply}). */
+  /** A feed event as the store replies with it, read without the input gate (see EventJson.storedEventReply). */
   static FeedEvent eventReply(JsonObject json) {
     return new FeedEvent(FeedPosition.parse("position", json.getString("position")),
         PersistenceId.parse(json.getString("persistenceId")), EventJson.storedEventReply(json));
@@ -63,11 +56,6 @@ final class FeedJson {
             .map(event -> event(event).put("tenant", event.persistenceId().tenant())).toList()))
         .put("next", page.next().toString())
         .put("hasMore", page.hasMore());
-  }
-
-  static FeedPage page(Fields fields) {
-    return new FeedPage(fields.objects("events", Integer.MAX_VALUE).stream().map(FeedJson::event).toList(),
-        FeedPosition.parse(fields.where("next"), fields.string("next", 64)), Boolean.TRUE.equals(fields.flag("hasMore")));
   }
 
   static JsonObject filter(FeedFilter filter, JsonObject request) {

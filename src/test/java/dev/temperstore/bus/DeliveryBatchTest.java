@@ -92,6 +92,27 @@ class DeliveryBatchTest {
     assertThat(emitted).as("nothing more is handed out").hasSize(1);
   }
 
+  @Test
+  void a_message_that_is_not_a_delivery_batch_is_refused_with_400_and_hands_out_nothing() {
+    JsonObject valid = DeliveryJson.encode("acme", "s", List.of(event(1, "a", 1)));
+    List<JsonObject> malformed = List.of(
+        valid.copy().put("events", "not a list"),
+        valid.copy().put("events", new io.vertx.core.json.JsonArray().add(42)),
+        valid.copy().put("events", new io.vertx.core.json.JsonArray().add(
+            valid.getJsonArray("events").getJsonObject(0).copy().put("position", "nowhere"))),
+        valid.copy().put("events", new io.vertx.core.json.JsonArray().add(
+            valid.getJsonArray("events").getJsonObject(0).copy().put("metadata", new JsonObject()))));
+
+    for (JsonObject body : malformed) {
+      Future<Message<Object>> reply = vertx.eventBus().request("app.batch", body);
+      eventually(reply::failed);
+      assertThatThrownBy(reply::await).as(body.encode()).isInstanceOfSatisfying(ReplyException.class,
+          e -> assertThat(e.failureCode()).isEqualTo(400));
+    }
+    pause();
+    assertThat(emitted).isEmpty();
+  }
+
   private Future<Message<Object>> send(FeedEvent... events) {
     return vertx.eventBus().request("app.batch", DeliveryJson.encode("acme", "s", List.of(events)));
   }
