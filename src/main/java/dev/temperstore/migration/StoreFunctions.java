@@ -80,7 +80,8 @@ final class StoreFunctions {
         // The feed across every tenant, for an operator role: the same order without the tenant in front.
         MigrationStep.create("events feed index across tenants", "CREATE INDEX IF NOT EXISTS"
             + " idx_events_feed_all_tenants ON events ((coalesce(tx_id, '0'::xid8)), id)"),
-        MigrationStep.create("read feed across tenants function", sql("read-feed-all-tenants.sql")));
+        MigrationStep.create("read feed across tenants function", sql("read-feed-all-tenants.sql")),
+        MigrationStep.create("feed function plans", sql("feed-plans.sql")));
   }
 
   private static String sql(String file) {
