@@ -131,12 +131,12 @@ public final class LoadGenerator {
   }
 
   /** One subscription of the bench tenant from the start, consumed and acknowledged here. */
-  private io.smallrye.mutiny.subscription.Cancellable subscribe() {
+  private io.smallrye.mutiny.subscription.Cancellable subscribe() throws InterruptedException {
     String address = "bench.feed." + runId;
     client.createSubscription(new Subscription("bench", "bench-" + runId, address, FeedFilter.ALL,
         FeedPosition.START)).await().atMost(java.time.Duration.ofSeconds(30));
     progress.printf("subscription bench-%s delivers to %s%n", runId, address);
-    return client.subscribe(address).subscribe().with(delivery -> {
+    io.smallrye.mutiny.subscription.Cancellable consumer = client.subscribe(address).subscribe().with(delivery -> {
       String id = delivery.event().event().metadata().eventId().toString();
       if (!delivered.add(id)) {
         duplicates.increment();
@@ -148,6 +148,27 @@ public final class LoadGenerator {
       }
       delivery.ack();
     }, failure -> progress.println("subscription failed: " + failure.getMessage()));
+    awaitFirstDelivery();
+    return consumer;
+  }
+
+  /**
+   * Appends one probe event and waits until it is delivered: a store claims a new subscription at its next claim
+   * round (up to {@code temper.subscriptions.claim-interval}), and a load started before that would measure the
+   * backlog of the wait rather than the delivery.
+   */
+  private void awaitFirstDelivery() throws InterruptedException {
+    List<dev.temperstore.events.NewEvent> probe = BenchPayloads.events(1, "bench-probe");
+    client.append(new PersistenceId("bench", "Probe", runId), 0, probe).await().atMost(java.time.Duration.ofSeconds(30));
+    String id = probe.get(0).metadata().eventId().toString();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (!delivered.contains(id)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the subscription delivered nothing within a minute");
+      }
+      Thread.sleep(20); // polling a condition: the delivery arrives on an event loop
+    }
+    progress.println("subscription delivering");
   }
 
   /** Waits (up to a minute) for every acknowledged event to be delivered; returns how many never were. */
