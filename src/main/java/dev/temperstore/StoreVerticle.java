@@ -5,6 +5,7 @@ import dev.temperstore.bus.EventHandlers;
 import dev.temperstore.bus.FeedHandlers;
 import dev.temperstore.bus.SecretHandlers;
 import dev.temperstore.bus.SnapshotHandlers;
+import dev.temperstore.bus.Addresses;
 import dev.temperstore.bus.SubscriptionHandlers;
 import dev.temperstore.config.ConfigLoader;
 import dev.temperstore.config.StoreConfig;
@@ -176,7 +177,7 @@ public final class StoreVerticle extends VerticleBase {
           settings.busLimits()).register(endpoints);
       PgFeed feed = new PgFeed(pool, settings.busLimits().maxReadLimit());
       new FeedHandlers(feed, allTenants, settings.busLimits()).register(endpoints);
-      new SubscriptionHandlers(subscriptions, settings.addresses()).register(endpoints);
+      new SubscriptionHandlers(subscriptions, settings.addresses(), vertx.eventBus()).register(endpoints);
       new SnapshotHandlers(new PgSnapshotStore(pool, settings.busLimits().maxSnapshotBytes()), settings.busLimits())
           .register(endpoints);
       SecretStore secrets = settings.secrets().keys().isEmpty() ? new DisabledSecretStore()
@@ -211,7 +212,8 @@ public final class StoreVerticle extends VerticleBase {
       return;
     }
     deliveries = new SubscriptionDeliveries(vertx, context, settings.serving(), subscriptions, feed,
-        settings.subscriptions(), settings.busLimits().maxReadLimit(), settings.statementTimeout(), registry);
+        settings.subscriptions(), settings.busLimits().maxReadLimit(), settings.statementTimeout(), registry,
+        settings.addresses().of(Addresses.SUBSCRIPTIONS_CHANGED));
     deliveries.start();
   }
 

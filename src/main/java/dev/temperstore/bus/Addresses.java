@@ -26,6 +26,11 @@ public record Addresses(String prefix) {
   public static final String SUBSCRIPTIONS_DELETE = "subscriptions.delete";
   public static final String SUBSCRIPTIONS_JOIN = "subscriptions.join";
   public static final String SUBSCRIPTIONS_LEAVE = "subscriptions.leave";
+  /**
+   * Not an operation: published locally (never to the cluster) after a subscription or its members changed here,
+   * so that this process's deliverers act on it at once rather than at their next claim round.
+   */
+  public static final String SUBSCRIPTIONS_CHANGED = "subscriptions.changed";
 
   public static Addresses defaults() {
     return new Addresses(DEFAULT_PREFIX);

@@ -6,19 +6,28 @@ import dev.temperstore.feed.subscriptions.Subscription;
 import dev.temperstore.feed.subscriptions.SubscriptionStatus;
 import dev.temperstore.feed.subscriptions.Subscriptions;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** Durable subscriptions' management on the bus: create, list, reset, delete; consumer groups' join and leave. */
 public final class SubscriptionHandlers {
 
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
   private final Subscriptions subscriptions;
   private final Addresses addresses;
+  private final EventBus bus;
 
-  /** {@code addresses} are the store's own: a subscription may not deliver to them. */
-  public SubscriptionHandlers(Subscriptions subscriptions, Addresses addresses) {
+  /**
+   * {@code addresses} are the store's own: a subscription may not deliver to them. After every change this
+   * process's deliverers are told on {@link Addresses#SUBSCRIPTIONS_CHANGED}.
+   */
+  public SubscriptionHandlers(Subscriptions subscriptions, Addresses addresses, EventBus bus) {
     this.subscriptions = subscriptions;
     this.addresses = addresses;
+    this.bus = bus;
   }
 
   public void register(Endpoints endpoints) {
@@ -37,7 +46,8 @@ public final class SubscriptionHandlers {
     var filter = FeedJson.filter(request);
     FeedPosition from = position(request, "from", false);
     Subscription subscription = new Subscription(tenant, name, address, filter, from);
-    return subscriptions.createSubscription(subscription).map(created -> new JsonObject().put("created", created));
+    return subscriptions.createSubscription(subscription).invoke(created -> changedIf(created))
+        .map(created -> new JsonObject().put("created", created));
   }
 
   private Uni<JsonObject> list(Fields request) {
@@ -50,13 +60,15 @@ public final class SubscriptionHandlers {
     String tenant = request.tenant("tenant");
     String name = name(request);
     FeedPosition position = position(request, "position", true);
-    return subscriptions.resetSubscription(tenant, name, position).map(ignored -> new JsonObject().put("reset", true));
+    return subscriptions.resetSubscription(tenant, name, position).invoke(this::changed)
+        .map(ignored -> new JsonObject().put("reset", true));
   }
 
   private Uni<JsonObject> delete(Fields request) {
     String tenant = request.tenant("tenant");
     String name = name(request);
-    return subscriptions.deleteSubscription(tenant, name).map(deleted -> new JsonObject().put("deleted", deleted));
+    return subscriptions.deleteSubscription(tenant, name).invoke(deleted -> changedIf(deleted))
+        .map(deleted -> new JsonObject().put("deleted", deleted));
   }
 
   private Uni<JsonObject> join(Fields request) {
@@ -64,7 +76,9 @@ public final class SubscriptionHandlers {
     String name = name(request);
     String member = member(request);
     String address = address(request);
-    return subscriptions.joinSubscription(tenant, name, member, address).map(lease -> new JsonObject()
+    return subscriptions.joinSubscription(tenant, name, member, address)
+        .invoke(lease -> changedIf(lease.joined())) // a renewal changes nothing
+        .map(lease -> new JsonObject()
         .put("joined", lease.joined())
         .put("expiresAt", lease.expiresAt().toString())
         .put("leaseMillis", lease.lease().toMillis()));
@@ -74,7 +88,19 @@ public final class SubscriptionHandlers {
     String tenant = request.tenant("tenant");
     String name = name(request);
     String member = member(request);
-    return subscriptions.leaveSubscription(tenant, name, member).map(left -> new JsonObject().put("left", left));
+    return subscriptions.leaveSubscription(tenant, name, member).invoke(left -> changedIf(left))
+        .map(left -> new JsonObject().put("left", left));
+  }
+
+  /** Committed: this process's deliverers look again now (other processes at their next claim round). */
+  private void changed() {
+    bus.publish(addresses.of(Addresses.SUBSCRIPTIONS_CHANGED), null, LOCAL);
+  }
+
+  private void changedIf(boolean changed) {
+    if (changed) {
+      changed();
+    }
   }
 
   static JsonObject status(SubscriptionStatus status) {

@@ -95,6 +95,26 @@ class SubscriptionDeliveryTest extends DatabaseTest {
   }
 
   @Test
+  void a_subscription_created_or_reset_through_this_process_is_acted_on_at_once_not_at_the_next_claim_round() {
+    SubscriptionSettings slowClaims = FAST.withIntervals(Duration.ofMillis(200), Duration.ofSeconds(60),
+        Duration.ofMillis(100));
+    StoreVerticle store = new StoreVerticle(settings(slowClaims));
+    vertx.deployVerticle(store).await();
+    StoreClient client = StoreClient.create(vertx);
+    Recorder consumer = Recorder.acking(vertx).listen(client, "app.prompt");
+    await(client.append(PersistenceId.parse("acme:Order:prompt"), 0, Events.events(2)));
+    pause(Duration.ofMillis(300)); // the store's first claim round, at its start, found nothing
+
+    await(client.createSubscription(new Subscription("acme", "prompt", "app.prompt", FeedFilter.ALL,
+        FeedPosition.START)));
+    eventually(Duration.ofSeconds(10), "delivered long before the 60 s claim round",
+        () -> consumer.positions().size() == 2);
+
+    await(client.resetSubscription("acme", "prompt", FeedPosition.START));
+    eventually(Duration.ofSeconds(10), "the reset replayed at once", () -> consumer.received().size() == 4);
+  }
+
+  @Test
   void a_redeployed_store_resumes_from_the_saved_checkpoint_losing_nothing_and_repeating_only_what_follows_it() {
     StoreClient client = StoreClient.create(vertx);
     Recorder consumer = new Recorder(vertx, Duration.ofMillis(3), event -> false).listen(client, "app.all");

@@ -253,6 +253,11 @@ final class Deliverer {
     }
   }
 
+  /** Members joined or left in this process: read them now rather than at the next round. */
+  void membersChanged() {
+    refreshMembers();
+  }
+
   /** Reads the live members; when they changed, streams move to their new owners as their batches end. */
   private void refreshMembers() {
     if (stopped) {

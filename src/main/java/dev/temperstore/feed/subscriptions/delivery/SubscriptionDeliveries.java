@@ -12,6 +12,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +55,12 @@ public final class SubscriptionDeliveries {
   private final Claims claims;
   private final FeedWakeups wakeups;
   private final Map<String, Running> running = new HashMap<>();
+  private final String changedAddress;
+  private MessageConsumer<Object> changes;
   private long tickTimer = -1;
   private boolean ticking;
+  /** A change was announced while a round ran: another round follows at once. */
+  private boolean tickAgain;
   private boolean listening;
   private boolean closed;
 
@@ -66,10 +71,11 @@ public final class SubscriptionDeliveries {
    * @param target         where the claims and notification connections go (the serving role's)
    * @param readLimit      events per feed page at most
    * @param claimTimeout   bound on each statement of the claims connection
+   * @param changedAddress where this process says that a subscription or its members changed (local only)
    */
   public SubscriptionDeliveries(Vertx vertx, Context context, DatabaseTarget target, PgSubscriptionStore store,
                                 Feed feed, SubscriptionSettings settings, int readLimit, Duration claimTimeout,
-                                MeterRegistry registry) {
+                                MeterRegistry registry, String changedAddress) {
     this.vertx = vertx;
     this.context = context;
     this.store = store;
@@ -79,12 +85,27 @@ public final class SubscriptionDeliveries {
     this.registry = registry;
     this.claims = new Claims(vertx, target, claimTimeout, () -> onContext(this::stopAllUnclaimed));
     this.wakeups = new FeedWakeups(vertx, target, () -> onContext(this::wakeAll));
+    this.changedAddress = changedAddress;
   }
 
   /** Starts in the background; call on the context. Never fails: the database may come later. */
   public void start() {
     tick();
     tickTimer = vertx.setPeriodic(settings.claimInterval().toMillis(), id -> tick());
+    changes = vertx.eventBus().localConsumer(changedAddress, message -> onContext(this::changed));
+  }
+
+  /** A subscription or its members changed in this process: claim, stop and re-read members now. */
+  private void changed() {
+    if (closed) {
+      return;
+    }
+    running.values().forEach(each -> each.deliverer().membersChanged());
+    if (ticking) {
+      tickAgain = true;
+    } else {
+      tick();
+    }
   }
 
   /** The subscriptions this instance delivers now, as {@code tenant:name}. */
@@ -97,6 +118,9 @@ public final class SubscriptionDeliveries {
     closed = true;
     if (tickTimer != -1) {
       vertx.cancelTimer(tickTimer);
+    }
+    if (changes != null) {
+      changes.unregister();
     }
     List<Future<Void>> stops = new ArrayList<>();
     for (String id : List.copyOf(running.keySet())) {
@@ -120,15 +144,23 @@ public final class SubscriptionDeliveries {
     checked.chain(() -> store.toDeliver(MAX_SUBSCRIPTIONS))
         .chain(rows -> onContextUni(() -> reconcile(rows)))
         .subscribe().with(
-            ignored -> onContext(() -> ticking = false),
+            ignored -> onContext(this::tickDone),
             failure -> onContext(() -> {
-              ticking = false;
               if (!claims.connected()) {
                 stopAllUnclaimed();
               }
               LOG.warn("subscriptions: cannot claim or discover ({}); trying again in {} ms", failure.getMessage(),
                   settings.claimInterval().toMillis());
+              tickDone();
             }));
+  }
+
+  private void tickDone() {
+    ticking = false;
+    if (tickAgain) {
+      tickAgain = false;
+      tick();
+    }
   }
 
   /** The claims connection is gone and with it every lock: another store may deliver already, so stop at once. */
@@ -160,16 +192,19 @@ public final class SubscriptionDeliveries {
         work.add(Uni.createFrom().completionStage(() -> release(id).toCompletionStage()));
       }
     }
-    Map<Long, SubscriptionRow> candidates = new HashMap<>();
-    for (SubscriptionRow row : rows) {
-      if (!running.containsKey(row.id())) {
-        candidates.put(Claims.key(row.tenant(), row.name()), row);
-      }
-    }
     Uni<Void> released = work.isEmpty() ? Uni.createFrom().voidItem()
         : Uni.join().all(work).andCollectFailures().replaceWithVoid();
+    // After the releases: a reset or re-created subscription is claimed again in this same round.
+    Map<Long, SubscriptionRow> candidates = new HashMap<>();
     return released
-        .chain(() -> claims.tryClaim(List.copyOf(candidates.keySet())))
+        .chain(() -> onContextUni(() -> {
+          for (SubscriptionRow row : rows) {
+            if (!running.containsKey(row.id())) {
+              candidates.put(Claims.key(row.tenant(), row.name()), row);
+            }
+          }
+          return claims.tryClaim(List.copyOf(candidates.keySet()));
+        }))
         .chain(won -> onContextUni(() -> {
           for (Long key : won) {
             startDeliverer(key, candidates.get(key));
@@ -192,7 +227,7 @@ public final class SubscriptionDeliveries {
     deliverer.start();
   }
 
-  /** Stops a deliverer, then gives up its claim (a reset one is claimed afresh at the next round). */
+  /** Stops a deliverer, then gives up its claim (a reset one is claimed afresh in the same round). */
   private Future<Void> release(String id) {
     Running gone = running.get(id);
     if (gone == null) {
