@@ -45,14 +45,4 @@ public record EventMetadata(UUID eventId, UUID causationId, UUID correlationId, 
         + correlationId + "\",\"timestamp\":\"" + IsoInstant.format(timestamp) + "\",\"actor_id\":"
         + Json.encode(actorId) + "}";
   }
-
-  /** @throws IllegalArgumentException when a field is missing or malformed */
-  public static EventMetadata fromStorage(JsonObject json) {
-    return new EventMetadata(
-        UUID.fromString(json.getString("event_id")),
-        UUID.fromString(json.getString("causation_id")),
-        UUID.fromString(json.getString("correlation_id")),
-        IsoInstant.parse(json.getString("timestamp")),
-        json.getString("actor_id"));
-  }
 }
