@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import static dev.temperstore.feed.subscriptions.Recorder.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,6 +75,57 @@ class SubscriptionDeliveryTest extends DatabaseTest {
     });
     assertThat(registry.find("temper.store.subscription.lag.seconds").tags("tenant", "acme",
         "subscription", "orders").gauge()).isNotNull();
+  }
+
+  @Test
+  void out_of_order_commits_are_all_delivered_in_stream_order_across_a_store_restarted_mid_way() {
+    String first = vertx.deployVerticle(new StoreVerticle(settings(FAST.withCredit(8)))).await();
+    StoreClient client = StoreClient.create(vertx);
+    Recorder consumer = Recorder.acking(vertx).listen(client, "app.torture-restart");
+    await(client.createSubscription(new Subscription("acme", "torture", "app.torture-restart", FeedFilter.ALL,
+        FeedPosition.START)));
+    CompletableFuture<List<String>> writing = OutOfOrderWriters.start(vertx, database.asSuperuser(), 6, 15, 11, 30);
+
+    eventually(TIMEOUT, "deliveries under way", () -> consumer.positions().size() >= 20);
+    vertx.undeploy(first).await();
+    vertx.deployVerticle(new StoreVerticle(settings(FAST.withCredit(8)))).await();
+
+    assertEveryCommitDeliveredInStreamOrder(consumer, writing.join(), 15);
+  }
+
+  @Test
+  void out_of_order_commits_are_all_delivered_in_stream_order_across_every_store_connection_cut_mid_way() {
+    vertx.deployVerticle(new StoreVerticle(settings(FAST.withCredit(8)))).await();
+    StoreClient client = StoreClient.create(vertx);
+    Recorder consumer = Recorder.acking(vertx).listen(client, "app.torture-cut");
+    await(client.createSubscription(new Subscription("acme", "torture", "app.torture-cut", FeedFilter.ALL,
+        FeedPosition.START)));
+    // The writers connect as another role, so that the cut (as a PostgreSQL restart looks to the store) spares them.
+    CompletableFuture<List<String>> writing = OutOfOrderWriters.start(vertx, database.asSuperuser(), 6, 15, 13, 30);
+
+    eventually(TIMEOUT, "deliveries under way", () -> consumer.positions().size() >= 20);
+    long terminated = database.admin().count("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM"
+        + " (SELECT pid FROM pg_stat_activity WHERE usename = $1 AND datname = $2 OFFSET 0) store",
+        database.owner(), database.name());
+
+    assertThat(terminated).as("the store's connections cut").isGreaterThanOrEqualTo(2);
+    assertEveryCommitDeliveredInStreamOrder(consumer, writing.join(), 15);
+  }
+
+  /** Every committed event delivered (some perhaps twice), and each stream's first deliveries in order. */
+  private void assertEveryCommitDeliveredInStreamOrder(Recorder consumer, List<String> committed, int perStream) {
+    eventually(TIMEOUT, "every committed event delivered", () -> consumer.positions().size() == committed.size());
+    consumer.stop(); // this class's Vert.x outlives the test: another consumer at the address would take batches
+    Set<FeedPosition> firstTime = new HashSet<>();
+    List<FeedEvent> firsts = consumer.received().stream().filter(event -> firstTime.add(event.position())).toList();
+    assertThat(firsts.stream().map(e -> ((io.vertx.core.json.JsonObject) e.event().payload()).getString("id")))
+        .containsExactlyInAnyOrderElementsOf(committed);
+    Map<String, List<Long>> streams = new java.util.LinkedHashMap<>();
+    firsts.forEach(event -> streams.computeIfAbsent(event.persistenceId().toString(), id -> new java.util.ArrayList<>())
+        .add(event.event().sequenceNr()));
+    assertThat(streams).hasSize(committed.size() / perStream);
+    streams.values().forEach(sequences ->
+        assertThat(sequences).isEqualTo(java.util.stream.LongStream.rangeClosed(1, perStream).boxed().toList()));
   }
 
   @Test

@@ -192,19 +192,19 @@ public final class SubscriptionDeliveries {
         work.add(Uni.createFrom().completionStage(() -> release(id).toCompletionStage()));
       }
     }
+    if (!work.isEmpty()) {
+      tickAgain = true; // a reset or re-created subscription is claimed afresh by the round that follows at once
+    }
+    Map<Long, SubscriptionRow> candidates = new HashMap<>();
+    for (SubscriptionRow row : rows) {
+      if (!running.containsKey(row.id())) {
+        candidates.put(Claims.key(row.tenant(), row.name()), row);
+      }
+    }
     Uni<Void> released = work.isEmpty() ? Uni.createFrom().voidItem()
         : Uni.join().all(work).andCollectFailures().replaceWithVoid();
-    // After the releases: a reset or re-created subscription is claimed again in this same round.
-    Map<Long, SubscriptionRow> candidates = new HashMap<>();
     return released
-        .chain(() -> onContextUni(() -> {
-          for (SubscriptionRow row : rows) {
-            if (!running.containsKey(row.id())) {
-              candidates.put(Claims.key(row.tenant(), row.name()), row);
-            }
-          }
-          return claims.tryClaim(List.copyOf(candidates.keySet()));
-        }))
+        .chain(() -> claims.tryClaim(List.copyOf(candidates.keySet())))
         .chain(won -> onContextUni(() -> {
           for (Long key : won) {
             startDeliverer(key, candidates.get(key));
@@ -227,7 +227,7 @@ public final class SubscriptionDeliveries {
     deliverer.start();
   }
 
-  /** Stops a deliverer, then gives up its claim (a reset one is claimed afresh in the same round). */
+  /** Stops a deliverer, then gives up its claim (a reset one is claimed afresh by the next round, at once). */
   private Future<Void> release(String id) {
     Running gone = running.get(id);
     if (gone == null) {
