@@ -18,6 +18,7 @@ import dev.temperstore.migration.RuntimeGrants;
 import dev.temperstore.secrets.SecretSettings;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.FeedReader;
 import dev.temperstore.testing.Events;
 import dev.temperstore.testing.FeedHorizon;
 import dev.temperstore.testing.MigratedDatabase;
@@ -132,31 +133,8 @@ class AllTenantsFeedTest extends DatabaseTest {
     CompletableFuture<List<String>> allWritten = OutOfOrderWriters.start(vertx, database.asOwner(), 6, 15, 23, 40,
         List.of("acme", "globex", "initech"));
 
-    List<FeedEvent> seen = new ArrayList<>();
-    FeedPosition position = FeedPosition.START;
-    boolean finalPass = false;
-    while (true) {
-      FeedPage page = await(client.readAllTenants(position, FeedFilter.ALL, 7));
-      for (FeedEvent event : page.events()) {
-        assertThat(event.position()).isGreaterThan(position);
-        position = event.position();
-        seen.add(event);
-      }
-      if (page.hasMore()) {
-        continue;
-      }
-      if (finalPass) {
-        break;
-      }
-      if (allWritten.isDone()) {
-        // Everything is committed: one more read up to the end, once no transaction elsewhere on the server holds
-        // the horizon below the last commits.
-        FeedHorizon.awaitPastEveryEvent(database);
-        finalPass = true;
-      } else {
-        Thread.sleep(5);
-      }
-    }
+    List<FeedEvent> seen = FeedReader.readWhileWriting(
+        position -> await(client.readAllTenants(position, FeedFilter.ALL, 7)), allWritten, database);
     List<String> committed = allWritten.get();
 
     List<String> delivered = seen.stream().map(e -> ((JsonObject) e.event().payload()).getString("id")).toList();

@@ -5,6 +5,7 @@ import dev.temperstore.StoreVerticle;
 import dev.temperstore.bus.StoreClient;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.FeedReader;
 import dev.temperstore.testing.Events;
 import dev.temperstore.testing.OutOfOrderWriters;
 import io.smallrye.mutiny.Uni;
@@ -97,28 +98,8 @@ class FeedOrderTest extends DatabaseTest {
   void writers_committing_out_of_order_never_make_a_reader_miss_or_repeat_an_event() throws Exception {
     CompletableFuture<List<String>> allWritten = OutOfOrderWriters.start(vertx, database.asOwner(), 6, 15, 11, 40);
 
-    List<FeedEvent> seen = new ArrayList<>();
-    FeedPosition position = FeedPosition.START;
-    boolean finalPass = false;
-    while (true) {
-      FeedPage page = await(client.readAll("acme", position, FeedFilter.ALL, 7));
-      for (FeedEvent event : page.events()) {
-        assertThat(event.position()).isGreaterThan(position);
-        position = event.position();
-        seen.add(event);
-      }
-      if (page.hasMore()) {
-        continue;
-      }
-      if (finalPass) {
-        break;
-      }
-      if (allWritten.isDone()) {
-        finalPass = true; // everything is committed: one more read up to the end
-      } else {
-        Thread.sleep(5);
-      }
-    }
+    List<FeedEvent> seen = FeedReader.readWhileWriting(
+        position -> await(client.readAll("acme", position, FeedFilter.ALL, 7)), allWritten, database);
     List<String> committed = allWritten.get();
 
     List<String> delivered = seen.stream().map(e -> ((io.vertx.core.json.JsonObject) e.event().payload())

@@ -80,36 +80,42 @@ class SubscriptionDeliveryTest extends DatabaseTest {
   @Test
   void out_of_order_commits_are_all_delivered_in_stream_order_across_a_store_restarted_mid_way() {
     String first = vertx.deployVerticle(new StoreVerticle(settings(FAST.withCredit(8)))).await();
-    StoreClient client = StoreClient.create(vertx);
-    Recorder consumer = Recorder.acking(vertx).listen(client, "app.torture-restart");
-    await(client.createSubscription(new Subscription("acme", "torture", "app.torture-restart", FeedFilter.ALL,
-        FeedPosition.START)));
-    CompletableFuture<List<String>> writing = OutOfOrderWriters.start(vertx, database.asSuperuser(), 6, 15, 11, 30);
+    Torture torture = tortureUnderWay("app.torture-restart", 11);
 
-    eventually(TIMEOUT, "deliveries under way", () -> consumer.positions().size() >= 20);
     vertx.undeploy(first).await();
     vertx.deployVerticle(new StoreVerticle(settings(FAST.withCredit(8)))).await();
 
-    assertEveryCommitDeliveredInStreamOrder(consumer, writing.join(), 15);
+    assertEveryCommitDeliveredInStreamOrder(torture.consumer(), torture.writing().join(), 15);
   }
 
   @Test
   void out_of_order_commits_are_all_delivered_in_stream_order_across_every_store_connection_cut_mid_way() {
     vertx.deployVerticle(new StoreVerticle(settings(FAST.withCredit(8)))).await();
-    StoreClient client = StoreClient.create(vertx);
-    Recorder consumer = Recorder.acking(vertx).listen(client, "app.torture-cut");
-    await(client.createSubscription(new Subscription("acme", "torture", "app.torture-cut", FeedFilter.ALL,
-        FeedPosition.START)));
-    // The writers connect as another role, so that the cut (as a PostgreSQL restart looks to the store) spares them.
-    CompletableFuture<List<String>> writing = OutOfOrderWriters.start(vertx, database.asSuperuser(), 6, 15, 13, 30);
+    Torture torture = tortureUnderWay("app.torture-cut", 13);
 
-    eventually(TIMEOUT, "deliveries under way", () -> consumer.positions().size() >= 20);
     long terminated = database.admin().count("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM"
         + " (SELECT pid FROM pg_stat_activity WHERE usename = $1 AND datname = $2 OFFSET 0) store",
         database.owner(), database.name());
 
     assertThat(terminated).as("the store's connections cut").isGreaterThanOrEqualTo(2);
-    assertEveryCommitDeliveredInStreamOrder(consumer, writing.join(), 15);
+    assertEveryCommitDeliveredInStreamOrder(torture.consumer(), torture.writing().join(), 15);
+  }
+
+  private record Torture(Recorder consumer, CompletableFuture<List<String>> writing) {
+  }
+
+  /**
+   * A subscription to {@code address} delivering while six out-of-order writers append 15 events each, once some
+   * deliveries are in. The writers connect as another role than the store's, so that cutting the store's
+   * connections (as a PostgreSQL restart looks to it) spares them.
+   */
+  private Torture tortureUnderWay(String address, long seed) {
+    StoreClient client = StoreClient.create(vertx);
+    Recorder consumer = Recorder.acking(vertx).listen(client, address);
+    await(client.createSubscription(new Subscription("acme", "torture", address, FeedFilter.ALL, FeedPosition.START)));
+    CompletableFuture<List<String>> writing = OutOfOrderWriters.start(vertx, database.asSuperuser(), 6, 15, seed, 30);
+    eventually(TIMEOUT, "deliveries under way", () -> consumer.positions().size() >= 20);
+    return new Torture(consumer, writing);
   }
 
   /** Every committed event delivered (some perhaps twice), and each stream's first deliveries in order. */
