@@ -72,6 +72,7 @@ class OpsServerTest extends DatabaseTest {
     Reply ready = get(port, "/health/ready");
 
     assertThat(ready.status()).isEqualTo(503);
+    assertThat(ready.body()).as("the readiness reply, a JSON object").startsWith("{"); // shows it should it not be
     assertThat(new JsonObject(ready.body()).getJsonObject("checks").getString("database")).startsWith("DOWN: ");
   }
 
