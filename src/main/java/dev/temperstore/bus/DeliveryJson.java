@@ -23,7 +23,8 @@ public final class DeliveryJson {
 
   public static JsonObject encode(String tenant, String subscription, List<FeedEvent> events) {
     JsonArray array = new JsonArray(new ArrayList<>(events.size()));
-    events.forEach(event -> array.add(FeedJson.event(event)));
+    // ordinary JSON, not views: any consumer may receive it, as a copy (see JsonView.materialized)
+    events.forEach(event -> array.add(JsonView.materialized(FeedJson.event(event))));
     return new JsonObject().put("tenant", tenant).put("subscription", subscription).put("events", array);
   }
 

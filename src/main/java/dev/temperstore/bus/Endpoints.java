@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -141,8 +142,17 @@ public final class Endpoints {
           }
           vertx.cancelTimer(answer.watchdog);
           finished();
+          DeliveryOptions options = SharedReplyCodec.replyOptions(message);
+          JsonObject sent;
+          try {
+            // a caller that gets copies gets ordinary JSON: stored payloads are parsed here for it
+            sent = SharedReplyCodec.isShared(options) ? reply : JsonView.materialized(reply);
+          } catch (StoreException e) {
+            fail(address, started, message, e);
+            return;
+          }
           timer(address, "ok").record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-          message.reply(reply, SharedReplyCodec.replyOptions(message));
+          message.reply(sent, options);
         },
         failure -> {
           if (!answer.give()) {

@@ -66,11 +66,15 @@ public final class EventHandlers {
     return store.listEntityIds(tenant, type, after, limit).map(EventHandlers::entities);
   }
 
+  private static final List<JsonView.Field<EventPage>> PAGE_FIELDS = List.of(
+      new JsonView.Field<>("events",
+          page -> new JsonArray(page.events().stream().map(EventJson::storedEvent).toList())),
+      new JsonView.Field<>("nextFrom", EventPage::nextFrom),
+      new JsonView.Field<>("hasMore", EventPage::hasMore));
+
+  /** A page in a reply: a view of it, which a typed client in this JVM takes back as it is (see JsonView). */
   private static JsonObject page(EventPage page) {
-    return new JsonObject()
-        .put("events", new JsonArray(page.events().stream().map(EventJson::storedEvent).toList()))
-        .put("nextFrom", page.nextFrom())
-        .put("hasMore", page.hasMore());
+    return JsonView.of(page, PAGE_FIELDS);
   }
 
   private static JsonObject entities(EntityIdPage page) {

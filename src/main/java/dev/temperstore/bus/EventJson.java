@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** The wire form of events and their parts, shared by the handlers and the typed client. */
 final class EventJson {
@@ -54,9 +55,27 @@ final class EventJson {
         metadata(fields.object("metadata")));
   }
 
+  private static final List<JsonView.Field<EventMetadata>> METADATA_FIELDS = List.of(
+      new JsonView.Field<>("eventId", metadata -> metadata.eventId().toString()),
+      new JsonView.Field<>("causationId", metadata -> metadata.causationId().toString()),
+      new JsonView.Field<>("correlationId", metadata -> metadata.correlationId().toString()),
+      new JsonView.Field<>("timestamp", metadata -> IsoInstant.format(metadata.timestamp())),
+      new JsonView.Field<>("actorId", EventMetadata::actorId));
+
+  /** The fields of a stored event in a reply, read from whatever holds it (a stored event, or a feed event). */
+  static <T> List<JsonView.Field<T>> storedEventFields(Function<T, StoredEvent> event) {
+    return List.of(
+        new JsonView.Field<>("sequenceNr", holder -> event.apply(holder).sequenceNr()),
+        new JsonView.Field<>("eventType", holder -> event.apply(holder).eventType()),
+        new JsonView.Field<>("payload", holder -> event.apply(holder).payload()),
+        new JsonView.Field<>("metadata", holder -> JsonView.of(event.apply(holder).metadata(), METADATA_FIELDS)));
+  }
+
+  private static final List<JsonView.Field<StoredEvent>> STORED_EVENT_FIELDS = storedEventFields(event -> event);
+
+  /** A stored event in a reply: a view of it, which a typed client in this JVM takes back as it is. */
   static JsonObject storedEvent(StoredEvent event) {
-    return new JsonObject().put("sequenceNr", event.sequenceNr()).put("eventType", event.eventType())
-        .put("payload", event.payload()).put("metadata", metadata(event.metadata()));
+    return JsonView.of(event, STORED_EVENT_FIELDS);
   }
 
 
@@ -66,6 +85,10 @@ final class EventJson {
    * (docs/benchmarks.md).
    */
   static StoredEvent storedEventReply(JsonObject json) {
+    StoredEvent shared = JsonView.sourceOf(json, StoredEvent.class);
+    if (shared != null) {
+      return shared;
+    }
     return new StoredEvent(json.getLong("sequenceNr"), json.getString("eventType"), json.getValue("payload"),
         metadataReply(json.getJsonObject("metadata")));
   }

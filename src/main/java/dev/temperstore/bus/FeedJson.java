@@ -20,20 +20,52 @@ final class FeedJson {
   private FeedJson() {
   }
 
+  private static final List<JsonView.Field<FeedEvent>> EVENT_FIELDS = eventFields(false);
+  private static final List<JsonView.Field<FeedEvent>> EVENT_ACROSS_TENANTS_FIELDS = eventFields(true);
+  private static final List<JsonView.Field<FeedPage>> PAGE_FIELDS = pageFields(EVENT_FIELDS);
+  private static final List<JsonView.Field<FeedPage>> PAGE_ACROSS_TENANTS_FIELDS =
+      pageFields(EVENT_ACROSS_TENANTS_FIELDS);
+
+  /** A stored event's fields, then its position and stream, and (across tenants) its tenant. */
+  private static List<JsonView.Field<FeedEvent>> eventFields(boolean withTenant) {
+    List<JsonView.Field<FeedEvent>> fields = new ArrayList<>(EventJson.storedEventFields(FeedEvent::event));
+    fields.add(new JsonView.Field<>("position", event -> event.position().toString()));
+    fields.add(new JsonView.Field<>("persistenceId", event -> event.persistenceId().toString()));
+    if (withTenant) {
+      fields.add(new JsonView.Field<>("tenant", event -> event.persistenceId().tenant()));
+    }
+    return List.copyOf(fields);
+  }
+
+  private static List<JsonView.Field<FeedPage>> pageFields(List<JsonView.Field<FeedEvent>> eventFields) {
+    return List.of(
+        new JsonView.Field<>("events", page -> new JsonArray(page.events().stream()
+            .map(event -> JsonView.of(event, eventFields)).toList())),
+        new JsonView.Field<>("next", page -> page.next().toString()),
+        new JsonView.Field<>("hasMore", FeedPage::hasMore));
+  }
+
+  /** A feed event in a reply or a delivery: a view of it (see {@link JsonView}). */
   static JsonObject event(FeedEvent event) {
-    return EventJson.storedEvent(event.event())
-        .put("position", event.position().toString())
-        .put("persistenceId", event.persistenceId().toString());
+    return JsonView.of(event, EVENT_FIELDS);
   }
 
   /** A feed event as the store replies with it, read without the input gate (see EventJson.storedEventReply). */
   static FeedEvent eventReply(JsonObject json) {
+    FeedEvent shared = JsonView.sourceOf(json, FeedEvent.class);
+    if (shared != null) {
+      return shared;
+    }
     return new FeedEvent(FeedPosition.parse("position", json.getString("position")),
         PersistenceId.parse(json.getString("persistenceId")), EventJson.storedEventReply(json));
   }
 
   /** A page as the store replies with it, read without the input gate. */
   static FeedPage pageReply(JsonObject json) {
+    FeedPage shared = JsonView.sourceOf(json, FeedPage.class);
+    if (shared != null) {
+      return shared;
+    }
     JsonArray events = json.getJsonArray("events");
     List<FeedEvent> read = new ArrayList<>(events.size());
     for (int i = 0; i < events.size(); i++) {
@@ -43,19 +75,12 @@ final class FeedJson {
   }
 
   static JsonObject page(FeedPage page) {
-    return new JsonObject()
-        .put("events", new JsonArray(page.events().stream().map(FeedJson::event).toList()))
-        .put("next", page.next().toString())
-        .put("hasMore", page.hasMore());
+    return JsonView.of(page, PAGE_FIELDS);
   }
 
   /** A page across tenants: each event also names its tenant, for readers that do not parse persistence ids. */
   static JsonObject pageAcrossTenants(FeedPage page) {
-    return new JsonObject()
-        .put("events", new JsonArray(page.events().stream()
-            .map(event -> event(event).put("tenant", event.persistenceId().tenant())).toList()))
-        .put("next", page.next().toString())
-        .put("hasMore", page.hasMore());
+    return JsonView.of(page, PAGE_ACROSS_TENANTS_FIELDS);
   }
 
   static JsonObject filter(FeedFilter filter, JsonObject request) {

@@ -40,6 +40,11 @@ final class SharedReplyCodec implements MessageCodec<JsonObject, JsonObject> {
     return NAME.equals(request.headers().get(HEADER)) ? SHARED : PLAIN;
   }
 
+  /** Whether replies sent with {@code options} reach their caller uncopied (when in this JVM). */
+  static boolean isShared(DeliveryOptions options) {
+    return options == SHARED;
+  }
+
   @Override
   public void encodeToWire(Buffer buffer, JsonObject body) {
     Buffer json = body.toBuffer();

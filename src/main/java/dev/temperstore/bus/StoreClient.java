@@ -111,6 +111,10 @@ public final class StoreClient implements EventStore, Feed, AllTenantsFeed, Snap
     JsonObject request = new JsonObject().put("persistenceId", persistenceId.toString())
         .put("fromSequence", fromSequence).put("limit", limit);
     return request(Addresses.EVENTS_READ, request).map(reply -> {
+      EventPage shared = JsonView.sourceOf(reply, EventPage.class);
+      if (shared != null) {
+        return shared;
+      }
       JsonArray events = reply.getJsonArray("events");
       List<StoredEvent> page = new ArrayList<>(events.size());
       for (int i = 0; i < events.size(); i++) {

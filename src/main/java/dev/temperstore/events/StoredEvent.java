@@ -1,5 +1,104 @@
 package dev.temperstore.events;
 
-/** An event as read back: its position in the stream, and what was appended. */
-public record StoredEvent(long sequenceNr, String eventType, Object payload, EventMetadata metadata) {
+import dev.temperstore.errors.StorageFailure;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Objects;
+
+/**
+ * An event as read back: its position in the stream, and what was appended.
+ *
+ * <p>An event read from the database holds its payload as the JSON text PostgreSQL sent, and parses it the first
+ * time {@link #payload()} is asked for: a reader that passes events on, or reads only some payloads, does not pay
+ * for parsing the others (it was a third of the store's time on feed reads, docs/benchmarks.md). The payload is
+ * the reader's to look at, not to change: it is parsed once and shared by every call.
+ */
+public final class StoredEvent {
+
+  private final long sequenceNr;
+  private final String eventType;
+  private final EventMetadata metadata;
+  /** The payload as stored, until it is parsed; null once {@link #payload} is set. */
+  private String payloadJson;
+  private Object payload;
+
+  /** @param payload any JSON value but null: a {@code JsonObject}, {@code JsonArray}, String, Number or Boolean */
+  public StoredEvent(long sequenceNr, String eventType, Object payload, EventMetadata metadata) {
+    this.sequenceNr = sequenceNr;
+    this.eventType = eventType;
+    this.payload = Objects.requireNonNull(payload, "payload");
+    this.metadata = metadata;
+  }
+
+  private StoredEvent(long sequenceNr, String eventType, String payloadJson, EventMetadata metadata) {
+    this.sequenceNr = sequenceNr;
+    this.eventType = eventType;
+    this.payloadJson = Objects.requireNonNull(payloadJson, "payloadJson");
+    this.metadata = metadata;
+  }
+
+  /** An event whose payload is the JSON text {@code payloadJson}, parsed when first asked for. */
+  public static StoredEvent withPayloadJson(long sequenceNr, String eventType, String payloadJson,
+                                            EventMetadata metadata) {
+    return new StoredEvent(sequenceNr, eventType, payloadJson, metadata);
+  }
+
+  public long sequenceNr() {
+    return sequenceNr;
+  }
+
+  public String eventType() {
+    return eventType;
+  }
+
+  /**
+   * The payload: a {@code JsonObject}, {@code JsonArray}, String, Number or Boolean.
+   *
+   * @throws StorageFailure when the stored text cannot be parsed (a row written by another program, beyond the
+   *                        JSON parser's limits on nesting or number length)
+   */
+  public synchronized Object payload() {
+    if (payload == null) {
+      payload = parse(payloadJson);
+      payloadJson = null;
+    }
+    return payload;
+  }
+
+  public EventMetadata metadata() {
+    return metadata;
+  }
+
+  /** As the PostgreSQL client reads a JSONB column: objects and arrays as Vert.x JSON, scalars as Java values. */
+  private Object parse(String json) {
+    try {
+      return switch (json.isEmpty() ? ' ' : json.charAt(0)) {
+        case '{' -> new JsonObject(json);
+        case '[' -> new JsonArray(json);
+        default -> Json.decodeValue(json);
+      };
+    } catch (RuntimeException e) {
+      throw new StorageFailure("serialization error: the payload of event " + metadata.eventId() + " (sequence "
+          + sequenceNr + ") cannot be read as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof StoredEvent event && sequenceNr == event.sequenceNr && eventType.equals(event.eventType)
+        && payload().equals(event.payload()) && metadata.equals(event.metadata);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(sequenceNr, eventType, payload(), metadata);
+  }
+
+  @Override
+  public String toString() {
+    return "StoredEvent[sequenceNr=" + sequenceNr + ", eventType=" + eventType + ", payload=" + payload()
+        + ", metadata=" + metadata + "]";
+  }
 }

@@ -99,6 +99,46 @@ class StoreBusApiTest extends DatabaseTest {
   }
 
   @Test
+  void raw_json_replies_are_ordinary_json_in_the_documented_field_order() {
+    await(client.append(ORDER, 0, events(1)));
+
+    JsonObject read = request("temper.store.events.read", new JsonObject().put("persistenceId", ORDER.toString()));
+    JsonObject feed = request("temper.store.events.read-all", new JsonObject().put("tenant", "acme"));
+
+    assertThat(read.fieldNames()).containsExactly("events", "nextFrom", "hasMore");
+    assertThat(read.getJsonArray("events").getJsonObject(0).fieldNames())
+        .containsExactly("sequenceNr", "eventType", "payload", "metadata");
+    assertThat(read.getJsonArray("events").getJsonObject(0).getJsonObject("metadata").fieldNames())
+        .containsExactly("eventId", "causationId", "correlationId", "timestamp", "actorId");
+    assertThat(feed.getJsonArray("events").getJsonObject(0).fieldNames())
+        .containsExactly("sequenceNr", "eventType", "payload", "metadata", "position", "persistenceId");
+    read.getJsonArray("events").getJsonObject(0).put("seen", true); // the caller's own copy
+    assertThat(read.getJsonArray("events").getJsonObject(0).getBoolean("seen")).isTrue();
+  }
+
+  @Test
+  void a_stored_payload_the_json_parser_cannot_read_fails_a_raw_read_with_a_500_and_only_its_own_payload_for_the_typed_client() {
+    database.admin().execute("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload,"
+        + " metadata) VALUES ('acme', 'Order', 'o-1', 1, 'Imported', '" + "[".repeat(1500) + "]".repeat(1500)
+        + "', '{\"event_id\": \"0f8fad5b-d9cb-469f-a165-70867728950e\", \"causation_id\":"
+        + " \"0f8fad5b-d9cb-469f-a165-70867728950e\", \"correlation_id\": \"0f8fad5b-d9cb-469f-a165-70867728950e\","
+        + " \"timestamp\": \"2026-12-01T10:00:00Z\", \"actor_id\": \"importer\"}')");
+    await(client.append(ORDER, 1, events(1)));
+
+    ReplyException raw = failure("temper.store.events.read", new JsonObject().put("persistenceId", ORDER.toString()));
+    EventPage typed = await(client.read(ORDER, 0, 10));
+
+    assertThat(raw.failureCode()).isEqualTo(500);
+    assertThat(new JsonObject(raw.getMessage()).getString("message")).startsWith("storage error: serialization error:"
+        + " the payload of event 0f8fad5b-d9cb-469f-a165-70867728950e (sequence 1) cannot be read as JSON: ");
+    assertThat(typed.events()).hasSize(2);
+    assertThatThrownBy(() -> typed.events().get(0).payload()).isInstanceOf(StorageFailure.class);
+    assertThat(typed.events().get(1).payload()).isNotNull();
+    assertThat(request("temper.store.events.read", new JsonObject().put("persistenceId", ORDER.toString())
+        .put("fromSequence", 1)).getJsonArray("events")).hasSize(1);
+  }
+
+  @Test
   void a_conflict_is_a_409_whose_json_carries_expected_and_actual_and_the_client_rebuilds_it() {
     await(client.append(ORDER, 0, events(2)));
 

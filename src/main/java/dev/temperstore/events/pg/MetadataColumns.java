@@ -15,7 +15,10 @@ import java.util.UUID;
  */
 public final class MetadataColumns {
 
-  /** The select-list items, for a query over rows (or a function's result) with a {@code metadata} column. */
+  /**
+   * The select-list items, for a query over rows (or a function's result) with a {@code metadata} column; they are
+   * read by position, from the first of them (a column looked up by name costs a scan of the row's column names).
+   */
   public static final String SELECT = "metadata ->> 'event_id' AS event_id,"
       + " metadata ->> 'causation_id' AS causation_id, metadata ->> 'correlation_id' AS correlation_id,"
       + " metadata ->> 'timestamp' AS event_timestamp, metadata ->> 'actor_id' AS actor_id";
@@ -24,18 +27,19 @@ public final class MetadataColumns {
   }
 
   /**
-   * The metadata of the event at {@code sequence} of {@code stream}.
+   * The metadata of the event at {@code sequence} of {@code stream}, from the columns of {@link #SELECT} that start
+   * at position {@code first}.
    *
    * @throws StorageFailure Temper's serialization error, when the row's metadata is not of Temper's shape
    */
-  public static EventMetadata read(Row row, PersistenceId stream, long sequence) {
+  public static EventMetadata read(Row row, int first, PersistenceId stream, long sequence) {
     try {
       return new EventMetadata(
-          UUID.fromString(row.getString("event_id")),
-          UUID.fromString(row.getString("causation_id")),
-          UUID.fromString(row.getString("correlation_id")),
-          IsoInstant.parse(row.getString("event_timestamp")),
-          row.getString("actor_id"));
+          UUID.fromString(row.getString(first)),
+          UUID.fromString(row.getString(first + 1)),
+          UUID.fromString(row.getString(first + 2)),
+          IsoInstant.parse(row.getString(first + 3)),
+          row.getString(first + 4));
     } catch (RuntimeException e) {
       throw new StorageFailure("serialization error: metadata of " + stream + " at sequence " + sequence
           + " is not valid event metadata: " + e.getMessage(), e);

@@ -30,7 +30,8 @@ import java.util.Set;
 /** The event store on PostgreSQL: one statement per operation, appends coalesced by {@link AppendBatcher}. */
 public final class PgEventStore implements EventStore {
 
-  private static final String READ = "SELECT sequence_nr, event_type, payload, " + MetadataColumns.SELECT
+  /** Columns read by position (see {@link #toEvent}); the payload as text, parsed only when asked for. */
+  private static final String READ = "SELECT sequence_nr, event_type, payload::text, " + MetadataColumns.SELECT
       + " FROM temper_store_read_events($1, $2, $3, $4, $5)";
   private static final String LIST = "SELECT entity_type, entity_id FROM temper_store_list_entities($1, $2, $3, $4, $5)";
 
@@ -181,9 +182,9 @@ public final class PgEventStore implements EventStore {
   }
 
   private static StoredEvent toEvent(PersistenceId persistenceId, Row row) {
-    long sequence = row.getLong("sequence_nr");
-    return new StoredEvent(sequence, row.getString("event_type"), row.getValue("payload"),
-        MetadataColumns.read(row, persistenceId, sequence));
+    long sequence = row.getLong(0);
+    return StoredEvent.withPayloadJson(sequence, row.getString(1), row.getString(2),
+        MetadataColumns.read(row, 3, persistenceId, sequence));
   }
 
 }

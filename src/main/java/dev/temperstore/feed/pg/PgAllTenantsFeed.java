@@ -23,8 +23,10 @@ import java.util.List;
  */
 public final class PgAllTenantsFeed implements AllTenantsFeed {
 
-  private static final String READ = "SELECT tx, id, tenant, entity_type, entity_id, sequence_nr, event_type,"
-      + " payload, " + MetadataColumns.SELECT + " FROM temper_store_read_feed_all_tenants($1, $2, $3, $4, $5)";
+  /** A tenant's feed's columns, then the tenant's name (column {@link #TENANT}). */
+  private static final String READ = "SELECT " + PgFeed.COLUMNS + ", tenant"
+      + " FROM temper_store_read_feed_all_tenants($1, $2, $3, $4, $5)";
+  private static final int TENANT = 12;
   /** Reads nothing, but fails as a read would when the role may not read every tenant or cannot connect. */
   private static final String CHECK = "SELECT count(*) FROM temper_store_read_feed_all_tenants(0, 0, NULL, NULL, 0)";
 
@@ -60,7 +62,7 @@ public final class PgAllTenantsFeed implements AllTenantsFeed {
               if (events.size() == limit) {
                 break;
               }
-              events.add(PgFeed.toEvent(row.getString("tenant"), row));
+              events.add(PgFeed.toEvent(row.getString(TENANT), row));
             }
             FeedPosition next = events.isEmpty() ? after : events.get(events.size() - 1).position();
             return new FeedPage(events, next, rows.size() > limit);

@@ -23,8 +23,10 @@ import java.util.List;
 /** The feed on PostgreSQL: one call of {@code temper_store_read_feed} per page (see its SQL for the order). */
 public final class PgFeed implements Feed {
 
-  private static final String READ = "SELECT tx, id, entity_type, entity_id, sequence_nr, event_type, payload, "
-      + MetadataColumns.SELECT + " FROM temper_store_read_feed($1, $2, $3, $4, $5, $6)";
+  /** The columns {@link #toEvent} reads, by position; the payload as text, parsed only when asked for. */
+  static final String COLUMNS = "tx, id, entity_type, entity_id, sequence_nr, event_type, payload::text, "
+      + MetadataColumns.SELECT;
+  private static final String READ = "SELECT " + COLUMNS + " FROM temper_store_read_feed($1, $2, $3, $4, $5, $6)";
 
   private final Pool pool;
   private final int maxLimit;
@@ -61,13 +63,13 @@ public final class PgFeed implements Feed {
     });
   }
 
-  /** One row of a feed function (with {@link MetadataColumns#SELECT}) as an event of {@code tenant}. */
+  /** One row of a feed function, selected as {@link #COLUMNS} first, as an event of {@code tenant}. */
   static FeedEvent toEvent(String tenant, Row row) {
-    FeedPosition position = new FeedPosition(row.getLong("tx"), row.getLong("id"));
-    PersistenceId stream = new PersistenceId(tenant, row.getString("entity_type"), row.getString("entity_id"));
-    long sequence = row.getLong("sequence_nr");
-    return new FeedEvent(position, stream, new StoredEvent(sequence, row.getString("event_type"),
-        row.getValue("payload"), MetadataColumns.read(row, stream, sequence)));
+    FeedPosition position = new FeedPosition(row.getLong(0), row.getLong(1));
+    PersistenceId stream = new PersistenceId(tenant, row.getString(2), row.getString(3));
+    long sequence = row.getLong(4);
+    return new FeedEvent(position, stream, StoredEvent.withPayloadJson(sequence, row.getString(5), row.getString(6),
+        MetadataColumns.read(row, 7, stream, sequence)));
   }
 
 }

@@ -43,6 +43,10 @@ public final class FeedBenchmark implements Callable<Integer> {
   @Option(names = "--page-size", defaultValue = "1000", description = "Events per page (default ${DEFAULT-VALUE})")
   int pageSize;
 
+  @Option(names = "--parse-payloads", description = "Have the reader parse every event's payload, as a projection"
+      + " that looks into each one would (the store hands payloads over unparsed)")
+  boolean parsePayloads;
+
   @Option(names = "--baseline-seconds", defaultValue = "15", description = "pgbench run (default ${DEFAULT-VALUE})")
   int baselineSeconds;
 
@@ -94,6 +98,9 @@ public final class FeedBenchmark implements Callable<Integer> {
     while (true) {
       FeedPage page = client.readAll("bench", position, FeedFilter.ALL, pageSize).await().atMost(Duration.ofMinutes(1));
       read += page.events().size();
+      if (parsePayloads) {
+        page.events().forEach(event -> event.event().payload());
+      }
       position = page.next();
       if (!page.hasMore()) {
         break;
