@@ -124,7 +124,7 @@ public final class ConfigLoader {
       }
     });
     atLeast("temper.database.pool-size", config.database().poolSize(), 1);
-    config.server().instances().ifPresent(instances -> atLeast("temper.server.instances", instances, 1));
+    atLeast("temper.server.instances", config.server().instances(), 1);
     atLeast("temper.bus.max-in-flight", config.bus().maxInFlight(), 1);
     if (!config.bus().prefix().matches("[A-Za-z0-9_.-]+")) {
       throw new ConfigException("temper.bus.prefix must be letters, digits, '.', '-' or '_', got \""

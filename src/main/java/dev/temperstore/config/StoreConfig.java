@@ -107,17 +107,9 @@ public interface StoreConfig {
 
   interface Server {
 
-    /** Store verticle instances; each has its own event loop, pool and in-flight bound. Unset: see below. */
-    OptionalInt instances();
-
-    /**
-     * {@link #instances()}, or when unset one per two available processors, at least one. The store shares its
-     * machine with the load it serves, and often with PostgreSQL: on two cores, a second event loop took CPU from
-     * the database and cut 1-event appends at 8 clients by a sixth to a third (docs/benchmarks.md).
-     */
-    default int instanceCount() {
-      return instances().orElse(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
-    }
+    /** Store verticle instances; each has its own event loop, pool and in-flight bound. */
+    @WithDefault("2")
+    int instances();
   }
 
   interface Bus {

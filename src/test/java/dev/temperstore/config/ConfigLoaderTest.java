@@ -56,7 +56,6 @@ class ConfigLoaderTest {
     defaultValues.put("temper.database.migration-url", ""); // optional: no default, shown empty
     defaultValues.put("temper.database.operator-url", "");
     defaultValues.put("temper.database.statement-timeout", "");
-    defaultValues.put("temper.server.instances", "");
     defaultValues.put("temper.secrets.primary", "");
     defaultValues.put("temper.cluster.public-host", "");
     defaultValues.put("temper.cluster.tls-keystore", "");
@@ -70,18 +69,6 @@ class ConfigLoaderTest {
     shipped.stringPropertyNames().forEach(name -> documented.put(name, shipped.getProperty(name)));
     assertThat(documented).isEqualTo(defaultValues);
     assertThat(documented).hasSize(69);
-  }
-
-  @Test
-  void store_instances_default_to_one_per_two_processors_and_a_set_count_must_be_at_least_one() {
-    int processors = Runtime.getRuntime().availableProcessors();
-
-    assertThat(ConfigLoader.fromProperties(Map.of()).server().instanceCount())
-        .isEqualTo(Math.max(1, processors / 2));
-    assertThat(ConfigLoader.fromProperties(Map.of("temper.server.instances", "3")).server().instanceCount())
-        .isEqualTo(3);
-    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.server.instances", "0")))
-        .hasMessageContaining("temper.server.instances must be at least 1, got 0");
   }
 
   @Test

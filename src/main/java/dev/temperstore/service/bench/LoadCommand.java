@@ -188,7 +188,7 @@ public final class LoadCommand implements Callable<Integer> {
       StoreSettings settings = configured.secrets().keys().isEmpty()
           ? configured.withSecrets(SecretSettings.withKeys(KeyRing.ephemeral())) : configured;
       String deployment = vertx.deployVerticle(() -> new StoreVerticle(settings),
-          new DeploymentOptions().setInstances(config.server().instanceCount())).await();
+          new DeploymentOptions().setInstances(config.server().instances())).await();
       try {
         StoreClient client = new StoreClient(vertx, settings.addresses(),
             StoreClient.timeoutAbove(settings.requestDeadline()));

@@ -95,7 +95,7 @@ public final class ServeCommand implements Callable<Integer> {
     }, "temper-store-shutdown"));
 
     StoreSettings settings = StoreSettings.of(config, database.migration(), database.serving());
-    int instances = config.server().instanceCount();
+    int instances = config.server().instances();
     try {
       if (config.http().enabled()) {
         listening(new OpsServer(readiness, registry).listen(vertx, config.http().host(), config.http().port()),
