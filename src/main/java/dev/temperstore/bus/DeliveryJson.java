@@ -40,11 +40,7 @@ public final class DeliveryJson {
       if (array.size() > MAX_EVENTS) {
         throw new InvalidRequest("a delivery holds at most " + MAX_EVENTS + " events, this one " + array.size());
       }
-      List<FeedEvent> events = new ArrayList<>(array.size());
-      for (int i = 0; i < array.size(); i++) {
-        events.add(FeedJson.eventReply(array.getJsonObject(i)));
-      }
-      return events;
+      return EventJson.replies(array, FeedJson::eventReply);
     } catch (InvalidRequest e) {
       throw e;
     } catch (RuntimeException e) {

@@ -3,7 +3,6 @@ package dev.temperstore.bus;
 import dev.temperstore.events.AppendRequest;
 import dev.temperstore.events.EntityId;
 import dev.temperstore.events.EntityIdPage;
-import dev.temperstore.events.EventPage;
 import dev.temperstore.events.EventStore;
 import dev.temperstore.tenancy.PersistenceId;
 import io.smallrye.mutiny.Uni;
@@ -55,7 +54,7 @@ public final class EventHandlers {
     PersistenceId id = EventJson.persistenceId(request);
     long from = request.optionalNonNegativeLong("fromSequence").orElse(0L);
     int limit = request.intBetween("limit", 1, limits.maxReadLimit(), DEFAULT_LIMIT);
-    return store.read(id, from, limit).map(EventHandlers::page);
+    return store.read(id, from, limit).map(EventJson::page);
   }
 
   private Uni<JsonObject> listEntities(Fields request) {
@@ -64,17 +63,6 @@ public final class EventHandlers {
     Optional<EntityId> after = request.optionalObject("after").map(EventJson::entityId);
     int limit = request.intBetween("limit", 1, limits.maxReadLimit(), DEFAULT_LIMIT);
     return store.listEntityIds(tenant, type, after, limit).map(EventHandlers::entities);
-  }
-
-  private static final List<JsonView.Field<EventPage>> PAGE_FIELDS = List.of(
-      new JsonView.Field<>("events",
-          page -> new JsonArray(page.events().stream().map(EventJson::storedEvent).toList())),
-      new JsonView.Field<>("nextFrom", EventPage::nextFrom),
-      new JsonView.Field<>("hasMore", EventPage::hasMore));
-
-  /** A page in a reply: a view of it, which a typed client in this JVM takes back as it is (see JsonView). */
-  private static JsonObject page(EventPage page) {
-    return JsonView.of(page, PAGE_FIELDS);
   }
 
   private static JsonObject entities(EntityIdPage page) {

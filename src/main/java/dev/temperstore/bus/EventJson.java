@@ -3,6 +3,7 @@ package dev.temperstore.bus;
 import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.events.AppendRequest;
 import dev.temperstore.events.EntityId;
+import dev.temperstore.events.EventPage;
 import dev.temperstore.events.EventMetadata;
 import dev.temperstore.events.IsoInstant;
 import dev.temperstore.events.NewEvent;
@@ -12,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -91,6 +93,36 @@ final class EventJson {
     }
     return new StoredEvent(json.getLong("sequenceNr"), json.getString("eventType"), json.getValue("payload"),
         metadataReply(json.getJsonObject("metadata")));
+  }
+
+  private static final List<JsonView.Field<EventPage>> PAGE_FIELDS = List.of(
+      new JsonView.Field<>("events",
+          page -> new JsonArray(page.events().stream().map(EventJson::storedEvent).toList())),
+      new JsonView.Field<>("nextFrom", EventPage::nextFrom),
+      new JsonView.Field<>("hasMore", EventPage::hasMore));
+
+  /** A page in a reply: a view of it, which a typed client in this JVM takes back as it is (see JsonView). */
+  static JsonObject page(EventPage page) {
+    return JsonView.of(page, PAGE_FIELDS);
+  }
+
+  /** A page as the store replies with it, read without the input gate. */
+  static EventPage pageReply(JsonObject json) {
+    EventPage shared = JsonView.sourceOf(json, EventPage.class);
+    if (shared != null) {
+      return shared;
+    }
+    return new EventPage(replies(json.getJsonArray("events"), EventJson::storedEventReply), json.getLong("nextFrom"),
+        json.getBoolean("hasMore"));
+  }
+
+  /** Each object of a reply's array, read by {@code reply}. */
+  static <T> List<T> replies(JsonArray array, Function<JsonObject, T> reply) {
+    List<T> read = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      read.add(reply.apply(array.getJsonObject(i)));
+    }
+    return read;
   }
 
   private static EventMetadata metadataReply(JsonObject json) {

@@ -66,12 +66,8 @@ final class FeedJson {
     if (shared != null) {
       return shared;
     }
-    JsonArray events = json.getJsonArray("events");
-    List<FeedEvent> read = new ArrayList<>(events.size());
-    for (int i = 0; i < events.size(); i++) {
-      read.add(eventReply(events.getJsonObject(i)));
-    }
-    return new FeedPage(read, FeedPosition.parse("next", json.getString("next")), json.getBoolean("hasMore"));
+    return new FeedPage(EventJson.replies(json.getJsonArray("events"), FeedJson::eventReply),
+        FeedPosition.parse("next", json.getString("next")), json.getBoolean("hasMore"));
   }
 
   static JsonObject page(FeedPage page) {

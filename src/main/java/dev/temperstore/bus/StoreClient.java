@@ -9,7 +9,6 @@ import dev.temperstore.events.EntityIdPage;
 import dev.temperstore.events.EventPage;
 import dev.temperstore.events.EventStore;
 import dev.temperstore.events.NewEvent;
-import dev.temperstore.events.StoredEvent;
 import dev.temperstore.feed.AllTenantsFeed;
 import dev.temperstore.feed.Feed;
 import dev.temperstore.feed.FeedFilter;
@@ -34,7 +33,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -110,18 +108,7 @@ public final class StoreClient implements EventStore, Feed, AllTenantsFeed, Snap
   public Uni<EventPage> read(PersistenceId persistenceId, long fromSequence, int limit) {
     JsonObject request = new JsonObject().put("persistenceId", persistenceId.toString())
         .put("fromSequence", fromSequence).put("limit", limit);
-    return request(Addresses.EVENTS_READ, request).map(reply -> {
-      EventPage shared = JsonView.sourceOf(reply, EventPage.class);
-      if (shared != null) {
-        return shared;
-      }
-      JsonArray events = reply.getJsonArray("events");
-      List<StoredEvent> page = new ArrayList<>(events.size());
-      for (int i = 0; i < events.size(); i++) {
-        page.add(EventJson.storedEventReply(events.getJsonObject(i)));
-      }
-      return new EventPage(page, reply.getLong("nextFrom"), reply.getBoolean("hasMore"));
-    });
+    return request(Addresses.EVENTS_READ, request).map(EventJson::pageReply);
   }
 
   @Override
