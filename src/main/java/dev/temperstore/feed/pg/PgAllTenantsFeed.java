@@ -1,9 +1,7 @@
 package dev.temperstore.feed.pg;
 
 import dev.temperstore.errors.InvalidRequest;
-import dev.temperstore.events.pg.MetadataColumns;
 import dev.temperstore.feed.AllTenantsFeed;
-import dev.temperstore.feed.FeedEvent;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPage;
 import dev.temperstore.feed.FeedPosition;
@@ -11,11 +9,7 @@ import dev.temperstore.postgres.SqlErrors;
 import dev.temperstore.reactive.Reactive;
 import io.smallrye.mutiny.Uni;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The feed across every tenant on PostgreSQL: one call of {@code temper_store_read_feed_all_tenants} per page, on
@@ -56,17 +50,7 @@ public final class PgAllTenantsFeed implements AllTenantsFeed {
           .addInteger(limit + 1);
       return Reactive.uni(() -> pool.preparedQuery(READ).execute(args))
           .onFailure().transform(e -> SqlErrors.toStoreException("feed read of all tenants", e))
-          .map(rows -> {
-            List<FeedEvent> events = new ArrayList<>(Math.min(limit, rows.size()));
-            for (Row row : rows) {
-              if (events.size() == limit) {
-                break;
-              }
-              events.add(PgFeed.toEvent(row.getString(TENANT), row));
-            }
-            FeedPosition next = events.isEmpty() ? after : events.get(events.size() - 1).position();
-            return new FeedPage(events, next, rows.size() > limit);
-          });
+          .map(rows -> PgFeed.page(rows, limit, after, row -> row.getString(TENANT)));
     });
   }
 }

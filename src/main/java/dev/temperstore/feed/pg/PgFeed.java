@@ -15,10 +15,12 @@ import dev.temperstore.tenancy.Tenants;
 import io.smallrye.mutiny.Uni;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** The feed on PostgreSQL: one call of {@code temper_store_read_feed} per page (see its SQL for the order). */
 public final class PgFeed implements Feed {
@@ -49,18 +51,24 @@ public final class PgFeed implements Feed {
           .addInteger(limit + 1);
       return Reactive.uni(() -> pool.preparedQuery(READ).execute(args))
           .onFailure().transform(e -> SqlErrors.toStoreException("feed read of tenant " + tenant, e))
-          .map(rows -> {
-            List<FeedEvent> events = new ArrayList<>(Math.min(limit, rows.size()));
-            for (Row row : rows) {
-              if (events.size() == limit) {
-                break;
-              }
-              events.add(toEvent(tenant, row));
-            }
-            FeedPosition next = events.isEmpty() ? after : events.get(events.size() - 1).position();
-            return new FeedPage(events, next, rows.size() > limit);
-          });
+          .map(rows -> page(rows, limit, after, row -> tenant));
     });
+  }
+
+  /**
+   * A page of up to {@code limit} events from a feed function's rows, read with one more than {@code limit} to
+   * tell whether more are ready; each row's tenant is {@code tenant}'s answer for it.
+   */
+  static FeedPage page(RowSet<Row> rows, int limit, FeedPosition after, Function<Row, String> tenant) {
+    List<FeedEvent> events = new ArrayList<>(Math.min(limit, rows.size()));
+    for (Row row : rows) {
+      if (events.size() == limit) {
+        break;
+      }
+      events.add(toEvent(tenant.apply(row), row));
+    }
+    FeedPosition next = events.isEmpty() ? after : events.get(events.size() - 1).position();
+    return new FeedPage(events, next, rows.size() > limit);
   }
 
   /** One row of a feed function, selected as {@link #COLUMNS} first, as an event of {@code tenant}. */
