@@ -136,6 +136,13 @@ class StoreBusApiTest extends DatabaseTest {
     assertThat(typed.events().get(1).payload()).isNotNull();
     assertThat(request("temper.store.events.read", new JsonObject().put("persistenceId", ORDER.toString())
         .put("fromSequence", 1)).getJsonArray("events")).hasSize(1);
+    // another tenant's traffic meanwhile is untouched
+    PersistenceId other = PersistenceId.parse("globex:Order:o-1");
+    assertThat(await(client.append(other, 0, events(2)))).isEqualTo(2);
+    assertThat(request("temper.store.events.read", new JsonObject().put("persistenceId", other.toString()))
+        .getJsonArray("events")).hasSize(2);
+    assertThat(request("temper.store.events.read-all", new JsonObject().put("tenant", "globex"))
+        .getJsonArray("events")).hasSize(2);
   }
 
   @Test
