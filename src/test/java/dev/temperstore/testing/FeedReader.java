@@ -21,6 +21,15 @@ public final class FeedReader {
   private FeedReader() {
   }
 
+  /** The events of {@code pages}, read one after the other, stand at growing positions, each once. */
+  public static void assertPositionsGrow(FeedPage... pages) {
+    List<FeedPosition> positions = new ArrayList<>();
+    for (FeedPage page : pages) {
+      page.events().forEach(event -> positions.add(event.position()));
+    }
+    assertThat(positions).isSorted().doesNotHaveDuplicates();
+  }
+
   /** Every event read, in the order read; {@code read} returns the page after a position. */
   public static List<FeedEvent> readWhileWriting(Function<FeedPosition, FeedPage> read, Future<?> writing,
                                                  TestDatabase database) throws InterruptedException {

@@ -80,10 +80,7 @@ class ConsumerGroupDeliveryTest extends DatabaseTest {
 
     appendRounds(0, LENGTH);
 
-    eventually(TIMEOUT, "every event delivered", () -> log.positions().size() == STREAMS * LENGTH);
-    assertThat(log.violations()).isEmpty();
-    assertThat(failures).isEmpty();
-    log.assertEveryStreamInOrder(STREAMS, LENGTH);
+    assertEveryEventDeliveredInOrder();
     assertThat(log.membersByStream().values()).allSatisfy(owners -> assertThat(owners).hasSize(1));
     assertThat(log.membersByStream().values().stream().flatMap(Set::stream).distinct())
         .as("every member has a share").containsExactlyInAnyOrder("m1", "m2", "m3");
@@ -105,10 +102,7 @@ class ConsumerGroupDeliveryTest extends DatabaseTest {
         "SELECT count(*) FROM temper_store_subscription_members WHERE member = 'm2'") == 0);
     appendRounds(8, LENGTH);
 
-    eventually(TIMEOUT, "every event delivered", () -> log.positions().size() == STREAMS * LENGTH);
-    assertThat(log.violations()).isEmpty();
-    assertThat(failures).isEmpty();
-    log.assertEveryStreamInOrder(STREAMS, LENGTH);
+    assertEveryEventDeliveredInOrder();
     assertStreamsOfTheGoneMoved(before, "m2");
     eventually(TIMEOUT, "the store delivers to two members", () -> membersGauge() == 2);
     eventually(TIMEOUT, "checkpoint saved at the last event", () -> checkpoint().equals(lastPosition()));
@@ -130,10 +124,7 @@ class ConsumerGroupDeliveryTest extends DatabaseTest {
     }
     appendRounds(round, LENGTH);
 
-    eventually(TIMEOUT, "every event delivered", () -> log.positions().size() == STREAMS * LENGTH);
-    assertThat(log.violations()).isEmpty();
-    assertThat(failures).isEmpty();
-    log.assertEveryStreamInOrder(STREAMS, LENGTH);
+    assertEveryEventDeliveredInOrder();
     // Rendezvous hashing moves a stream only to the member that just joined: owners come in joining order.
     log.ownersInTurn().forEach((stream, owners) -> {
       assertThat(owners).as(stream + " moved only to newcomers").isSorted().doesNotHaveDuplicates();
@@ -158,10 +149,7 @@ class ConsumerGroupDeliveryTest extends DatabaseTest {
     vertx.cancelTimer(renewals);
     appendRounds(8, LENGTH);
 
-    eventually(TIMEOUT, "every event delivered", () -> log.positions().size() == STREAMS * LENGTH);
-    assertThat(log.violations()).isEmpty();
-    assertThat(failures).isEmpty();
-    log.assertEveryStreamInOrder(STREAMS, LENGTH);
+    assertEveryEventDeliveredInOrder();
     assertStreamsOfTheGoneMoved(before, "m2");
     assertThat(database.admin().count("SELECT count(*) FROM temper_store_subscription_members WHERE member = 'm2'"
         + " AND expires_at > now()")).as("m2's lease ended (its row goes at the next join)").isZero();
@@ -189,6 +177,14 @@ class ConsumerGroupDeliveryTest extends DatabaseTest {
     assertThat(log.deliveries()).hasSize(5);
     assertThat(own.sequencesByStream().get("acme:Order:solo")).endsWith(6L, 7L, 8L, 9L, 10L)
         .allSatisfy(sequence -> assertThat(sequence).isGreaterThan(5));
+  }
+
+  /** Waits for every appended event; none went to two members at once, and each stream came whole, in order. */
+  private void assertEveryEventDeliveredInOrder() {
+    eventually(TIMEOUT, "every event delivered", () -> log.positions().size() == STREAMS * LENGTH);
+    assertThat(log.violations()).isEmpty();
+    assertThat(failures).isEmpty();
+    log.assertEveryStreamInOrder(STREAMS, LENGTH);
   }
 
   /**
