@@ -117,6 +117,36 @@ class StoreBusApiTest extends DatabaseTest {
   }
 
   @Test
+  void payloads_of_every_json_class_read_back_as_written_through_the_typed_client_and_as_raw_json() {
+    JsonObject nested = new JsonObject().put("leaf", "é");
+    for (int depth = 0; depth < 90; depth++) {
+      nested = new JsonObject().put("d", nested);
+    }
+    List<Object> payloads = List.of(
+        new JsonObject().put("text", "€".repeat(87_000)), // 261,000 bytes of UTF-8, just under the event limit
+        new JsonObject().put("controls", "\u0001\t\n\"\\ \uD83D\uDE00 中文"),
+        new JsonObject().put("long", Long.MAX_VALUE).put("negative", Long.MIN_VALUE).put("fraction", 0.1),
+        nested,
+        new JsonArray().add(1).add("two").add(new JsonArray()).addNull(),
+        "a string alone", 42, true);
+    List<NewEvent> written = new ArrayList<>();
+    for (int i = 0; i < payloads.size(); i++) {
+      NewEvent template = events(payloads.size()).get(i);
+      written.add(new NewEvent(template.eventType(), payloads.get(i), template.metadata()));
+    }
+    await(client.append(ORDER, 0, written));
+
+    EventPage typed = await(client.read(ORDER, 0, 100));
+    JsonArray raw = request("temper.store.events.read", new JsonObject().put("persistenceId", ORDER.toString()))
+        .getJsonArray("events");
+
+    for (int i = 0; i < payloads.size(); i++) {
+      assertThat(typed.events().get(i).payload()).as("typed payload %d", i).isEqualTo(payloads.get(i));
+      assertThat(raw.getJsonObject(i).getValue("payload")).as("raw payload %d", i).isEqualTo(payloads.get(i));
+    }
+  }
+
+  @Test
   void a_stored_payload_the_json_parser_cannot_read_fails_a_raw_read_with_a_500_and_only_its_own_payload_for_the_typed_client() {
     database.admin().execute("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload,"
         + " metadata) VALUES ('acme', 'Order', 'o-1', 1, 'Imported', '" + "[".repeat(1500) + "]".repeat(1500)
