@@ -1,8 +1,7 @@
 package dev.temperstore.bus;
 
-import io.vertx.core.json.JsonObject;
-
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
