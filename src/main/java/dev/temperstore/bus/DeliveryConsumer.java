@@ -28,13 +28,17 @@ final class DeliveryConsumer {
   private final Vertx vertx;
   private final MultiEmitter<? super FeedDelivery> emitter;
   private final Set<DeliveryBatch> open = ConcurrentHashMap.newKeySet();
+  private final String address;
   private final MessageConsumer<Object> consumer;
   private volatile boolean closing;
+  private boolean unlisted;
 
   private DeliveryConsumer(Vertx vertx, String address, MultiEmitter<? super FeedDelivery> emitter) {
     this.vertx = vertx;
     this.emitter = emitter;
+    this.address = address;
     this.consumer = vertx.eventBus().consumer(address, this::deliver);
+    TypedConsumers.add(vertx, address);
   }
 
   /** Registers a consumer at {@code address} that emits each delivered event on {@code emitter}. */
@@ -57,6 +61,12 @@ final class DeliveryConsumer {
   /** Refuses what is unanswered and unregisters. */
   Future<Void> close() {
     refuseAll();
+    synchronized (this) {
+      if (!unlisted) {
+        unlisted = true;
+        TypedConsumers.remove(vertx, address);
+      }
+    }
     return consumer.unregister();
   }
 
@@ -68,14 +78,21 @@ final class DeliveryConsumer {
     String tenant;
     String subscription;
     List<FeedEvent> events;
-    try {
-      Fields fields = Fields.body(message.body());
-      tenant = fields.tenant("tenant");
-      subscription = fields.string("subscription", 128);
-      events = DeliveryJson.events((JsonObject) message.body()); // an object: Fields.body checked it
-    } catch (StoreException e) {
-      message.fail(e.code(), e.toJson().encode());
-      return;
+    DeliveryJson.Batch shared = DeliveryJson.shared(message.body());
+    if (shared != null) { // the store's own batch, uncopied: nothing to decode
+      tenant = shared.tenant();
+      subscription = shared.subscription();
+      events = shared.events();
+    } else {
+      try {
+        Fields fields = Fields.body(message.body());
+        tenant = fields.tenant("tenant");
+        subscription = fields.string("subscription", 128);
+        events = DeliveryJson.events((JsonObject) message.body()); // an object: Fields.body checked it
+      } catch (StoreException e) {
+        message.fail(e.code(), e.toJson().encode());
+        return;
+      }
     }
     open.removeIf(DeliveryBatch::answered); // at most a few: the store has one batch in flight per consumer
     DeliveryBatch batch = DeliveryBatch.start(message, vertx.getOrCreateContext(), tenant, subscription, events,

@@ -21,11 +21,39 @@ public final class DeliveryJson {
   private DeliveryJson() {
   }
 
+  /** A delivery as it left the store: what a consumer in the same Vert.x takes back from a {@link #view}. */
+  record Batch(String tenant, String subscription, List<FeedEvent> events) {
+  }
+
+  private static final List<JsonView.Field<Batch>> FIELDS = List.of(
+      new JsonView.Field<>("tenant", Batch::tenant),
+      new JsonView.Field<>("subscription", Batch::subscription),
+      new JsonView.Field<>("events", batch -> new JsonArray(batch.events().stream().map(FeedJson::event).toList())));
+
+  /** The delivery as ordinary JSON, for any consumer. */
   public static JsonObject encode(String tenant, String subscription, List<FeedEvent> events) {
     JsonArray array = new JsonArray(new ArrayList<>(events.size()));
     // ordinary JSON, not views: any consumer may receive it, as a copy (see JsonView.materialized)
     events.forEach(event -> array.add(JsonView.materialized(FeedJson.event(event))));
     return new JsonObject().put("tenant", tenant).put("subscription", subscription).put("events", array);
+  }
+
+  /**
+   * The delivery as a read-only view of typed events ({@link JsonView}), for a consumer in this Vert.x that gets
+   * it uncopied ({@link DeliverySender}); read as JSON, it has the fields {@link #encode} gives.
+   */
+  static JsonObject view(String tenant, String subscription, List<FeedEvent> events) {
+    // each delivery's events are the consumer's own: the store keeps its copies to send again after a refusal
+    List<FeedEvent> own = new ArrayList<>(events.size());
+    for (FeedEvent event : events) {
+      own.add(new FeedEvent(event.position(), event.persistenceId(), event.event().copy()));
+    }
+    return JsonView.of(new Batch(tenant, subscription, own), FIELDS);
+  }
+
+  /** The typed batch {@code body} is a view of, or null when it is ordinary JSON. */
+  static Batch shared(Object body) {
+    return body instanceof JsonObject json ? JsonView.sourceOf(json, Batch.class) : null;
   }
 
   /**

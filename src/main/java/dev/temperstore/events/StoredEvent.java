@@ -67,6 +67,19 @@ public final class StoredEvent {
     return payload;
   }
 
+  /**
+   * This event with a payload of its own, for a reader that may hold it while another gets the same event (a
+   * delivery sent again): the same unparsed text when this one's is still unparsed, else a deep copy.
+   */
+  public synchronized StoredEvent copy() {
+    if (payload == null) {
+      return new StoredEvent(sequenceNr, eventType, payloadJson, metadata);
+    }
+    Object own = payload instanceof JsonObject object ? object.copy()
+        : payload instanceof JsonArray array ? array.copy() : payload;
+    return new StoredEvent(sequenceNr, eventType, own, metadata);
+  }
+
   public EventMetadata metadata() {
     return metadata;
   }

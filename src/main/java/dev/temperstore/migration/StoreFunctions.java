@@ -81,7 +81,8 @@ final class StoreFunctions {
         MigrationStep.create("events feed index across tenants", "CREATE INDEX IF NOT EXISTS"
             + " idx_events_feed_all_tenants ON events ((coalesce(tx_id, '0'::xid8)), id)"),
         MigrationStep.create("read feed across tenants function", sql("read-feed-all-tenants.sql")),
-        MigrationStep.create("feed function plans", sql("feed-plans.sql")));
+        MigrationStep.create("feed function plans", sql("feed-plans.sql")),
+        MigrationStep.create("asynchronous checkpoint commits", sql("checkpoint-async.sql")));
   }
 
   private static String sql(String file) {

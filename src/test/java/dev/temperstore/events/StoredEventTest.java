@@ -42,4 +42,22 @@ class StoredEventTest {
             + " 0f8fad5b-d9cb-469f-a165-70867728950e (sequence 4) cannot be read as JSON: ");
     assertThat(event.sequenceNr()).isEqualTo(4);
   }
+
+  @Test
+  void a_copy_has_a_payload_of_its_own_whether_or_not_the_original_was_parsed() {
+    StoredEvent unparsed = StoredEvent.withPayloadJson(2, "Placed", "{\"lines\":[{\"sku\":\"a\"}]}", METADATA);
+    StoredEvent parsed = new StoredEvent(2, "Placed", new JsonObject().put("lines",
+        new JsonArray().add(new JsonObject().put("sku", "a"))), METADATA);
+
+    for (StoredEvent original : new StoredEvent[] {unparsed, parsed}) {
+      StoredEvent copy = original.copy();
+      ((JsonObject) copy.payload()).getJsonArray("lines").getJsonObject(0).put("sku", "changed");
+
+      assertThat(original.payload()).isEqualTo(new JsonObject().put("lines",
+          new JsonArray().add(new JsonObject().put("sku", "a"))));
+      assertThat(copy.metadata()).isSameAs(original.metadata());
+      assertThat(copy.sequenceNr()).isEqualTo(2);
+    }
+    assertThat(StoredEvent.withPayloadJson(1, "E", "\"text\"", METADATA).copy().payload()).isEqualTo("text");
+  }
 }

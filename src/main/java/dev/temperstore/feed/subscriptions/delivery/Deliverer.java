@@ -1,6 +1,7 @@
 package dev.temperstore.feed.subscriptions.delivery;
 
 import dev.temperstore.bus.DeliveryJson;
+import dev.temperstore.bus.DeliverySender;
 import dev.temperstore.feed.Feed;
 import dev.temperstore.feed.FeedPage;
 import dev.temperstore.feed.FeedPosition;
@@ -12,7 +13,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +65,7 @@ final class Deliverer {
   private final int readLimit;
   private final int maxWindow;
   private final Consumer<Deliverer> onStale;
-  private final DeliveryOptions options;
+  private final DeliverySender sender;
 
   private final int maxBatch;
   private final DeliveryWindow window = new DeliveryWindow();
@@ -105,7 +105,7 @@ final class Deliverer {
     this.maxBatch = Math.min(settings.credit(), MAX_BATCH);
     this.readLimit = Math.max(1, Math.min(readLimit, maxWindow));
     this.onStale = onStale;
-    this.options = new DeliveryOptions().setSendTimeout(settings.deliveryTimeout().toMillis());
+    this.sender = new DeliverySender(vertx, subscription.tenant(), subscription.name(), settings.deliveryTimeout());
     this.readAfter = subscription.checkpoint();
     this.acknowledged = subscription.checkpoint();
     this.saved = subscription.checkpoint();
@@ -197,8 +197,7 @@ final class Deliverer {
     }
     for (DeliveryWindow.Batch batch : window.take(idle, maxBatch)) {
       inFlight.put(batch.target(), batch);
-      vertx.eventBus().request(batch.target().address(),
-              DeliveryJson.encode(subscription.tenant(), subscription.name(), batch.events()), options)
+      sender.send(batch.target().address(), batch.events())
           .onComplete(reply -> onContext(() -> {
             if (stopped) {
               return;
