@@ -14,6 +14,7 @@ import dev.temperstore.feed.AllTenantsFeed;
 import dev.temperstore.feed.pg.FeedGuard;
 import dev.temperstore.feed.pg.PgAllTenantsFeed;
 import dev.temperstore.feed.pg.PgFeed;
+import dev.temperstore.feed.subscriptions.LocalWakeups;
 import dev.temperstore.feed.subscriptions.delivery.SubscriptionDeliveries;
 import dev.temperstore.feed.subscriptions.pg.FeedNotifier;
 import dev.temperstore.feed.subscriptions.pg.PgSubscriptionStore;
@@ -172,7 +173,9 @@ public final class StoreVerticle extends VerticleBase {
       endpoints = new Endpoints(vertx, settings.addresses(), settings.busLimits().maxInFlight(),
           settings.requestDeadline(), registry);
       PgSubscriptionStore subscriptions = new PgSubscriptionStore(pool, settings.subscriptions());
-      notifier = new FeedNotifier(vertx, pool, subscriptions, NOTIFY_INTERVAL, settings.subscriptions().claimInterval());
+      LocalWakeups wakeups = new LocalWakeups(vertx, settings.addresses().of(Addresses.FEED_APPENDED));
+      notifier = new FeedNotifier(vertx, pool, subscriptions, wakeups, NOTIFY_INTERVAL,
+          settings.subscriptions().claimInterval());
       new EventHandlers(new PgEventStore(pool, context, settings.eventLimits(), notifier::appended),
           settings.busLimits()).register(endpoints);
       PgFeed feed = new PgFeed(pool, settings.busLimits().maxReadLimit());
@@ -183,7 +186,7 @@ public final class StoreVerticle extends VerticleBase {
       SecretStore secrets = settings.secrets().keys().isEmpty() ? new DisabledSecretStore()
           : new PgSecretStore(vertx, pool, settings.secrets());
       new SecretHandlers(secrets, settings.secrets().maxValueBytes()).register(endpoints);
-      return Reactive.uni(endpoints::ready).invoke(() -> deliver(feed, subscriptions));
+      return Reactive.uni(endpoints::ready).invoke(() -> deliver(feed, subscriptions, wakeups));
     });
   }
 
@@ -207,13 +210,13 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   /** Delivery runs in the background from here on: the database being away later only delays it. */
-  private void deliver(PgFeed feed, PgSubscriptionStore subscriptions) {
+  private void deliver(PgFeed feed, PgSubscriptionStore subscriptions, LocalWakeups wakeups) {
     if (!settings.subscriptions().enabled()) {
       return;
     }
     deliveries = new SubscriptionDeliveries(vertx, context, settings.serving(), subscriptions, feed,
         settings.subscriptions(), settings.busLimits().maxReadLimit(), settings.statementTimeout(), registry,
-        settings.addresses().of(Addresses.SUBSCRIPTIONS_CHANGED));
+        settings.addresses().of(Addresses.SUBSCRIPTIONS_CHANGED), wakeups);
     deliveries.start();
   }
 

@@ -31,6 +31,11 @@ public record Addresses(String prefix) {
    * so that this process's deliverers act on it at once rather than at their next claim round.
    */
   public static final String SUBSCRIPTIONS_CHANGED = "subscriptions.changed";
+  /**
+   * Local only, no body: events were committed through a store of this process, so that its deliverers read the
+   * feed at once, without a PostgreSQL notification (see {@code LocalWakeups}).
+   */
+  public static final String FEED_APPENDED = "feed.appended";
 
   public static Addresses defaults() {
     return new Addresses(DEFAULT_PREFIX);

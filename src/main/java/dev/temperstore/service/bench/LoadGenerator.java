@@ -54,8 +54,9 @@ public final class LoadGenerator {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicLong issued = new AtomicLong();
   // The subscribe workload: what was acknowledged to appenders, what the subscription delivered, and how late.
-  private final java.util.Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-  private final java.util.Set<String> delivered = ConcurrentHashMap.newKeySet();
+  // Event ids as they are (no text), in sets sized for a run's events: this bookkeeping runs in the JVM measured.
+  private final java.util.Set<java.util.UUID> acknowledged = ConcurrentHashMap.newKeySet(1 << 20);
+  private final java.util.Set<java.util.UUID> delivered = ConcurrentHashMap.newKeySet(1 << 20);
   private final LongAdder duplicates = new LongAdder();
   private final LongAdder deliveredMeasured = new LongAdder();
   private final Recorder deliveryLatency = new Recorder(MAX_LATENCY_MICROS, 3);
@@ -137,7 +138,7 @@ public final class LoadGenerator {
         FeedPosition.START)).await().atMost(java.time.Duration.ofSeconds(30));
     progress.printf("subscription bench-%s delivers to %s%n", runId, address);
     io.smallrye.mutiny.subscription.Cancellable consumer = client.subscribe(address).subscribe().with(delivery -> {
-      String id = delivery.event().event().metadata().eventId().toString();
+      java.util.UUID id = delivery.event().event().metadata().eventId();
       if (!delivered.add(id)) {
         duplicates.increment();
       } else if (measuring.get()) {
@@ -160,7 +161,7 @@ public final class LoadGenerator {
   private void awaitFirstDelivery() throws InterruptedException {
     List<dev.temperstore.events.NewEvent> probe = BenchPayloads.events(1, "bench-probe");
     client.append(new PersistenceId("bench", "Probe", runId), 0, probe).await().atMost(java.time.Duration.ofSeconds(30));
-    String id = probe.get(0).metadata().eventId().toString();
+    java.util.UUID id = probe.get(0).metadata().eventId();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
     while (!delivered.contains(id)) {
       if (System.nanoTime() > deadline) {
@@ -286,7 +287,7 @@ public final class LoadGenerator {
           .map(last -> {
             sequence = last;
             if (options.workload() == Workload.SUBSCRIBE) {
-              batch.forEach(event -> acknowledged.add(event.metadata().eventId().toString()));
+              batch.forEach(event -> acknowledged.add(event.metadata().eventId()));
             }
             return count;
           });

@@ -20,7 +20,12 @@ import dev.temperstore.testing.OutOfOrderWriters;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
+import dev.temperstore.feed.subscriptions.pg.Claims;
+import dev.temperstore.feed.subscriptions.pg.FeedWakeups;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.temperstore.feed.subscriptions.Recorder.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -150,6 +156,59 @@ class SubscriptionDeliveryTest extends DatabaseTest {
 
     eventually(Duration.ofSeconds(10), "delivered by the notification, not the 60 s poll",
         () -> consumer.positions().size() == 1);
+  }
+
+  @Test
+  void a_store_that_delivers_every_subscription_itself_wakes_its_deliverers_without_notifying_postgresql() {
+    SubscriptionSettings slowPoll = FAST.withIntervals(Duration.ofSeconds(60), Duration.ofMillis(300),
+        Duration.ofMillis(100));
+    StoreVerticle store = new StoreVerticle(settings(slowPoll));
+    vertx.deployVerticle(store).await();
+    StoreClient client = StoreClient.create(vertx);
+    Recorder consumer = Recorder.acking(vertx).listen(client, "app.here");
+    await(client.createSubscription(new Subscription("acme", "here", "app.here", FeedFilter.ALL, FeedPosition.START)));
+    eventually(TIMEOUT, "the subscription claimed here", () -> store.delivering().contains("acme:here"));
+    pause(Duration.ofMillis(900)); // the notifier's next check (every claim interval) has seen who delivers it
+    AtomicInteger notifications = listen();
+
+    await(client.append(PersistenceId.parse("acme:Order:here"), 0, Events.events(1)));
+    eventually(Duration.ofSeconds(10), "delivered at once, not at the 60 s poll", () -> consumer.positions().size() == 1);
+    await(client.append(PersistenceId.parse("acme:Order:here"), 1, Events.events(1)));
+    eventually(Duration.ofSeconds(10), "and again", () -> consumer.positions().size() == 2);
+
+    pause(Duration.ofMillis(200));
+    assertThat(notifications.get()).as("NOTIFYs on " + FeedWakeups.CHANNEL).isZero();
+  }
+
+  @Test
+  void while_another_process_delivers_a_subscription_appends_here_notify_postgresql() {
+    vertx.deployVerticle(new StoreVerticle(settings(FAST))).await();
+    StoreClient client = StoreClient.create(vertx);
+    SqlConnection otherProcess = database.asOwner().pool(vertx, 1, TIMEOUT).getConnection().await();
+    try {
+      // what another store's claim is: the subscription's advisory lock, held on a connection of its own
+      otherProcess.preparedQuery("SELECT pg_advisory_lock($1)").execute(Tuple.of(Claims.key("acme", "there")))
+          .await();
+      await(client.createSubscription(new Subscription("acme", "there", "app.there", FeedFilter.ALL,
+          FeedPosition.START)));
+      pause(Duration.ofMillis(900)); // the notifier's next check has seen a subscription not delivered here
+      AtomicInteger notifications = listen();
+
+      await(client.append(PersistenceId.parse("acme:Order:there"), 0, Events.events(1)));
+
+      eventually(Duration.ofSeconds(10), "a NOTIFY for the other process's deliverer", () -> notifications.get() > 0);
+    } finally {
+      otherProcess.close().await();
+    }
+  }
+
+  /** Counts the notifications on the feed's channel in this test's database from now on. */
+  private AtomicInteger listen() {
+    AtomicInteger count = new AtomicInteger();
+    PgSubscriber subscriber = PgSubscriber.subscriber(vertx, database.asOwner().options());
+    subscriber.channel(FeedWakeups.CHANNEL).handler(payload -> count.incrementAndGet());
+    subscriber.connect().await();
+    return count;
   }
 
   @Test

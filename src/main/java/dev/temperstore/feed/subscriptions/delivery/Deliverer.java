@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  * holding it is in flight, so no stream is ever with two targets at once. The checkpoint is the position before the
  * first unacknowledged event; it is saved after {@code checkpointEvery} acknowledged events or
  * {@code checkpointInterval}, whichever comes first. Caught up, it waits for a wake-up (LISTEN) or its poll
- * interval.
+ * interval, and reads at most every {@link #MIN_TAIL_READ_GAP_MS}.
  */
 final class Deliverer {
 
@@ -53,6 +53,12 @@ final class Deliverer {
    * so a read of one batch's worth per batch held delivery to about 2,000 events/s (docs/benchmarks.md).
    */
   private static final int MIN_WINDOW = 1024;
+  /**
+   * Caught up, a deliverer reads at most this often, however many wake-ups come: every store instance of every
+   * process appending to the database notifies, and a read per notification (two instances: 400 reads/s of a few
+   * dozen events each while 64 clients appended) cost more than its events (docs/benchmarks.md).
+   */
+  private static final long MIN_TAIL_READ_GAP_MS = 5;
   /** Events per delivery message at most: bounds the JSON built, and its size, on the deliverer's event loop. */
   private static final int MAX_BATCH = DeliveryJson.MAX_EVENTS;
 
@@ -79,6 +85,10 @@ final class Deliverer {
   private FeedPosition saved;
   private int unsavedAcks;
   private boolean reading;
+  /** When the last read started ({@link System#currentTimeMillis}). */
+  private long lastRead;
+  /** When the poll timer fires, if set. */
+  private long pollDue;
   private boolean caughtUp;
   private boolean wokenWhileReading;
   private boolean saving;
@@ -140,6 +150,15 @@ final class Deliverer {
     if (reading) {
       wokenWhileReading = true;
       return;
+    }
+    if (caughtUp) {
+      long wait = lastRead + MIN_TAIL_READ_GAP_MS - System.currentTimeMillis();
+      if (wait > 0) {
+        if (pollTimer == -1 || pollDue > lastRead + MIN_TAIL_READ_GAP_MS) {
+          poll(wait); // read once the gap has passed; later wake-ups until then change nothing
+        }
+        return;
+      }
     }
     caughtUp = false;
     pump();
@@ -307,6 +326,7 @@ final class Deliverer {
 
   private void read() {
     reading = true;
+    lastRead = System.currentTimeMillis();
     wokenWhileReading = false;
     cancel(pollTimer);
     pollTimer = -1;
@@ -320,9 +340,11 @@ final class Deliverer {
           }
           window.add(read.events());
           readAfter = read.next();
-          caughtUp = !read.hasMore() && !wokenWhileReading;
+          caughtUp = !read.hasMore();
           if (caughtUp) {
-            poll(settings.pollInterval().toMillis());
+            // woken while reading, something may have committed after the read's snapshot: look again soon
+            poll(wokenWhileReading ? Math.max(0, lastRead + MIN_TAIL_READ_GAP_MS - System.currentTimeMillis())
+                : settings.pollInterval().toMillis());
           }
           pump();
         }),
@@ -340,7 +362,8 @@ final class Deliverer {
 
   private void poll(long delayMillis) {
     cancel(pollTimer);
-    pollTimer = vertx.setTimer(delayMillis, id -> {
+    pollDue = System.currentTimeMillis() + delayMillis;
+    pollTimer = vertx.setTimer(Math.max(1, delayMillis), id -> {
       pollTimer = -1;
       caughtUp = false;
       pump();

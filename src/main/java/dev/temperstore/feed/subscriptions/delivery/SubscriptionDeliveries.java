@@ -1,6 +1,7 @@
 package dev.temperstore.feed.subscriptions.delivery;
 
 import dev.temperstore.feed.Feed;
+import dev.temperstore.feed.subscriptions.LocalWakeups;
 import dev.temperstore.feed.subscriptions.SubscriptionSettings;
 import dev.temperstore.feed.subscriptions.pg.Claims;
 import dev.temperstore.feed.subscriptions.pg.FeedWakeups;
@@ -29,7 +30,7 @@ import java.util.function.Supplier;
  * Runs the deliverers of one store instance. Every {@code claimInterval} it reads the subscriptions in the
  * database, stops the deliverers of those deleted, reset or re-created (releasing their claims), tries to claim
  * the ones nobody here delivers, starts a {@link Deliverer} for each claim it wins, and refreshes the lag gauges.
- * Feed notifications wake every caught-up deliverer. The claims and notification connections are opened only
+ * Feed notifications (LISTEN) and appends through this process ({@link LocalWakeups}) wake every caught-up deliverer. The claims and notification connections are opened only
  * once there is a subscription to claim or deliver. When the claims connection fails, every deliverer stops
  * first, then claims are made afresh on a new connection: delivery never runs without its claim for longer than
  * the failure takes to show.
@@ -54,9 +55,11 @@ public final class SubscriptionDeliveries {
   private final MeterRegistry registry;
   private final Claims claims;
   private final FeedWakeups wakeups;
+  private final LocalWakeups local;
   private final Map<String, Running> running = new HashMap<>();
   private final String changedAddress;
   private MessageConsumer<Object> changes;
+  private MessageConsumer<Object> appended;
   private long tickTimer = -1;
   private boolean ticking;
   /** A change was announced while a round ran: another round follows at once. */
@@ -72,10 +75,11 @@ public final class SubscriptionDeliveries {
    * @param readLimit      events per feed page at most
    * @param claimTimeout   bound on each statement of the claims connection
    * @param changedAddress where this process says that a subscription or its members changed (local only)
+   * @param local          wakes this instance's deliverers after appends in this process, and learns what it delivers
    */
   public SubscriptionDeliveries(Vertx vertx, Context context, DatabaseTarget target, PgSubscriptionStore store,
                                 Feed feed, SubscriptionSettings settings, int readLimit, Duration claimTimeout,
-                                MeterRegistry registry, String changedAddress) {
+                                MeterRegistry registry, String changedAddress, LocalWakeups local) {
     this.vertx = vertx;
     this.context = context;
     this.store = store;
@@ -86,6 +90,7 @@ public final class SubscriptionDeliveries {
     this.claims = new Claims(vertx, target, claimTimeout, () -> onContext(this::stopAllUnclaimed));
     this.wakeups = new FeedWakeups(vertx, target, () -> onContext(this::wakeAll));
     this.changedAddress = changedAddress;
+    this.local = local;
   }
 
   /** Starts in the background; call on the context. Never fails: the database may come later. */
@@ -93,6 +98,7 @@ public final class SubscriptionDeliveries {
     tick();
     tickTimer = vertx.setPeriodic(settings.claimInterval().toMillis(), id -> tick());
     changes = vertx.eventBus().localConsumer(changedAddress, message -> onContext(this::changed));
+    appended = local.listen(() -> onContext(this::wakeAll));
   }
 
   /** A subscription or its members changed in this process: claim, stop and re-read members now. */
@@ -121,6 +127,9 @@ public final class SubscriptionDeliveries {
     }
     if (changes != null) {
       changes.unregister();
+    }
+    if (appended != null) {
+      appended.unregister();
     }
     List<Future<Void>> stops = new ArrayList<>();
     for (String id : List.copyOf(running.keySet())) {
@@ -169,6 +178,7 @@ public final class SubscriptionDeliveries {
       LOG.warn("subscriptions: claims connection lost, stopping {} deliverers until claimed again", running.size());
       for (String id : List.copyOf(running.keySet())) {
         Running gone = running.remove(id);
+        local.stopped(id);
         gone.gauges().remove();
         gone.deliverer().stop();
       }
@@ -224,6 +234,7 @@ public final class SubscriptionDeliveries {
     Deliverer deliverer = new Deliverer(vertx, context, row, feed, store, settings, readLimit,
         stale -> onContext(() -> release(row.id())));
     running.put(row.id(), new Running(deliverer, key, new LagGauges(registry, row)));
+    local.started(row.id());
     deliverer.start();
   }
 
@@ -243,6 +254,7 @@ public final class SubscriptionDeliveries {
     if (gone == null) {
       return Future.succeededFuture();
     }
+    local.stopped(id);
     gone.gauges().remove();
     return gone.deliverer().stop().timeout(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .otherwiseEmpty();

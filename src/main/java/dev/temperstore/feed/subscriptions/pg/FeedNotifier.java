@@ -1,19 +1,24 @@
 package dev.temperstore.feed.subscriptions.pg;
 
+import dev.temperstore.feed.subscriptions.LocalWakeups;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Wakes the feed's deliverers, in this process and every other one on the database ({@link FeedWakeups} listens),
- * after appends commit: a {@code NOTIFY} of its own, never inside the append's transaction. PostgreSQL takes one
- * cluster-wide lock to queue a notification at commit, so a notification inside every append halved the append
- * rate at 8 clients; here at most one is sent per {@code minInterval}, however many batches commit meanwhile, and
- * none while the database holds no subscription (checked every {@code recheck}). A lost or skipped notification
- * only delays delivery to the deliverers' next poll. State is confined to one event-loop context.
+ * Wakes the feed's deliverers after appends commit: those of this process over the local bus ({@link LocalWakeups}),
+ * and, with a {@code NOTIFY} of its own (never inside the append's transaction), those of every other process on the
+ * database ({@link FeedWakeups} listens), but only while some subscription may be delivered elsewhere: one that
+ * this process does not deliver, as of the last check. PostgreSQL takes one cluster-wide lock to queue a
+ * notification at commit, so a notification inside every append halved the append rate at 8 clients; here at most
+ * one wake-up is sent per {@code minInterval}, however many batches commit meanwhile, and none while the database
+ * holds no subscription. The subscriptions are checked every {@code recheck}: a subscription that another process
+ * claimed since is woken only by its own polls until then. A lost or skipped wake-up only delays delivery to the
+ * deliverers' next poll. State is confined to one event-loop context.
  */
 public final class FeedNotifier {
 
@@ -22,19 +27,26 @@ public final class FeedNotifier {
 
   private final Vertx vertx;
   private final Pool pool;
+  /** Subscriptions read at most per check: with more, every wake-up is also notified. */
+  static final int MAX_CHECKED = 1000;
+
   private final PgSubscriptionStore subscriptions;
+  private final LocalWakeups local;
   private final long minIntervalMillis;
   private final long timer;
   private boolean anySubscription = true; // until the first check says otherwise: a wake-up too many is harmless
+  /** Every subscription's id at the last check; null when unknown (notify). */
+  private List<String> known;
   private boolean sending;
   private boolean pending;
   private long lastSent;
 
-  public FeedNotifier(Vertx vertx, Pool pool, PgSubscriptionStore subscriptions, Duration minInterval,
-                      Duration recheck) {
+  public FeedNotifier(Vertx vertx, Pool pool, PgSubscriptionStore subscriptions, LocalWakeups local,
+                      Duration minInterval, Duration recheck) {
     this.vertx = vertx;
     this.pool = pool;
     this.subscriptions = subscriptions;
+    this.local = local;
     this.minIntervalMillis = Math.max(1, minInterval.toMillis());
     recheck();
     this.timer = vertx.setPeriodic(recheck.toMillis(), id -> recheck());
@@ -68,8 +80,12 @@ public final class FeedNotifier {
   }
 
   private void send() {
-    sending = true;
     lastSent = System.currentTimeMillis();
+    local.wake();
+    if (known != null && local.deliversAll(known)) {
+      return;
+    }
+    sending = true;
     pool.query(NOTIFY).execute().onComplete(done -> {
       sending = false;
       if (done.failed()) {
@@ -83,8 +99,14 @@ public final class FeedNotifier {
   }
 
   private void recheck() {
-    subscriptions.toDeliver(1).subscribe().with(
-        rows -> anySubscription = !rows.isEmpty(),
-        failure -> anySubscription = true);
+    subscriptions.toDeliver(MAX_CHECKED).subscribe().with(
+        rows -> {
+          anySubscription = !rows.isEmpty();
+          known = rows.size() < MAX_CHECKED ? rows.stream().map(SubscriptionRow::id).toList() : null;
+        },
+        failure -> {
+          anySubscription = true;
+          known = null;
+        });
   }
 }
