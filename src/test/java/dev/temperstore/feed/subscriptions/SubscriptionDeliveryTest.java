@@ -20,12 +20,9 @@ import dev.temperstore.testing.OutOfOrderWriters;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
-import dev.temperstore.feed.subscriptions.pg.Claims;
 import dev.temperstore.feed.subscriptions.pg.FeedWakeups;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.pubsub.PgSubscriber;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +46,9 @@ class SubscriptionDeliveryTest extends DatabaseTest {
   private static final SubscriptionSettings FAST = SubscriptionSettings.defaults()
       .withIntervals(Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(100))
       .withDeliveryTimeout(Duration.ofSeconds(5));
+  /** As {@link #FAST}, but polling only every 60 s: what comes sooner was woken. */
+  private static final SubscriptionSettings SLOW_POLL = FAST.withIntervals(Duration.ofSeconds(60),
+      Duration.ofMillis(300), Duration.ofMillis(100));
 
   private StoreSettings settings(SubscriptionSettings subscriptions) {
     return StoreSettings.defaults(database.asOwner()).withSubscriptions(subscriptions);
@@ -141,35 +141,16 @@ class SubscriptionDeliveryTest extends DatabaseTest {
   }
 
   @Test
-  void a_caught_up_subscription_is_woken_by_the_appending_store_long_before_its_next_poll() {
-    SubscriptionSettings slowPoll = FAST.withIntervals(Duration.ofSeconds(60), Duration.ofMillis(300),
-        Duration.ofMillis(100));
-    StoreVerticle store = new StoreVerticle(settings(slowPoll));
-    vertx.deployVerticle(store).await();
-    StoreClient client = StoreClient.create(vertx);
-    Recorder consumer = Recorder.acking(vertx).listen(client, "app.live");
-    await(client.createSubscription(new Subscription("acme", "live", "app.live", FeedFilter.ALL, FeedPosition.START)));
-    eventually(TIMEOUT, "the subscription claimed and caught up", () -> !store.delivering().isEmpty());
-    pause(Duration.ofMillis(600)); // its first, empty read is done: from here only a wake-up brings an event
-
-    await(client.append(PersistenceId.parse("acme:Order:live"), 0, Events.events(1)));
-
-    eventually(Duration.ofSeconds(10), "delivered by the notification, not the 60 s poll",
-        () -> consumer.positions().size() == 1);
-  }
-
-  @Test
-  void a_store_that_delivers_every_subscription_itself_wakes_its_deliverers_without_notifying_postgresql() {
-    SubscriptionSettings slowPoll = FAST.withIntervals(Duration.ofSeconds(60), Duration.ofMillis(300),
-        Duration.ofMillis(100));
-    StoreVerticle store = new StoreVerticle(settings(slowPoll));
+  void a_caught_up_subscription_is_woken_by_a_store_of_its_own_process_at_once_without_notifying_postgresql() {
+    StoreVerticle store = new StoreVerticle(settings(SLOW_POLL));
     vertx.deployVerticle(store).await();
     StoreClient client = StoreClient.create(vertx);
     Recorder consumer = Recorder.acking(vertx).listen(client, "app.here");
     await(client.createSubscription(new Subscription("acme", "here", "app.here", FeedFilter.ALL, FeedPosition.START)));
     eventually(TIMEOUT, "the subscription claimed here", () -> store.delivering().contains("acme:here"));
-    pause(Duration.ofMillis(900)); // the notifier's next check (every claim interval) has seen who delivers it
-    AtomicInteger notifications = listen();
+    // its first, empty read is done, and the notifier's next check (every claim interval) saw who delivers it
+    pause(Duration.ofMillis(900));
+    AtomicInteger notifications = listen(vertx);
 
     await(client.append(PersistenceId.parse("acme:Order:here"), 0, Events.events(1)));
     eventually(Duration.ofSeconds(10), "delivered at once, not at the 60 s poll", () -> consumer.positions().size() == 1);
@@ -181,29 +162,32 @@ class SubscriptionDeliveryTest extends DatabaseTest {
   }
 
   @Test
-  void while_another_process_delivers_a_subscription_appends_here_notify_postgresql() {
-    vertx.deployVerticle(new StoreVerticle(settings(FAST))).await();
-    StoreClient client = StoreClient.create(vertx);
-    SqlConnection otherProcess = database.asOwner().pool(vertx, 1, TIMEOUT).getConnection().await();
+  void a_caught_up_subscription_delivered_by_another_process_is_woken_by_a_notification_long_before_its_next_poll() {
+    Vertx elsewhere = Vertx.vertx(); // another process, as far as the stores can tell: its own bus and shared data
     try {
-      // what another store's claim is: the subscription's advisory lock, held on a connection of its own
-      otherProcess.preparedQuery("SELECT pg_advisory_lock($1)").execute(Tuple.of(Claims.key("acme", "there")))
-          .await();
-      await(client.createSubscription(new Subscription("acme", "there", "app.there", FeedFilter.ALL,
+      StoreVerticle deliverer = new StoreVerticle(settings(SLOW_POLL));
+      elsewhere.deployVerticle(deliverer).await();
+      Recorder consumer = Recorder.acking(elsewhere).listen(StoreClient.create(elsewhere), "app.there");
+      vertx.deployVerticle(new StoreVerticle(settings(SLOW_POLL.withEnabled(false)))).await();
+      StoreClient appender = StoreClient.create(vertx);
+      await(appender.createSubscription(new Subscription("acme", "there", "app.there", FeedFilter.ALL,
           FeedPosition.START)));
-      pause(Duration.ofMillis(900)); // the notifier's next check has seen a subscription not delivered here
-      AtomicInteger notifications = listen();
+      eventually(TIMEOUT, "the subscription claimed elsewhere", () -> deliverer.delivering().contains("acme:there"));
+      pause(Duration.ofMillis(900));
+      AtomicInteger notifications = listen(vertx);
 
-      await(client.append(PersistenceId.parse("acme:Order:there"), 0, Events.events(1)));
+      await(appender.append(PersistenceId.parse("acme:Order:there"), 0, Events.events(1)));
 
-      eventually(Duration.ofSeconds(10), "a NOTIFY for the other process's deliverer", () -> notifications.get() > 0);
+      eventually(Duration.ofSeconds(10), "delivered on the notification, not at the 60 s poll",
+          () -> consumer.positions().size() == 1);
+      assertThat(notifications.get()).as("NOTIFYs on " + FeedWakeups.CHANNEL).isPositive();
     } finally {
-      otherProcess.close().await();
+      elsewhere.close().await();
     }
   }
 
   /** Counts the notifications on the feed's channel in this test's database from now on. */
-  private AtomicInteger listen() {
+  private AtomicInteger listen(Vertx vertx) {
     AtomicInteger count = new AtomicInteger();
     PgSubscriber subscriber = PgSubscriber.subscriber(vertx, database.asOwner().options());
     subscriber.channel(FeedWakeups.CHANNEL).handler(payload -> count.incrementAndGet());
