@@ -32,10 +32,8 @@ public final class DeliveryJson {
 
   /** The delivery as ordinary JSON, for any consumer. */
   public static JsonObject encode(String tenant, String subscription, List<FeedEvent> events) {
-    JsonArray array = new JsonArray(new ArrayList<>(events.size()));
     // ordinary JSON, not views: any consumer may receive it, as a copy (see JsonView.materialized)
-    events.forEach(event -> array.add(JsonView.materialized(FeedJson.event(event))));
-    return new JsonObject().put("tenant", tenant).put("subscription", subscription).put("events", array);
+    return JsonView.materialized(JsonView.of(new Batch(tenant, subscription, events), FIELDS));
   }
 
   /**
