@@ -30,8 +30,9 @@ import java.util.function.Supplier;
  * Runs the deliverers of one store instance. Every {@code claimInterval} it reads the subscriptions in the
  * database, stops the deliverers of those deleted, reset or re-created (releasing their claims), tries to claim
  * the ones nobody here delivers, starts a {@link Deliverer} for each claim it wins, and refreshes the lag gauges.
- * Feed notifications (LISTEN) and appends through this process ({@link LocalWakeups}) wake every caught-up deliverer. The claims and notification connections are opened only
- * once there is a subscription to claim or deliver. When the claims connection fails, every deliverer stops
+ * Feed notifications (LISTEN) and appends through this process ({@link LocalWakeups}) wake every caught-up
+ * deliverer. The claims and notification connections are opened only once there is a subscription to claim or
+ * deliver. When the claims connection fails, every deliverer stops
  * first, then claims are made afresh on a new connection: delivery never runs without its claim for longer than
  * the failure takes to show.
  *

@@ -25,17 +25,19 @@ public final class FeedNotifier {
   private static final Logger LOG = LoggerFactory.getLogger(FeedNotifier.class);
   private static final String NOTIFY = "SELECT pg_notify('" + FeedWakeups.CHANNEL + "', '')";
 
-  private final Vertx vertx;
-  private final Pool pool;
   /** Subscriptions read at most per check: with more, every wake-up is also notified. */
   static final int MAX_CHECKED = 1000;
 
+  private final Vertx vertx;
+  private final Pool pool;
   private final PgSubscriptionStore subscriptions;
   private final LocalWakeups local;
   private final long minIntervalMillis;
   private final long timer;
-  private boolean anySubscription = true; // until the first check says otherwise: a wake-up too many is harmless
-  /** Every subscription's id at the last check; null when unknown (notify). */
+  /**
+   * Every subscription's id at the last check; null when unknown (before the first check, after a failed one, or
+   * beyond {@link #MAX_CHECKED}): then every wake-up is sent, as a wake-up too many is harmless.
+   */
   private List<String> known;
   private boolean sending;
   private boolean pending;
@@ -54,8 +56,8 @@ public final class FeedNotifier {
 
   /** Events were committed; call on the context this notifier was made on. */
   public void appended() {
-    if (!anySubscription) {
-      return;
+    if (known != null && known.isEmpty()) {
+      return; // no subscription: nobody to wake
     }
     if (sending) {
       pending = true;
@@ -100,13 +102,7 @@ public final class FeedNotifier {
 
   private void recheck() {
     subscriptions.toDeliver(MAX_CHECKED).subscribe().with(
-        rows -> {
-          anySubscription = !rows.isEmpty();
-          known = rows.size() < MAX_CHECKED ? rows.stream().map(SubscriptionRow::id).toList() : null;
-        },
-        failure -> {
-          anySubscription = true;
-          known = null;
-        });
+        rows -> known = rows.size() < MAX_CHECKED ? rows.stream().map(SubscriptionRow::id).toList() : null,
+        failure -> known = null);
   }
 }
