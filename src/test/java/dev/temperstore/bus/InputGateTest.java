@@ -142,7 +142,8 @@ class InputGateTest extends DatabaseTest {
     for (String id : List.of("1-1-1-1-1", "0F8FAD5B-D9CB-469F-A165-70867728950E", "{0f8fad5b-d9cb-469f-a165-70867728950e}",
         "0f8fad5bd9cb469fa16570867728950e", "0f8fad5b-d9cb-469f-a165-70867728950g", "0f8fad5b-d9cb-469f-a16570867728950e-",
         "0f8fad5b-d9cb-469f-a165-70867728950", "0f8fad5b-d9cb-469f-a165-70867728950e0", "0f8fad5b-d9cB-469f-a165-70867728950e",
-        "0f8fad5b_d9cb-469f-a165-70867728950e", "0f8fad5b-d9cb-469f-a165-70867728950\u00e9")) {
+        "0f8fad5b_d9cb-469f-a165-70867728950e", "0f8fad5b-d9cb-469f-a165-70867728950\u00e9",
+        "0f8fad5b-d9cb-469f-a165-70867728950\u0000", "0f8fad5b-d9cb-469f-a165-70867728950\ud800")) {
       JsonObject event = event("Placed", new JsonObject());
       event.getJsonObject("metadata").put("eventId", id);
       ReplyException failure = failure("temper.store.events.append", append("acme:Order:u", event));
