@@ -6,6 +6,7 @@ import dev.temperstore.migration.MigrationListener;
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.postgres.DatabaseTarget;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       connection (what the JVM's client adds to pgbench);</li>
  *   <li>the lone append's function ({@code temper_store_append_one}) the same way (what the function adds);</li>
  *   <li>the INSERT behind one event-bus request to a verticle on another event loop (what a bus hop adds: a
- *       thread woken on each side);</li>
+ *       thread woken on each side), and from that verticle's own event loop (the same request, no thread woken);</li>
  *   <li>the store itself, {@code bench --workload append --clients 1}: with its default two instances, and with
  *       one ({@code temper.server.instances=1}: one event loop and one connection take every append).</li>
  * </ol>
@@ -69,7 +70,7 @@ public final class LoneAppendLayers implements Callable<Integer> {
     System.exit(new CommandLine(new LoneAppendLayers()).execute(args));
   }
 
-  private enum Layer { DIRECT_INSERT, DIRECT_LONE_FUNCTION, INSERT_BEHIND_BUS_HOP }
+  private enum Layer { DIRECT_INSERT, DIRECT_LONE_FUNCTION, INSERT_BEHIND_BUS_HOP, INSERT_BEHIND_SAME_LOOP_BUS }
 
   @Override
   public Integer call() throws Exception {
@@ -110,6 +111,7 @@ public final class LoneAppendLayers implements Callable<Integer> {
       case DIRECT_INSERT -> "the INSERT, Vert.x PG client, prepared, on the connection's event loop";
       case DIRECT_LONE_FUNCTION -> "temper_store_append_one, the same way";
       case INSERT_BEHIND_BUS_HOP -> "the INSERT behind an event-bus request from another event loop";
+      case INSERT_BEHIND_SAME_LOOP_BUS -> "the INSERT behind an event-bus request from the executor's own event loop";
     };
   }
 
@@ -130,11 +132,16 @@ public final class LoneAppendLayers implements Callable<Integer> {
       DatabaseTarget target = database.target();
       Duration timeout = Duration.ofSeconds(30);
       List<String> deployments = new ArrayList<>();
-      if (layer == Layer.INSERT_BEHIND_BUS_HOP) {
-        deployments.add(vertx.deployVerticle(new Executor(target, timeout)).await());
+      Executor executor = null;
+      if (layer == Layer.INSERT_BEHIND_BUS_HOP || layer == Layer.INSERT_BEHIND_SAME_LOOP_BUS) {
+        executor = new Executor(target, timeout);
+        deployments.add(vertx.deployVerticle(executor).await());
       }
       Driver driver = new Driver(target, timeout, layer);
       deployments.add(vertx.deployVerticle(driver).await());
+      if (layer == Layer.INSERT_BEHIND_SAME_LOOP_BUS) {
+        driver.runOn(executor.context()); // its requests then never leave the executor's thread
+      }
       try {
         driver.measure(Duration.ofSeconds(warmupSeconds)).get(); // unmeasured
         Histogram latency = new Histogram(60_000_000L, 3);
@@ -173,6 +180,10 @@ public final class LoneAppendLayers implements Callable<Integer> {
       return vertx.eventBus().<String>consumer(ADDRESS, this::insert).completion();
     }
 
+    Context context() {
+      return context;
+    }
+
     private void insert(Message<String> request) {
       pool.preparedQuery(INSERT).execute(Tuple.of(request.body(), BenchPayloads.PAYLOAD_JSON,
           BenchPayloads.METADATA_JSON)).onComplete(done -> {
@@ -197,6 +208,7 @@ public final class LoneAppendLayers implements Callable<Integer> {
     private final Layer layer;
     private final AtomicLong sequence = new AtomicLong();
     private Pool pool;
+    private Context loop;
 
     Driver(DatabaseTarget target, Duration timeout, Layer layer) {
       this.target = target;
@@ -207,8 +219,16 @@ public final class LoneAppendLayers implements Callable<Integer> {
     @Override
     public Future<?> start() {
       pool = target.pool(vertx, 1, timeout);
+      loop = context;
       System.err.println(layer + ": the client runs on " + Thread.currentThread().getName());
       return Future.succeededFuture();
+    }
+
+    /** Drives the calls from {@code other} instead of this verticle's own context. */
+    void runOn(Context other) {
+      loop = other;
+      other.runOnContext(ignored -> System.err.println(layer + ": the client runs on "
+          + Thread.currentThread().getName()));
     }
 
     CompletableFuture<Long> measure(Duration duration) {
@@ -219,7 +239,7 @@ public final class LoneAppendLayers implements Callable<Integer> {
     CompletableFuture<Long> measure(Duration duration, Histogram latency) {
       CompletableFuture<Long> done = new CompletableFuture<>();
       long end = System.nanoTime() + duration.toNanos();
-      context.runOnContext(ignored -> next(end, 0, latency, done));
+      loop.runOnContext(ignored -> next(end, 0, latency, done));
       return done;
     }
 
@@ -248,7 +268,7 @@ public final class LoneAppendLayers implements Callable<Integer> {
             BenchPayloads.METADATA_JSON));
         case DIRECT_LONE_FUNCTION -> pool.preparedQuery(LONE).execute(Tuple.of(id, BenchPayloads.PAYLOAD_JSON,
             BenchPayloads.METADATA_JSON, BenchPayloads.EVENT_ID));
-        case INSERT_BEHIND_BUS_HOP -> vertx.eventBus().request(ADDRESS, id);
+        case INSERT_BEHIND_BUS_HOP, INSERT_BEHIND_SAME_LOOP_BUS -> vertx.eventBus().request(ADDRESS, id);
       };
     }
 
