@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>the same INSERT through the Vert.x PostgreSQL client, prepared, from the event loop that owns the
  *       connection (what the JVM's client adds to pgbench);</li>
- *   <li>the lone append's function ({@code temper_store_append_one}) the same way (what the function adds);</li>
+ *   <li>the lone append's function ({@code temper_store_append_one}) the same way (what the function adds), to a
+ *       fresh stream each time as pgbench does, and to one growing stream as the store's bench does;</li>
  *   <li>the INSERT behind one event-bus request to a verticle on another event loop (what a bus hop adds: a
  *       thread woken on each side), and from that verticle's own event loop (the same request, no thread woken);</li>
  *   <li>the store itself, {@code bench --workload append --clients 1}: with its default two instances, and with
@@ -51,7 +52,7 @@ public final class LoneAppendLayers implements Callable<Integer> {
   private static final String INSERT = "INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type,"
       + " payload, metadata) VALUES ('bench', 'Order', $1, 1, 'OrderLineAdded', $2::jsonb, $3::jsonb)";
   private static final String LONE = "SELECT outcome, sequence_nr FROM temper_store_append_one('bench', 'Order', $1,"
-      + " 0, ARRAY['OrderLineAdded'], ARRAY[$2], ARRAY[$3], ARRAY[$4])";
+      + " $5, ARRAY['OrderLineAdded'], ARRAY[$2], ARRAY[$3], ARRAY[$4])";
   private static final String ADDRESS = "lone-append-layers.insert";
 
   @Option(names = "--url", required = true, description = "postgres:// URL of a role that may create databases")
@@ -70,7 +71,10 @@ public final class LoneAppendLayers implements Callable<Integer> {
     System.exit(new CommandLine(new LoneAppendLayers()).execute(args));
   }
 
-  private enum Layer { DIRECT_INSERT, DIRECT_LONE_FUNCTION, INSERT_BEHIND_BUS_HOP, INSERT_BEHIND_SAME_LOOP_BUS }
+  private enum Layer {
+    DIRECT_INSERT, DIRECT_LONE_FUNCTION, DIRECT_LONE_FUNCTION_ONE_STREAM, INSERT_BEHIND_BUS_HOP,
+    INSERT_BEHIND_SAME_LOOP_BUS
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -110,6 +114,7 @@ public final class LoneAppendLayers implements Callable<Integer> {
     return switch (layer) {
       case DIRECT_INSERT -> "the INSERT, Vert.x PG client, prepared, on the connection's event loop";
       case DIRECT_LONE_FUNCTION -> "temper_store_append_one, the same way";
+      case DIRECT_LONE_FUNCTION_ONE_STREAM -> "temper_store_append_one the same way, every append to one stream";
       case INSERT_BEHIND_BUS_HOP -> "the INSERT behind an event-bus request from another event loop";
       case INSERT_BEHIND_SAME_LOOP_BUS -> "the INSERT behind an event-bus request from the executor's own event loop";
     };
@@ -209,6 +214,8 @@ public final class LoneAppendLayers implements Callable<Integer> {
     private final AtomicLong sequence = new AtomicLong();
     private Pool pool;
     private Context loop;
+    /** Events so far in the one stream, touched only on the calling event loop. */
+    private long appended;
 
     Driver(DatabaseTarget target, Duration timeout, Layer layer) {
       this.target = target;
@@ -267,7 +274,9 @@ public final class LoneAppendLayers implements Callable<Integer> {
         case DIRECT_INSERT -> pool.preparedQuery(INSERT).execute(Tuple.of(id, BenchPayloads.PAYLOAD_JSON,
             BenchPayloads.METADATA_JSON));
         case DIRECT_LONE_FUNCTION -> pool.preparedQuery(LONE).execute(Tuple.of(id, BenchPayloads.PAYLOAD_JSON,
-            BenchPayloads.METADATA_JSON, BenchPayloads.EVENT_ID));
+            BenchPayloads.METADATA_JSON, BenchPayloads.EVENT_ID, 0L));
+        case DIRECT_LONE_FUNCTION_ONE_STREAM -> pool.preparedQuery(LONE).execute(Tuple.of("layers-stream",
+            BenchPayloads.PAYLOAD_JSON, BenchPayloads.METADATA_JSON, BenchPayloads.EVENT_ID, appended++));
         case INSERT_BEHIND_BUS_HOP, INSERT_BEHIND_SAME_LOOP_BUS -> vertx.eventBus().request(ADDRESS, id);
       };
     }
