@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -51,6 +52,10 @@ public final class Endpoints {
   private final MeterRegistry registry;
   private final Map<String, Timer> timers = new HashMap<>();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  /** The event loop this instance runs on, for {@link SameLoopRouting}; null when not made on one. */
+  private final String loopThread;
+  /** Each served address's local-only twin of this instance, announced for callers on {@link #loopThread}. */
+  private final Map<String, String> ownAddresses = new HashMap<>();
   private int inFlight;
   private boolean draining;
   private Promise<Void> drained;
@@ -66,6 +71,7 @@ public final class Endpoints {
     this.maxInFlight = maxInFlight;
     this.deadline = deadline;
     this.registry = registry;
+    this.loopThread = Context.isOnEventLoopThread() ? Thread.currentThread().getName() : null;
     SharedReplyCodec.registerOn(bus);
   }
 
@@ -73,6 +79,13 @@ public final class Endpoints {
   public Endpoints serve(String operation, Function<Fields, Uni<JsonObject>> handler) {
     String address = addresses.of(operation);
     consumers.add(bus.consumer(address, message -> handle(address, message, handler)));
+    if (loopThread != null) {
+      // the same operation for callers on this event loop, without a thread woken on either side
+      String own = SameLoopRouting.ownAddress(address);
+      consumers.add(bus.localConsumer(own, message -> handle(address, message, handler)));
+      ownAddresses.put(address, own);
+      SameLoopRouting.announce(vertx, loopThread, address, own);
+    }
     return this;
   }
 
@@ -88,6 +101,8 @@ public final class Endpoints {
    */
   public Future<Void> close(Vertx vertx, Duration timeout) {
     draining = true;
+    // new requests from this event loop go to the shared address again, where another instance may take them
+    ownAddresses.forEach((address, own) -> SameLoopRouting.withdraw(vertx, loopThread, address, own));
     Future<Void> idle;
     if (inFlight == 0) {
       idle = Future.succeededFuture();

@@ -13,7 +13,10 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 
-/** Requests over the Vert.x event bus, local or clustered; replies come uncopied ({@link SharedReplyCodec}). */
+/**
+ * Requests over the Vert.x event bus, local or clustered; replies come uncopied ({@link SharedReplyCodec}). From an
+ * event loop that runs a store instance, requests go to that instance ({@link SameLoopRouting}).
+ */
 public final class EventBusTransport implements Transport {
 
   private final Vertx vertx;
@@ -27,7 +30,7 @@ public final class EventBusTransport implements Transport {
 
   @Override
   public Uni<JsonObject> request(String address, JsonObject body) {
-    return Reactive.uni(() -> vertx.eventBus().<JsonObject>request(address, body,
+    return Reactive.uni(() -> vertx.eventBus().<JsonObject>request(SameLoopRouting.route(vertx, address), body,
             // a message keeps its options' headers: each gets its own
             new DeliveryOptions(delivery).addHeader(SharedReplyCodec.HEADER, SharedReplyCodec.NAME)))
         .map(Message::body)

@@ -1,0 +1,115 @@
+package dev.temperstore.bus;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link SameLoopRouting}: a client on a store instance's event loop is served by that instance, on its own thread;
+ * any other caller, by whichever instance the bus picks.
+ */
+class SameLoopRoutingTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final Vertx vertx = Vertx.vertx();
+  private final List<Instance> instances = new CopyOnWriteArrayList<>();
+  private final AtomicInteger started = new AtomicInteger();
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  @Test
+  void a_request_from_an_instances_event_loop_is_served_by_that_instance_on_the_same_thread() throws Exception {
+    deployTwoInstances();
+    EventBusTransport transport = new EventBusTransport(vertx, WAIT);
+
+    for (Instance instance : instances) {
+      for (int i = 0; i < 10; i++) {
+        JsonObject reply = requestFrom(instance.context, transport);
+        assertThat(reply.getString("instance")).isEqualTo(instance.name);
+        assertThat(reply.getString("servedOn")).isEqualTo(reply.getString("sentFrom"));
+      }
+    }
+  }
+
+  @Test
+  void a_request_from_any_other_thread_goes_to_whichever_instance_the_bus_picks() {
+    deployTwoInstances();
+    EventBusTransport transport = new EventBusTransport(vertx, WAIT);
+
+    Set<String> servedBy = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      servedBy.add(transport.request(Addresses.defaults().of(Addresses.EVENTS_READ), new JsonObject())
+          .await().atMost(WAIT).getString("instance"));
+    }
+
+    assertThat(servedBy).as("both instances, as before").hasSize(2);
+  }
+
+  @Test
+  void once_an_instance_closes_its_event_loops_requests_go_to_the_other_instance() throws Exception {
+    deployTwoInstances();
+    EventBusTransport transport = new EventBusTransport(vertx, WAIT);
+    Instance closing = instances.get(0);
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    closing.context.runOnContext(ignored -> closing.endpoints.close(vertx, WAIT)
+        .onComplete(done -> closed.complete(null)));
+    closed.get();
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(requestFrom(closing.context, transport).getString("instance")).isEqualTo(instances.get(1).name);
+    }
+  }
+
+  private void deployTwoInstances() {
+    vertx.deployVerticle(() -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        String name = "instance-" + started.incrementAndGet();
+        Endpoints endpoints = new Endpoints(vertx, Addresses.defaults(), 10, WAIT, new SimpleMeterRegistry());
+        endpoints.serve(Addresses.EVENTS_READ, request -> Uni.createFrom().item(new JsonObject()
+            .put("instance", name).put("servedOn", Thread.currentThread().getName())));
+        instances.add(new Instance(name, context, endpoints));
+        return endpoints.ready();
+      }
+    }, new DeploymentOptions().setInstances(2)).await();
+    assertThat(instances).hasSize(2);
+    assertThat(instances.get(0).context).isNotSameAs(instances.get(1).context);
+    assertThat(instances.get(0).name).isNotEqualTo(instances.get(1).name);
+  }
+
+  /** One request sent from {@code context}'s event loop, with the sending thread's name added to the reply. */
+  private static JsonObject requestFrom(Context context, EventBusTransport transport) throws Exception {
+    CompletableFuture<JsonObject> reply = new CompletableFuture<>();
+    context.runOnContext(ignored -> {
+      String sentFrom = Thread.currentThread().getName();
+      transport.request(Addresses.defaults().of(Addresses.EVENTS_READ), new JsonObject()).subscribe().with(
+          body -> reply.complete(body.copy().put("sentFrom", sentFrom)), reply::completeExceptionally);
+    });
+    return reply.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private record Instance(String name, Context context, Endpoints endpoints) {
+  }
+}
