@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -38,8 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       fresh stream each time as pgbench does, and to one growing stream as the store's bench does;</li>
  *   <li>the INSERT behind one event-bus request to a verticle on another event loop (what a bus hop adds: a
  *       thread woken on each side), and from that verticle's own event loop (the same request, no thread woken);</li>
- *   <li>the store itself, {@code bench --workload append --clients 1}: with its default two instances, and with
- *       one ({@code temper.server.instances=1}: one event loop and one connection take every append).</li>
+ *   <li>the store itself, {@code bench --workload append --clients 1}: with its default two instances; with one
+ *       ({@code temper.server.instances=1}: one event loop and one connection take every append); and with one
+ *       in a Vert.x of a single event loop, where the bench's client shares the instance's event loop.</li>
  * </ol>
  * Each JVM layer runs {@code --warmup} unmeasured first; every run has a fresh, migrated database.
  *
@@ -79,6 +81,9 @@ public final class LoneAppendLayers implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Vertx vertx = Vertx.vertx();
+    // A Vert.x of one event loop: the bench's client and the store's instance share it, so the client's requests
+    // go to the instance without a thread hop (StoreClient's same-loop routing).
+    Vertx oneLoop = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     StoreConfig config = ConfigLoader.load(Optional.empty());
     StoreConfig oneInstance = ConfigLoader.fromProperties(Map.of("temper.server.instances", "1"));
     DatabaseTarget server = DatabaseTarget.fromUrl(url, Duration.ofSeconds(10));
@@ -99,8 +104,13 @@ public final class LoneAppendLayers implements Callable<Integer> {
             Duration.ofSeconds(seconds), 0, Duration.ofSeconds(warmupSeconds), 1, 100, 1000));
         rows.add(row(round, "the store, one instance (temper.server.instances=1)", single.eventsPerSecond(),
             single.p50(), pgbench));
+        BenchResult sameLoop = LoadCommand.run(oneLoop, server, oneInstance, new LoadOptions(Workload.APPEND, 1,
+            Duration.ofSeconds(seconds), 0, Duration.ofSeconds(warmupSeconds), 1, 100, 1000));
+        rows.add(row(round, "the store, one instance, its client on the same event loop (one event loop in all)",
+            sameLoop.eventsPerSecond(), sameLoop.p50(), pgbench));
       }
     } finally {
+      oneLoop.close().await();
       vertx.close().await();
     }
     System.out.println();
