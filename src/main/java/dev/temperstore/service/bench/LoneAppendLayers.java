@@ -96,16 +96,13 @@ public final class LoneAppendLayers implements Callable<Integer> {
           double[] figures = jvmLayer(vertx, server, layer);
           rows.add(row(round, describe(layer), figures[0], figures[1], pgbench));
         }
-        BenchResult store = LoadCommand.run(vertx, server, config, new LoadOptions(Workload.APPEND, 1,
-            Duration.ofSeconds(seconds), 0, Duration.ofSeconds(warmupSeconds), 1, 100, 1000));
+        BenchResult store = storeRun(vertx, server, config);
         rows.add(row(round, "the store: bench --workload append --clients 1", store.eventsPerSecond(), store.p50(),
             pgbench));
-        BenchResult single = LoadCommand.run(vertx, server, oneInstance, new LoadOptions(Workload.APPEND, 1,
-            Duration.ofSeconds(seconds), 0, Duration.ofSeconds(warmupSeconds), 1, 100, 1000));
+        BenchResult single = storeRun(vertx, server, oneInstance);
         rows.add(row(round, "the store, one instance (temper.server.instances=1)", single.eventsPerSecond(),
             single.p50(), pgbench));
-        BenchResult sameLoop = LoadCommand.run(oneLoop, server, oneInstance, new LoadOptions(Workload.APPEND, 1,
-            Duration.ofSeconds(seconds), 0, Duration.ofSeconds(warmupSeconds), 1, 100, 1000));
+        BenchResult sameLoop = storeRun(oneLoop, server, oneInstance);
         rows.add(row(round, "the store, one instance, its client on the same event loop (one event loop in all)",
             sameLoop.eventsPerSecond(), sameLoop.p50(), pgbench));
       }
@@ -118,6 +115,12 @@ public final class LoneAppendLayers implements Callable<Integer> {
     System.out.println("|---:|---|---:|---:|---:|");
     rows.forEach(System.out::println);
     return 0;
+  }
+
+  /** The store's own bench, one client appending one event at a time, on a fresh database. */
+  private BenchResult storeRun(Vertx vertx, DatabaseTarget server, StoreConfig config) throws InterruptedException {
+    return LoadCommand.run(vertx, server, config, new LoadOptions(Workload.APPEND, 1, Duration.ofSeconds(seconds), 0,
+        Duration.ofSeconds(warmupSeconds), 1, 100, 1000));
   }
 
   private static String describe(Layer layer) {
