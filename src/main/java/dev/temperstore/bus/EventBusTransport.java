@@ -30,9 +30,14 @@ public final class EventBusTransport implements Transport {
 
   @Override
   public Uni<JsonObject> request(String address, JsonObject body) {
-    return Reactive.uni(() -> vertx.eventBus().<JsonObject>request(SameLoopRouting.route(vertx, address), body,
-            // a message keeps its options' headers: each gets its own
-            new DeliveryOptions(delivery).addHeader(SharedReplyCodec.HEADER, SharedReplyCodec.NAME)))
+    String target = SameLoopRouting.route(vertx, address);
+    Uni<Message<JsonObject>> sent = send(target, body);
+    if (!target.equals(address)) {
+      // an instance whose start failed after it announced its address: the shared one still reaches the others
+      sent = sent.onFailure(e -> e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS)
+          .recoverWithUni(() -> send(address, body));
+    }
+    return sent
         .map(Message::body)
         .onFailure(ReplyException.class).transform(e -> {
           ReplyException reply = e;
@@ -44,5 +49,11 @@ public final class EventBusTransport implements Transport {
               : "no reply from " + address + " within " + delivery.getSendTimeout() + " ms, longer than the store's"
                   + " deadline: the store is down or unreachable");
         });
+  }
+
+  private Uni<Message<JsonObject>> send(String address, JsonObject body) {
+    return Reactive.uni(() -> vertx.eventBus().<JsonObject>request(address, body,
+        // a message keeps its options' headers: each gets its own
+        new DeliveryOptions(delivery).addHeader(SharedReplyCodec.HEADER, SharedReplyCodec.NAME)));
   }
 }

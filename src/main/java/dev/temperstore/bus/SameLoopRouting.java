@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SameLoopRouting {
 
-  private static final String MAP = "temper-store.same-loop-addresses";
+  static final String MAP = "temper-store.same-loop-addresses";
   private static final AtomicLong INSTANCES = new AtomicLong();
 
   private SameLoopRouting() {

@@ -82,6 +82,27 @@ class SameLoopRoutingTest {
     }
   }
 
+  @Test
+  void an_address_announced_without_a_consumer_behind_it_falls_back_to_the_shared_address() throws Exception {
+    deployTwoInstances();
+    EventBusTransport transport = new EventBusTransport(vertx, WAIT);
+    Instance stale = instances.get(0);
+    String address = Addresses.defaults().of(Addresses.EVENTS_READ);
+    CompletableFuture<Void> replaced = new CompletableFuture<>();
+    stale.context.runOnContext(ignored -> {
+      // as an instance whose start failed after announcing would leave it: noted, but nobody consumes there
+      String thread = Thread.currentThread().getName();
+      vertx.sharedData().<String, String>getLocalMap(SameLoopRouting.MAP).clear();
+      SameLoopRouting.announce(vertx, thread, address, address + "@nobody");
+      replaced.complete(null);
+    });
+    replaced.get();
+
+    JsonObject reply = requestFrom(stale.context, transport);
+
+    assertThat(reply.getString("instance")).isIn(instances.get(0).name, instances.get(1).name);
+  }
+
   private void deployTwoInstances() {
     vertx.deployVerticle(() -> new VerticleBase() {
       @Override
