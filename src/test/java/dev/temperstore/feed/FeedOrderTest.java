@@ -24,18 +24,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The feed's order holds against writers that commit out of position order: a reader never finds a newly
- * committed event below a position it has read, and in the end has every committed event once.
+ * committed event below a position it has read, and in the end has every committed event once. Read here through
+ * the bus, with the small pages that the store reads by calling its feed function; {@link StreamedFeedOrderTest}
+ * reads the same in the streamed form.
  */
 class FeedOrderTest extends DatabaseTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private StoreClient client;
+  private Feed feed;
 
   @BeforeEach
   void storeDeployed() {
     vertx.deployVerticle(new StoreVerticle(StoreSettings.defaults(database.asOwner()))).await();
     client = StoreClient.create(vertx);
+    feed = feed();
+  }
+
+  /** The feed the tests read: the store's, through the bus. */
+  protected Feed feed() {
+    return client;
   }
 
   @Test
@@ -45,12 +54,12 @@ class FeedOrderTest extends DatabaseTest {
     await(client.append(PersistenceId.parse("other:Order:o-1"), 0, Events.events(1)));
     await(client.append(PersistenceId.parse("acme:Order:o-1"), 2, Events.events(1)));
 
-    FeedPage first = await(client.readAll("acme", FeedPosition.START, FeedFilter.ALL, 2));
-    FeedPage rest = await(client.readAll("acme", first.next(), FeedFilter.ALL, 10));
-    FeedPage orders = await(client.readAll("acme", FeedPosition.START, FeedFilter.entityTypes("Order"), 10));
-    FeedPage issued = await(client.readAll("acme", FeedPosition.START,
+    FeedPage first = await(feed.readAll("acme", FeedPosition.START, FeedFilter.ALL, 2));
+    FeedPage rest = await(feed.readAll("acme", first.next(), FeedFilter.ALL, 10));
+    FeedPage orders = await(feed.readAll("acme", FeedPosition.START, FeedFilter.entityTypes("Order"), 10));
+    FeedPage issued = await(feed.readAll("acme", FeedPosition.START,
         new FeedFilter(java.util.Set.of(), java.util.Set.of("Issued")), 10));
-    FeedPage caughtUp = await(client.readAll("acme", rest.next(), FeedFilter.ALL, 10));
+    FeedPage caughtUp = await(feed.readAll("acme", rest.next(), FeedFilter.ALL, 10));
 
     assertThat(first.events()).extracting(e -> e.persistenceId() + "@" + e.event().sequenceNr())
         .containsExactly("acme:Order:o-1@1", "acme:Order:o-1@2");
@@ -77,9 +86,9 @@ class FeedOrderTest extends DatabaseTest {
           + "')").execute().await();
       await(client.append(PersistenceId.parse("acme:Order:early"), 0, Events.events(1))); // commits first
 
-      FeedPage whileOpen = await(client.readAll("acme", FeedPosition.START, FeedFilter.ALL, 10));
+      FeedPage whileOpen = await(feed.readAll("acme", FeedPosition.START, FeedFilter.ALL, 10));
       holder.query("COMMIT").execute().await();
-      FeedPage afterCommit = await(client.readAll("acme", whileOpen.next(), FeedFilter.ALL, 10));
+      FeedPage afterCommit = await(feed.readAll("acme", whileOpen.next(), FeedFilter.ALL, 10));
 
       assertThat(whileOpen.events()).isEmpty(); // the early commit's position is above the open transaction's
       assertThat(afterCommit.events()).extracting(e -> e.persistenceId().entityId())
@@ -95,7 +104,7 @@ class FeedOrderTest extends DatabaseTest {
     CompletableFuture<List<String>> allWritten = OutOfOrderWriters.start(vertx, database.asOwner(), 6, 15, 11, 40);
 
     List<FeedEvent> seen = FeedReader.readWhileWriting(
-        position -> await(client.readAll("acme", position, FeedFilter.ALL, 7)), allWritten, database);
+        position -> await(feed.readAll("acme", position, FeedFilter.ALL, 7)), allWritten, database);
     List<String> committed = allWritten.get();
 
     List<String> delivered = seen.stream().map(e -> ((io.vertx.core.json.JsonObject) e.event().payload())

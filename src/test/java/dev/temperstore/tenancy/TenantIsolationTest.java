@@ -4,6 +4,10 @@ import dev.temperstore.events.EntityId;
 import dev.temperstore.events.EventStore;
 import dev.temperstore.events.pg.EventLimits;
 import dev.temperstore.events.pg.PgEventStore;
+import dev.temperstore.feed.Feed;
+import dev.temperstore.feed.FeedFilter;
+import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.feed.pg.PgFeed;
 import dev.temperstore.migration.MigrationListener;
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.MigrationSettings;
@@ -11,6 +15,7 @@ import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.snapshots.SnapshotStore;
 import dev.temperstore.snapshots.pg.PgSnapshotStore;
 import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.FeedHorizon;
 import dev.temperstore.testing.MigratedDatabase;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
@@ -67,6 +72,20 @@ class TenantIsolationTest extends DatabaseTest {
     assertThat(new String(await(snapshots.load(PersistenceId.parse("alpha:Order:o-1"))).orElseThrow().state(),
         StandardCharsets.UTF_8)).isEqualTo("alpha");
     assertThat(await(snapshots.load(PersistenceId.parse("alpha:Order:beta-only")))).isEmpty();
+  }
+
+  @Test
+  void a_tenants_feed_holds_only_its_own_events_in_either_form_of_page() {
+    Pool pool = pool(database.as(servingRole));
+    FeedHorizon.awaitPastEveryEvent(database);
+
+    for (Feed feed : List.of(new PgFeed(pool, 100, Integer.MAX_VALUE), new PgFeed(pool, 100, 1))) {
+      for (String tenant : List.of("alpha", "beta")) {
+        assertThat(await(feed.readAll(tenant, FeedPosition.START, FeedFilter.ALL, 100)).events())
+            .extracting(event -> event.persistenceId().toString())
+            .containsExactly(tenant + ":Order:o-1", tenant + ":Order:o-1", tenant + ":Order:" + tenant + "-only");
+      }
+    }
   }
 
   @Test

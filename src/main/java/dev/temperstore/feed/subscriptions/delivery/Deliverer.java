@@ -331,7 +331,7 @@ final class Deliverer {
     cancel(pollTimer);
     pollTimer = -1;
     int limit = Math.min(readLimit, maxWindow - window.size());
-    Uni<FeedPage> page = feed.readAll(subscription.tenant(), readAfter, subscription.filter(), limit);
+    Uni<FeedPage> page = feed.readAll(subscription.tenant(), readAfter, subscription.filter(), limit, caughtUp);
     page.subscribe().with(
         read -> onContext(() -> {
           reading = false;
