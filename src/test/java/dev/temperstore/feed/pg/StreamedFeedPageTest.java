@@ -66,7 +66,7 @@ class StreamedFeedPageTest extends DatabaseTest {
         .hasSize(3);
   }
 
-  /** On the pool's one connection: no tenant, the default plan settings, and a statement in a transaction of its own. */
+  /** On the pool's one connection: no tenant, the default plan settings, a statement in a transaction of its own. */
   private void assertConnectionClean() {
     Row row = pool.query("SELECT coalesce(current_setting('app.current_tenant', true), '') AS tenant,"
         + " current_setting('enable_sort') AS sort, now() = statement_timestamp() AS fresh").execute().await()
