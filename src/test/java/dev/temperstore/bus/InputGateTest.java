@@ -4,6 +4,7 @@ import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.secrets.SecretSettings;
 import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.FeedHorizon;
 import dev.temperstore.testing.TestKeys;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
@@ -193,6 +194,37 @@ class InputGateTest extends DatabaseTest {
     assertThat(bad).allMatch(f -> f.failed() && ((ReplyException) f.cause()).failureCode() == 400);
     assertThat(database.admin().count("SELECT count(*) FROM events WHERE tenant = 'acme'")).isEqualTo(200);
     assertThat(database.admin().count("SELECT count(*) FROM events WHERE tenant = 'evil'")).isZero();
+  }
+
+  @Test
+  void a_hostile_long_feed_read_is_a_400_and_reads_beside_it_see_their_own_tenant_only() {
+    request("temper.store.events.append", append("acme:Order:o-1", event("Placed", new JsonObject())));
+    FeedHorizon.awaitPastEveryEvent(database);
+    // limit 1000: the streamed form of a page (PgFeed.STREAMED_FROM), which reads these fields in SQL of its own
+    List<Object[]> cases = List.of(
+        new Object[] {readAll("acme" + NUL), "tenant"},
+        new Object[] {readAll("acme" + LONE_HIGH), "tenant"},
+        new Object[] {readAll("acme").put("entityTypes", new JsonArray().add("Ord" + LONE_HIGH)), "entityTypes[0]"},
+        new Object[] {readAll("acme").put("eventTypes", new JsonArray().add("Pla" + NUL + "ced")), "eventTypes[0]"},
+        new Object[] {readAll("acme").put("entityTypes", new JsonArray().add(CJK.repeat(1025))), "entityTypes[0]"},
+        new Object[] {readAll("acme").put("limit", 1L << 40), "limit"});
+    for (Object[] c : cases) {
+      ReplyException failure = failure("temper.store.events.read-all", c[0]);
+      assertThat(failure.failureCode()).as(String.valueOf(c[1])).isEqualTo(400);
+      assertThat(message(failure)).as(String.valueOf(c[1])).contains((String) c[1]);
+    }
+
+    JsonObject atTheLimit = request("temper.store.events.read-all",
+        readAll("acme").put("entityTypes", new JsonArray().add(CJK.repeat(1024))));
+    JsonObject acme = request("temper.store.events.read-all", readAll("acme"));
+    JsonObject other = request("temper.store.events.read-all", readAll("acme" + CJK));
+    assertThat(atTheLimit.getJsonArray("events")).isEmpty();
+    assertThat(acme.getJsonArray("events")).hasSize(1);
+    assertThat(other.getJsonArray("events")).isEmpty();
+  }
+
+  private static JsonObject readAll(String tenant) {
+    return new JsonObject().put("tenant", tenant).put("limit", 1000);
   }
 
   private static JsonObject append(String persistenceId, JsonObject event) {
