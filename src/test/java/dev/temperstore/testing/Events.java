@@ -22,6 +22,17 @@ public final class Events {
             "actor-" + n));
   }
 
+  /**
+   * Writes, by SQL as the superuser, the first event of {@code count} streams of {@code tenant}'s Orders
+   * {@code o-(from + 1)} to {@code o-(from + count)}: one statement, with metadata of Temper's shape.
+   */
+  public static void insertFirstEvents(TestDatabase database, String tenant, int from, int count) {
+    database.admin().execute("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload,"
+        + " metadata) SELECT '" + tenant + "', 'Order', 'o-' || g, 1, 'E', '{}', '"
+        + event("E", 0).metadata().toStorageJson() + "' FROM generate_series(" + (from + 1) + ", " + (from + count)
+        + ") g");
+  }
+
   public static List<NewEvent> events(int count) {
     List<NewEvent> events = new ArrayList<>();
     for (int i = 1; i <= count; i++) {

@@ -32,9 +32,7 @@ class StreamedFeedPageTest extends DatabaseTest {
 
   @BeforeEach
   void aTenantWithThreeEventsAndAPoolOfOneConnection() {
-    database.admin().execute("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload,"
-        + " metadata) SELECT 'acme', 'Order', 'o-' || g, 1, 'E', '{}', '"
-        + Events.event("E", 0).metadata().toStorageJson() + "' FROM generate_series(1, 3) g");
+    Events.insertFirstEvents(database, "acme", 0, 3);
     FeedHorizon.awaitPastEveryEvent(database);
     pool = database.asOwner().pool(vertx, 1, Duration.ofMillis(300));
     feed = new PgFeed(pool, 1_000, 1);

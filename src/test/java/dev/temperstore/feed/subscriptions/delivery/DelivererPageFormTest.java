@@ -36,7 +36,7 @@ class DelivererPageFormTest extends DatabaseTest {
 
   @Test
   void a_deliverer_reads_behind_the_end_as_not_at_the_end_and_then_its_tail_reads_as_at_the_end() {
-    insertEvents(250, 0);
+    Events.insertFirstEvents(database, "acme", 0, 250);
     FeedHorizon.awaitPastEveryEvent(database);
     Pool pool = database.asOwner().pool(vertx, 4);
     List<Boolean> atEnd = new CopyOnWriteArrayList<>();
@@ -67,7 +67,7 @@ class DelivererPageFormTest extends DatabaseTest {
     try {
       deliverer.start();
       awaitTrue(() -> delivered.get() == 250 && atEnd.size() >= 4); // three pages, then a poll at the end
-      insertEvents(1, 250);
+      Events.insertFirstEvents(database, "acme", 250, 1);
       awaitTrue(() -> delivered.get() == 251);
 
       assertThat(atEnd.subList(0, 3)).containsExactly(false, false, false); // 100, 100, then 50 of 250
@@ -75,12 +75,6 @@ class DelivererPageFormTest extends DatabaseTest {
     } finally {
       deliverer.stop().await();
     }
-  }
-
-  private void insertEvents(int count, int from) {
-    database.admin().execute("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload,"
-        + " metadata) SELECT 'acme', 'Order', 'o-' || g, 1, 'E', '{}', '" + Events.event("E", 0).metadata()
-        .toStorageJson() + "' FROM generate_series(" + (from + 1) + ", " + (from + count) + ") g");
   }
 
   private static void awaitTrue(BooleanSupplier condition) {
