@@ -39,6 +39,7 @@ public final class LoadGenerator {
   /** Secret names per client tenant: half the default budget, so puts after the first round replace. */
   private static final int SECRET_NAMES = 50;
   private static final String SECRET_VALUE = "s".repeat(64);
+  private static final String PROBE_TYPE = "Probe";
 
   private final Vertx vertx;
   private final StoreClient client;
@@ -54,9 +55,9 @@ public final class LoadGenerator {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicLong issued = new AtomicLong();
   // The subscribe workload: what was acknowledged to appenders, what the subscription delivered, and how late.
-  // Event ids as they are (no text), in sets sized for a run's events: this bookkeeping runs in the JVM measured.
-  private final java.util.Set<java.util.UUID> acknowledged = ConcurrentHashMap.newKeySet(1 << 20);
-  private final java.util.Set<java.util.UUID> delivered = ConcurrentHashMap.newKeySet(1 << 20);
+  // Client i's stream is the ledger's stream i; the probe's is one past the clients'.
+  private final DeliveryLedger ledger;
+  private final int probeStream;
   private final LongAdder duplicates = new LongAdder();
   private final LongAdder deliveredMeasured = new LongAdder();
   private final Recorder deliveryLatency = new Recorder(MAX_LATENCY_MICROS, 3);
@@ -66,6 +67,8 @@ public final class LoadGenerator {
     this.client = client;
     this.options = options;
     this.progress = progress;
+    this.probeStream = options.clients();
+    this.ledger = new DeliveryLedger(options.clients() + 1);
   }
 
   /** Runs the load and blocks until it is over; call from a thread that is not an event loop. */
@@ -138,8 +141,8 @@ public final class LoadGenerator {
         FeedPosition.START)).await().atMost(java.time.Duration.ofSeconds(30));
     progress.printf("subscription bench-%s delivers to %s%n", runId, address);
     io.smallrye.mutiny.subscription.Cancellable consumer = client.subscribe(address).subscribe().with(delivery -> {
-      java.util.UUID id = delivery.event().event().metadata().eventId();
-      if (!delivered.add(id)) {
+      dev.temperstore.feed.FeedEvent event = delivery.event();
+      if (!ledger.delivered(streamOf(event.persistenceId()), event.event().sequenceNr())) {
         duplicates.increment();
       } else if (measuring.get()) {
         deliveredMeasured.increment();
@@ -153,6 +156,15 @@ public final class LoadGenerator {
     return consumer;
   }
 
+  /** The ledger's stream of a delivered event: the probe's, or client i's from its entity id {@code runId-i}. */
+  private int streamOf(PersistenceId stream) {
+    if (stream.entityType().equals(PROBE_TYPE)) {
+      return probeStream;
+    }
+    String id = stream.entityId();
+    return Integer.parseInt(id, id.lastIndexOf('-') + 1, id.length(), 10);
+  }
+
   /**
    * Appends one probe event and waits until it is delivered: a store claims a new subscription at its next claim
    * round (up to {@code temper.subscriptions.claim-interval}), and a load started before that would measure the
@@ -160,10 +172,10 @@ public final class LoadGenerator {
    */
   private void awaitFirstDelivery() throws InterruptedException {
     List<dev.temperstore.events.NewEvent> probe = BenchPayloads.events(1, "bench-probe");
-    client.append(new PersistenceId("bench", "Probe", runId), 0, probe).await().atMost(java.time.Duration.ofSeconds(30));
-    java.util.UUID id = probe.get(0).metadata().eventId();
+    client.append(new PersistenceId("bench", PROBE_TYPE, runId), 0, probe)
+        .await().atMost(java.time.Duration.ofSeconds(30));
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-    while (!delivered.contains(id)) {
+    while (!ledger.wasDelivered(probeStream, 1)) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the subscription delivered nothing within a minute");
       }
@@ -175,12 +187,12 @@ public final class LoadGenerator {
   /** Waits (up to a minute) for every acknowledged event to be delivered; returns how many never were. */
   private long awaitDelivery(io.smallrye.mutiny.subscription.Cancellable consumer) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-    while (!delivered.containsAll(acknowledged) && System.nanoTime() < deadline) {
+    while (ledger.missing() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(100); // polling a condition: the deliveries arrive on the event loops
     }
     consumer.cancel();
     client.deleteSubscription("bench", "bench-" + runId).await().atMost(java.time.Duration.ofSeconds(30));
-    return acknowledged.stream().filter(id -> !delivered.contains(id)).count();
+    return ledger.missing();
   }
 
   private boolean done(long deadline) {
@@ -287,7 +299,7 @@ public final class LoadGenerator {
           .map(last -> {
             sequence = last;
             if (options.workload() == Workload.SUBSCRIBE) {
-              batch.forEach(event -> acknowledged.add(event.metadata().eventId()));
+              ledger.acknowledged(index, last - count + 1, last);
             }
             return count;
           });
