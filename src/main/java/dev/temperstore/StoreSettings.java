@@ -112,9 +112,11 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
         addresses, busLimits, eventLimits, secrets, subscriptions, Optional.of(role));
   }
 
-  private static SubscriptionSettings subscriptionsOf(StoreConfig.Subscriptions config) {
+  /** The {@code temper.subscriptions.*} settings; IllegalArgumentException naming the key of a bad value. */
+  public static SubscriptionSettings subscriptionsOf(StoreConfig.Subscriptions config) {
     return new SubscriptionSettings(config.enabled(), config.credit(), config.deliveryTimeout(), config.retryDelay(),
-        config.checkpointEvery(), config.checkpointInterval(), config.pollInterval(), config.claimInterval(),
+        config.checkpointEvery(), config.checkpointInterval(), config.pollInterval(), config.tailReadGap(),
+        config.claimInterval(),
         config.maxPerTenant(), config.memberLease(), config.maxMembers());
   }
 }

@@ -1,5 +1,6 @@
 package dev.temperstore.config;
 
+import dev.temperstore.StoreSettings;
 import dev.temperstore.postgres.DatabaseUrl;
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
@@ -145,6 +146,7 @@ public final class ConfigLoader {
     atLeast("temper.secrets.rotation-batch-size", config.secrets().rotationBatchSize(), 1);
     try {
       SecretKeys.keyRing(config.secrets());
+      StoreSettings.subscriptionsOf(config.subscriptions());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }

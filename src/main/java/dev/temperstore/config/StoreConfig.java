@@ -219,6 +219,13 @@ public interface StoreConfig {
     Duration pollInterval();
 
     /**
+     * How often, at most, a caught-up deliverer reads, however many wake-ups come: fewer, larger reads cost the
+     * appends less; the delay they add to delivery is up to this (docs/benchmarks.md).
+     */
+    @WithDefault("10ms")
+    Duration tailReadGap();
+
+    /**
      * How often a store looks for new, reset, deleted and unclaimed subscriptions (and refreshes the lag gauges):
      * a dead deliverer's subscription is taken over within this, once PostgreSQL has seen its connection close.
      */

@@ -68,7 +68,7 @@ class ConfigLoaderTest {
     Map<String, String> documented = new TreeMap<>();
     shipped.stringPropertyNames().forEach(name -> documented.put(name, shipped.getProperty(name)));
     assertThat(documented).isEqualTo(defaultValues);
-    assertThat(documented).hasSize(69);
+    assertThat(documented).hasSize(70);
   }
 
   @Test
@@ -245,6 +245,18 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.database.pool-size", "2",
         "temper.events.concurrent-batches", "3")))
         .hasMessage("temper.events.concurrent-batches (3) must not exceed temper.database.pool-size (2)");
+  }
+
+  @Test
+  void a_subscription_setting_out_of_range_stops_startup_naming_the_key() {
+    assertThat(ConfigLoader.fromProperties(Map.of()).subscriptions().tailReadGap()).isEqualTo(Duration.ofMillis(10));
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.subscriptions.credit", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("temper.subscriptions.credit must be between 1 and 10000, got 0");
+    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.subscriptions.tail-read-gap", "2s")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("temper.subscriptions.tail-read-gap must not be longer than temper.subscriptions.poll-interval"
+            + " (1000ms), got 2000ms");
   }
 
   @Test

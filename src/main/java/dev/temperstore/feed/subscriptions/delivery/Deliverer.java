@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  * holding it is in flight, so no stream is ever with two targets at once. The checkpoint is the position before the
  * first unacknowledged event; it is saved after {@code checkpointEvery} acknowledged events or
  * {@code checkpointInterval}, whichever comes first. Caught up, it waits for a wake-up (LISTEN) or its poll
- * interval, and reads at most every {@link #MIN_TAIL_READ_GAP_MS}.
+ * interval, and reads at most every {@code tailReadGap}.
  */
 final class Deliverer {
 
@@ -53,12 +53,6 @@ final class Deliverer {
    * so a read of one batch's worth per batch held delivery to about 2,000 events/s (docs/benchmarks.md).
    */
   private static final int MIN_WINDOW = 1024;
-  /**
-   * Caught up, a deliverer reads at most this often, however many wake-ups come: every store instance of every
-   * process appending to the database notifies, and a read per notification (two instances: 400 reads/s of a few
-   * dozen events each while 64 clients appended) cost more than its events (docs/benchmarks.md).
-   */
-  private static final long MIN_TAIL_READ_GAP_MS = 5;
   /** Events per delivery message at most: bounds the JSON built, and its size, on the deliverer's event loop. */
   private static final int MAX_BATCH = DeliveryJson.MAX_EVENTS;
 
@@ -74,6 +68,12 @@ final class Deliverer {
   private final DeliverySender sender;
 
   private final int maxBatch;
+  /**
+   * Caught up, it reads at most this often, however many wake-ups come: every store instance of every process
+   * appending to the database wakes it, and a read per wake-up (two instances: 400 reads/s of a few dozen events
+   * each while 64 clients appended) cost more than its events (docs/benchmarks.md).
+   */
+  private final long tailReadGapMillis;
   private final DeliveryWindow window = new DeliveryWindow();
   /** Null until the members were first read: nothing is sent before. */
   private Assignment assignment;
@@ -119,6 +119,7 @@ final class Deliverer {
     this.settings = settings;
     this.maxWindow = Math.max(settings.credit() * WINDOW_PER_CREDIT, MIN_WINDOW);
     this.maxBatch = Math.min(settings.credit(), MAX_BATCH);
+    this.tailReadGapMillis = settings.tailReadGap().toMillis();
     this.readLimit = Math.max(1, Math.min(readLimit, maxWindow));
     this.onStale = onStale;
     this.sender = new DeliverySender(vertx, subscription.tenant(), subscription.name(), settings.deliveryTimeout());
@@ -158,9 +159,9 @@ final class Deliverer {
       return;
     }
     if (caughtUp) {
-      long wait = lastRead + MIN_TAIL_READ_GAP_MS - System.currentTimeMillis();
+      long wait = lastRead + tailReadGapMillis - System.currentTimeMillis();
       if (wait > 0) {
-        if (pollTimer == -1 || pollDue > lastRead + MIN_TAIL_READ_GAP_MS) {
+        if (pollTimer == -1 || pollDue > lastRead + tailReadGapMillis) {
           poll(wait); // read once the gap has passed; later wake-ups until then change nothing
         }
         return;
@@ -350,7 +351,7 @@ final class Deliverer {
           behind = read.hasMore();
           if (caughtUp) {
             // woken while reading, something may have committed after the read's snapshot: look again soon
-            poll(wokenWhileReading ? Math.max(0, lastRead + MIN_TAIL_READ_GAP_MS - System.currentTimeMillis())
+            poll(wokenWhileReading ? Math.max(0, lastRead + tailReadGapMillis - System.currentTimeMillis())
                 : settings.pollInterval().toMillis());
           }
           pump();
