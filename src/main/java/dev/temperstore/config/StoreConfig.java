@@ -222,7 +222,7 @@ public interface StoreConfig {
      * How often, at most, a caught-up deliverer reads, however many wake-ups come: fewer, larger reads cost the
      * appends less; the delay they add to delivery is up to this (docs/benchmarks.md).
      */
-    @WithDefault("10ms")
+    @WithDefault("20ms")
     Duration tailReadGap();
 
     /**

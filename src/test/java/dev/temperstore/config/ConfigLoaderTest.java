@@ -249,7 +249,7 @@ class ConfigLoaderTest {
 
   @Test
   void a_subscription_setting_out_of_range_stops_startup_naming_the_key() {
-    assertThat(ConfigLoader.fromProperties(Map.of()).subscriptions().tailReadGap()).isEqualTo(Duration.ofMillis(10));
+    assertThat(ConfigLoader.fromProperties(Map.of()).subscriptions().tailReadGap()).isEqualTo(Duration.ofMillis(20));
     assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.subscriptions.credit", "0")))
         .isInstanceOf(ConfigException.class)
         .hasMessage("temper.subscriptions.credit must be between 1 and 10000, got 0");

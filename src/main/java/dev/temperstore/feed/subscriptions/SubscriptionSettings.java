@@ -31,7 +31,7 @@ public record SubscriptionSettings(boolean enabled, int credit, Duration deliver
   public static final int DEFAULT_CHECKPOINT_EVERY = 100;
   public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofMillis(200);
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
-  public static final Duration DEFAULT_TAIL_READ_GAP = Duration.ofMillis(10);
+  public static final Duration DEFAULT_TAIL_READ_GAP = Duration.ofMillis(20);
   public static final Duration DEFAULT_CLAIM_INTERVAL = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_PER_TENANT = Subscriptions.MAX_LIST;
   public static final Duration DEFAULT_MEMBER_LEASE = Duration.ofSeconds(10);

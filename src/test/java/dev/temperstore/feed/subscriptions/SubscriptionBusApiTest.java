@@ -104,7 +104,8 @@ class SubscriptionBusApiTest extends DatabaseTest {
     vertx.deploymentIDs().forEach(id -> vertx.undeploy(id).await());
     vertx.deployVerticle(new StoreVerticle(StoreSettings.defaults(database.asOwner())
         .withSubscriptions(new SubscriptionSettings(false, 64, Duration.ofSeconds(30), Duration.ofSeconds(1), 100,
-            Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofSeconds(5), 2, Duration.ofSeconds(10), 100))))
+            Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(20), Duration.ofSeconds(5), 2,
+            Duration.ofSeconds(10), 100))))
         .await();
     await(client.createSubscription(new Subscription("acme", "a", "x.a", FeedFilter.ALL, FeedPosition.START)));
     await(client.createSubscription(new Subscription("acme", "b", "x.b", FeedFilter.ALL, FeedPosition.START)));
