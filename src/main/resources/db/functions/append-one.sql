@@ -31,12 +31,14 @@ BEGIN
     PERFORM set_config('app.current_tenant', p_tenant, true);
 
     -- Written only when the stream's head (the unique index walked backwards) is where the append expects it.
-    -- A row a concurrent writer took meanwhile is skipped here and caught below.
+    -- A row a concurrent writer took meanwhile is skipped here and caught below. As in temper_store_append, the
+    -- walk starts no lower than the expected sequence, so it checks two index entries, not a leaf page's worth.
     INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload, metadata)
     SELECT p_tenant, p_type, p_id, p_expected + ev.ord, ev.type, ev.payload::jsonb, ev.metadata::jsonb
       FROM unnest(e_type, e_payload, e_metadata) WITH ORDINALITY AS ev(type, payload, metadata, ord)
      WHERE p_expected = coalesce((SELECT e.sequence_nr FROM events e
                                    WHERE e.tenant = p_tenant AND e.entity_type = p_type AND e.entity_id = p_id
+                                     AND e.sequence_nr >= p_expected
                                    ORDER BY e.sequence_nr DESC LIMIT 1), 0)
     ON CONFLICT (tenant, entity_type, entity_id, sequence_nr) DO NOTHING;
     GET DIAGNOSTICS inserted = ROW_COUNT;

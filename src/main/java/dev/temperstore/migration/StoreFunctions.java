@@ -18,7 +18,7 @@ final class StoreFunctions {
 
   static List<MigrationStep> steps() {
     return List.of(
-        MigrationStep.create("append function", sql("append-events.sql")),
+        MigrationStep.create("append function", sql("superseded/append-events-1.sql")),
         MigrationStep.create("read events function", sql("read-events.sql")),
         MigrationStep.create("list entities function", sql("list-entities.sql")),
         MigrationStep.create("save snapshot function", sql("save-snapshot.sql")),
@@ -61,7 +61,7 @@ final class StoreFunctions {
         MigrationStep.enableTenantRls("temper_store_subscriptions"),
         MigrationStep.create("subscription functions", sql("subscriptions.sql")),
         // An append that goes to the database alone (light load) skips the batch function's grouping work.
-        MigrationStep.create("lone append function", sql("append-one.sql")),
+        MigrationStep.create("lone append function", sql("superseded/append-one-1.sql")),
         // Consumer groups: a subscription's members and their leases; they go with their subscription.
         MigrationStep.create("temper_store_subscription_members table", """
             CREATE TABLE IF NOT EXISTS temper_store_subscription_members (
@@ -82,7 +82,11 @@ final class StoreFunctions {
             + " idx_events_feed_all_tenants ON events ((coalesce(tx_id, '0'::xid8)), id)"),
         MigrationStep.create("read feed across tenants function", sql("read-feed-all-tenants.sql")),
         MigrationStep.create("feed function plans", sql("feed-plans.sql")),
-        MigrationStep.create("asynchronous checkpoint commits", sql("checkpoint-async.sql")));
+        MigrationStep.create("asynchronous checkpoint commits", sql("checkpoint-async.sql")),
+        // The two append functions again, their stream-head lookup bounded below by the expected sequence. A
+        // released step never changes, so each earlier version stays (superseded/) as the step that wrote it.
+        MigrationStep.create("append function, head read from the expected sequence", sql("append-events.sql")),
+        MigrationStep.create("lone append function, head read from the expected sequence", sql("append-one.sql")));
   }
 
   private static String sql(String file) {

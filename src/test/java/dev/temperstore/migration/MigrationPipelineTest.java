@@ -139,6 +139,29 @@ class MigrationPipelineTest extends DatabaseTest {
         .containsExactlyInAnyOrder("enable_sort=off", "plan_cache_mode=force_generic_plan", "enable_seqscan=off");
   }
 
+  @Test
+  void a_database_of_the_release_before_the_bounded_head_lookups_gets_both_append_functions_with_their_settings() {
+    String bounded = "append function, head read from the expected sequence";
+    int first = Schema.steps().stream().map(MigrationStep::label).toList().indexOf(bounded);
+    run(new MigrationPipeline(Schema.steps().subList(0, first), MigrationSettings.defaults()));
+    assertThat(functionSource("temper_store_append")).doesNotContain("e.sequence_nr >= a.expected");
+
+    MigrationReport report = run(pipeline());
+
+    assertThat(report.applied())
+        .containsExactly(bounded, "lone append function, head read from the expected sequence");
+    assertThat(functionSource("temper_store_append")).contains("e.sequence_nr >= a.expected");
+    assertThat(functionSource("temper_store_append_one")).contains("e.sequence_nr >= p_expected");
+    assertThat(appendFunctionSettings())
+        .containsExactlyInAnyOrder("enable_sort=off", "plan_cache_mode=force_generic_plan", "enable_seqscan=off");
+    assertThat(admin.strings("SELECT unnest(proconfig) FROM pg_proc WHERE proname = 'temper_store_append_one'"))
+        .containsExactlyInAnyOrder("enable_sort=off", "plan_cache_mode=force_generic_plan", "enable_seqscan=off");
+  }
+
+  private String functionSource(String name) {
+    return admin.strings("SELECT prosrc FROM pg_proc WHERE proname = $1", name).get(0);
+  }
+
   private List<String> appendFunctionSettings() {
     return admin.strings("SELECT unnest(proconfig) FROM pg_proc WHERE proname = 'temper_store_append'");
   }
