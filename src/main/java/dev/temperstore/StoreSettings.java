@@ -116,7 +116,6 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
   public static SubscriptionSettings subscriptionsOf(StoreConfig.Subscriptions config) {
     return new SubscriptionSettings(config.enabled(), config.credit(), config.deliveryTimeout(), config.retryDelay(),
         config.checkpointEvery(), config.checkpointInterval(), config.pollInterval(), config.tailReadGap(),
-        config.claimInterval(),
-        config.maxPerTenant(), config.memberLease(), config.maxMembers());
+        config.claimInterval(), config.maxPerTenant(), config.memberLease(), config.maxMembers());
   }
 }

@@ -6,6 +6,7 @@ import dev.temperstore.feed.subscriptions.FeedDelivery;
 import dev.temperstore.events.EventMetadata;
 import dev.temperstore.events.StoredEvent;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.Eventually;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -138,14 +139,6 @@ class DeliveryBatchTest {
   }
 
   private static void eventually(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition within 5 s").isLessThan(deadline);
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
+    Eventually.eventually(Duration.ofSeconds(5), "condition", condition);
   }
 }

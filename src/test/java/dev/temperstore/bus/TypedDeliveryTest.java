@@ -6,6 +6,7 @@ import dev.temperstore.feed.FeedEvent;
 import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.feed.subscriptions.FeedDelivery;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.Eventually;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -127,16 +128,6 @@ class TypedDeliveryTest {
   }
 
   private static void eventually(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 5 s");
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
+    Eventually.eventually(Duration.ofSeconds(5), "condition", condition);
   }
 }

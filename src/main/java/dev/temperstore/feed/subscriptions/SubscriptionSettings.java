@@ -22,7 +22,8 @@ import java.time.Duration;
  */
 public record SubscriptionSettings(boolean enabled, int credit, Duration deliveryTimeout, Duration retryDelay,
                                    int checkpointEvery, Duration checkpointInterval, Duration pollInterval,
-                                   Duration tailReadGap, Duration claimInterval, int maxPerTenant, Duration memberLease, int maxMembers) {
+                                   Duration tailReadGap, Duration claimInterval, int maxPerTenant,
+                                   Duration memberLease, int maxMembers) {
 
   public static final boolean DEFAULT_ENABLED = true;
   public static final int DEFAULT_CREDIT = 64;
@@ -64,8 +65,7 @@ public record SubscriptionSettings(boolean enabled, int credit, Duration deliver
   public static SubscriptionSettings defaults() {
     return new SubscriptionSettings(DEFAULT_ENABLED, DEFAULT_CREDIT, DEFAULT_DELIVERY_TIMEOUT, DEFAULT_RETRY_DELAY,
         DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_TAIL_READ_GAP,
-        DEFAULT_CLAIM_INTERVAL,
-        DEFAULT_MAX_PER_TENANT, DEFAULT_MEMBER_LEASE, DEFAULT_MAX_MEMBERS);
+        DEFAULT_CLAIM_INTERVAL, DEFAULT_MAX_PER_TENANT, DEFAULT_MEMBER_LEASE, DEFAULT_MAX_MEMBERS);
   }
 
   public SubscriptionSettings withCredit(int value) {

@@ -15,6 +15,7 @@ import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.secrets.SecretSettings;
 import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.Eventually;
 import dev.temperstore.testing.MigratedDatabase;
 import dev.temperstore.testing.Sql;
 import io.smallrye.mutiny.Uni;
@@ -112,7 +113,7 @@ class ConsumerGroupApiTest extends DatabaseTest {
     assertThat(database.admin().strings("SELECT member FROM temper_store_subscription_members ORDER BY 1"))
         .containsExactly("a", "b");
 
-    Recorder.eventually(TIMEOUT, "the leases ended", () -> await(client.listSubscriptions("acme")).get(0)
+    Eventually.eventually(TIMEOUT, "the leases ended", () -> await(client.listSubscriptions("acme")).get(0)
         .members().isEmpty());
     assertThat(await(client.joinSubscription("acme", "orders", "c", "app.c")).joined()).isTrue();
     assertThat(await(client.joinSubscription("acme", "orders", "a", "app.a")).joined()).isTrue();

@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static dev.temperstore.feed.subscriptions.Recorder.eventually;
+import static dev.temperstore.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

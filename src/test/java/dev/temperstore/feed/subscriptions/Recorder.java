@@ -14,10 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A subscription's consumer for tests: records every delivery in arrival order, acknowledges each after
@@ -93,20 +90,5 @@ final class Recorder {
     received.forEach(event -> streams.computeIfAbsent(event.persistenceId().toString(), key -> new ArrayList<>())
         .add(event.event().sequenceNr()));
     return streams;
-  }
-
-  static void eventually(Duration timeout, String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        assertThat(condition.getAsBoolean()).as(what + " within " + timeout.toMillis() + " ms").isTrue();
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }

@@ -35,7 +35,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.temperstore.feed.subscriptions.Recorder.eventually;
+import static dev.temperstore.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Delivery of durable subscriptions against a real PostgreSQL: order, completeness, restarts, takeover, credit. */

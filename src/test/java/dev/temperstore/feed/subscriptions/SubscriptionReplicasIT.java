@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.temperstore.feed.subscriptions.Recorder.eventually;
+import static dev.temperstore.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -12,6 +12,7 @@ import dev.temperstore.feed.subscriptions.Subscription;
 import dev.temperstore.feed.subscriptions.SubscriptionSettings;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.Eventually;
 import dev.temperstore.testing.Events;
 import dev.temperstore.testing.Ports;
 import io.smallrye.mutiny.Uni;
@@ -497,16 +498,7 @@ class TcpBridgeSubscriptionTest extends DatabaseTest {
   }
 
   private static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as(what + " within " + TIMEOUT.toMillis() + " ms").isLessThan(deadline);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
+    Eventually.eventually(TIMEOUT, what, condition);
   }
 
   private static <T> T await(Uni<T> uni) {

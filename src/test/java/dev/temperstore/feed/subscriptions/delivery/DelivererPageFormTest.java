@@ -21,8 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
+import static dev.temperstore.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -66,24 +66,15 @@ class DelivererPageFormTest extends DatabaseTest {
         SubscriptionSettings.defaults(), PAGE, stale -> { });
     try {
       deliverer.start();
-      awaitTrue(() -> delivered.get() == 250 && atEnd.size() >= 4); // three pages, then a poll at the end
+      eventually(TIMEOUT, "250 delivered in 3 pages and a read at the end",
+          () -> delivered.get() == 250 && atEnd.size() >= 4);
       Events.insertFirstEvents(database, "acme", 250, 1);
-      awaitTrue(() -> delivered.get() == 251);
+      eventually(TIMEOUT, "the 251st delivered", () -> delivered.get() == 251);
 
       assertThat(atEnd.subList(0, 3)).containsExactly(false, false, false); // 100, 100, then 50 of 250
       assertThat(atEnd.subList(3, atEnd.size())).isNotEmpty().containsOnly(true);
     } finally {
       deliverer.stop().await();
-    }
-  }
-
-  private static void awaitTrue(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + TIMEOUT.toSeconds() + " s");
-      }
-      Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(20)).await().indefinitely();
     }
   }
 }
