@@ -32,8 +32,9 @@ public record Addresses(String prefix) {
    */
   public static final String SUBSCRIPTIONS_CHANGED = "subscriptions.changed";
   /**
-   * Local only, no body: events were committed through a store of this process, so that its deliverers read the
-   * feed at once, without a PostgreSQL notification (see {@code LocalWakeups}).
+   * Local only: events of the tenants named in the body (a JSON array; no body: any tenant) were committed through
+   * a store of this process, so that its deliverers of those tenants read the feed at once, without a PostgreSQL
+   * notification (see {@code LocalWakeups}).
    */
   public static final String FEED_APPENDED = "feed.appended";
 

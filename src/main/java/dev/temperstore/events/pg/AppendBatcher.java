@@ -26,6 +26,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Group commit: appends that arrive while earlier ones are in the database are written together, in one
@@ -59,8 +60,11 @@ final class AppendBatcher {
   private final Pool pool;
   private final Context context;
   private final Duration deadline;
-  /** Told after each batch that wrote events has committed (feed readers are woken from there). */
-  private final Runnable committed;
+  /**
+   * Told the tenants of each batch after it committed (their feeds' deliverers are woken from there): a
+   * subscription of a tenant that wrote nothing has nothing new to read.
+   */
+  private final Consumer<Set<String>> committed;
   private final int maxConcurrentBatches;
   private final int maxAppendsPerBatch;
   private final int maxQueued;
@@ -69,7 +73,7 @@ final class AppendBatcher {
   private int inFlight;
 
   AppendBatcher(Pool pool, Context context, int maxConcurrentBatches, int maxAppendsPerBatch, int maxQueued,
-                Duration deadline, Runnable committed) {
+                Duration deadline, Consumer<Set<String>> committed) {
     this.pool = pool;
     this.committed = committed;
     this.context = context;
@@ -209,7 +213,7 @@ final class AppendBatcher {
       if (result.succeeded()) {
         release(batch);
         complete(batch, result.result());
-        committed.run();
+        committed.accept(tenantsOf(batch));
         then.run();
       } else if (mayRetry && SqlErrors.isTransient(failure)) {
         LOG.debug("append batch of {} rolled back ({}); retrying once", batch.size(), failure.getMessage());
@@ -299,6 +303,25 @@ final class AppendBatcher {
         .addArrayOfString(payloads.toArray(String[]::new))
         .addArrayOfString(metadata.toArray(String[]::new))
         .addArrayOfString(eventIds.toArray(String[]::new));
+  }
+
+  /** The tenants appended to by {@code batch}: mostly one, so no set is built for that case. */
+  private static Set<String> tenantsOf(List<Pending> batch) {
+    String first = batch.get(0).appends.get(0).persistenceId().tenant();
+    Set<String> tenants = null;
+    for (Pending pending : batch) {
+      for (EncodedAppend append : pending.appends) {
+        String tenant = append.persistenceId().tenant();
+        if (tenants == null && !tenant.equals(first)) {
+          tenants = new HashSet<>();
+          tenants.add(first);
+        }
+        if (tenants != null) {
+          tenants.add(tenant);
+        }
+      }
+    }
+    return tenants == null ? Set.of(first) : tenants;
   }
 
   private static Tuple loneArguments(EncodedAppend append) {

@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** The event store on PostgreSQL: one statement per operation, appends coalesced by {@link AppendBatcher}. */
 public final class PgEventStore implements EventStore {
@@ -41,11 +42,14 @@ public final class PgEventStore implements EventStore {
 
   /** {@code context} is the event loop the batcher lives on: the owning verticle's. */
   public PgEventStore(Pool pool, Context context, EventLimits limits) {
-    this(pool, context, limits, () -> { });
+    this(pool, context, limits, tenants -> { });
   }
 
-  /** {@code committed} runs on {@code context} after each append statement that wrote events has committed. */
-  public PgEventStore(Pool pool, Context context, EventLimits limits, Runnable committed) {
+  /**
+   * {@code committed} is told the tenants appended to, on {@code context}, after each append statement that wrote
+   * events has committed.
+   */
+  public PgEventStore(Pool pool, Context context, EventLimits limits, Consumer<Set<String>> committed) {
     this.pool = pool;
     this.limits = limits;
     this.batcher = new AppendBatcher(pool, context, limits.concurrentBatches(), limits.maxAppendsPerBatch(),

@@ -6,11 +6,12 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.shareddata.LocalMap;
 
 import java.util.Collection;
+import java.util.function.Consumer;
 
 /**
  * Wake-ups of deliverers within one process, and which subscriptions the process delivers. After appends commit,
- * a store wakes its own process's deliverers over the local event bus; a PostgreSQL notification is needed only
- * when a subscription may be delivered by another process. A {@code NOTIFY} per 5 ms from each store instance,
+ * a store wakes its own process's deliverers of the tenants written ({@link FeedWakeup}) over the local event bus;
+ * a PostgreSQL notification is needed only when a subscription may be delivered by another process. A {@code NOTIFY} per 5 ms from each store instance,
  * each waking every listener, cost a busy store a tenth of its appends (docs/benchmarks.md). Every store instance
  * of a Vert.x that serves the same addresses shares the state (the instance's local shared data). Thread-safe.
  */
@@ -29,14 +30,14 @@ public final class LocalWakeups {
     this.delivering = vertx.sharedData().getLocalMap("temper-store.delivering " + address);
   }
 
-  /** Wakes the deliverers of this process. */
-  public void wake() {
-    vertx.eventBus().publish(address, null, LOCAL);
+  /** Wakes the deliverers of this process that {@code wakeup} concerns. */
+  public void wake(FeedWakeup wakeup) {
+    vertx.eventBus().publish(address, wakeup.toJson(), LOCAL);
   }
 
   /** Calls {@code onWake} at each wake-up of this process (on the caller's context). */
-  public MessageConsumer<Object> listen(Runnable onWake) {
-    return vertx.eventBus().localConsumer(address, ignored -> onWake.run());
+  public MessageConsumer<Object> listen(Consumer<FeedWakeup> onWake) {
+    return vertx.eventBus().localConsumer(address, message -> onWake.accept(FeedWakeup.fromJson(message.body())));
   }
 
   /** A deliverer of this process started on the subscription {@code id} ({@code tenant:name}). */

@@ -1,6 +1,7 @@
 package dev.temperstore.feed.subscriptions.delivery;
 
 import dev.temperstore.feed.Feed;
+import dev.temperstore.feed.subscriptions.FeedWakeup;
 import dev.temperstore.feed.subscriptions.LocalWakeups;
 import dev.temperstore.feed.subscriptions.SubscriptionSettings;
 import dev.temperstore.feed.subscriptions.pg.Claims;
@@ -30,8 +31,8 @@ import java.util.function.Supplier;
  * Runs the deliverers of one store instance. Every {@code claimInterval} it reads the subscriptions in the
  * database, stops the deliverers of those deleted, reset or re-created (releasing their claims), tries to claim
  * the ones nobody here delivers, starts a {@link Deliverer} for each claim it wins, and refreshes the lag gauges.
- * Feed notifications (LISTEN) and appends through this process ({@link LocalWakeups}) wake every caught-up
- * deliverer. The claims and notification connections are opened only once there is a subscription to claim or
+ * Feed notifications (LISTEN) and appends through this process ({@link LocalWakeups}) wake the caught-up
+ * deliverers of the tenants they name ({@link FeedWakeup}). The claims and notification connections are opened only once there is a subscription to claim or
  * deliver. When the claims connection fails, every deliverer stops
  * first, then claims are made afresh on a new connection: delivery never runs without its claim for longer than
  * the failure takes to show.
@@ -89,7 +90,7 @@ public final class SubscriptionDeliveries {
     this.readLimit = readLimit;
     this.registry = registry;
     this.claims = new Claims(vertx, target, claimTimeout, () -> onContext(this::stopAllUnclaimed));
-    this.wakeups = new FeedWakeups(vertx, target, () -> onContext(this::wakeAll));
+    this.wakeups = new FeedWakeups(vertx, target, wakeup -> onContext(() -> wake(wakeup)));
     this.changedAddress = changedAddress;
     this.local = local;
   }
@@ -99,7 +100,7 @@ public final class SubscriptionDeliveries {
     tick();
     tickTimer = vertx.setPeriodic(settings.claimInterval().toMillis(), id -> tick());
     changes = vertx.eventBus().localConsumer(changedAddress, message -> onContext(this::changed));
-    appended = local.listen(() -> onContext(this::wakeAll));
+    appended = local.listen(wakeup -> onContext(() -> wake(wakeup)));
   }
 
   /** A subscription or its members changed in this process: claim, stop and re-read members now. */
@@ -274,8 +275,13 @@ public final class SubscriptionDeliveries {
         : Uni.join().all(updates).andCollectFailures().replaceWithVoid();
   }
 
-  private void wakeAll() {
-    running.values().forEach(each -> each.deliverer().wake());
+  /** Wakes the caught-up deliverers of the tenants that {@code wakeup} names. */
+  private void wake(FeedWakeup wakeup) {
+    for (Running each : running.values()) {
+      if (wakeup.concerns(each.deliverer().subscription().tenant())) {
+        each.deliverer().wake();
+      }
+    }
   }
 
   private <T> Uni<T> onContextUni(Supplier<Uni<T>> action) {

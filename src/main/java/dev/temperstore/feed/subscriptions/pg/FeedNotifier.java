@@ -1,13 +1,18 @@
 package dev.temperstore.feed.subscriptions.pg;
 
+import dev.temperstore.feed.subscriptions.FeedWakeup;
 import dev.temperstore.feed.subscriptions.LocalWakeups;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.vertx.sqlclient.Tuple;
+
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Wakes the feed's deliverers after appends commit: those of this process over the local bus ({@link LocalWakeups}),
@@ -15,15 +20,15 @@ import java.util.List;
  * database ({@link FeedWakeups} listens), but only while some subscription may be delivered elsewhere: one that
  * this process does not deliver, as of the last check. PostgreSQL takes one cluster-wide lock to queue a
  * notification at commit, so a notification inside every append halved the append rate at 8 clients; here at most
- * one wake-up is sent per {@code minInterval}, however many batches commit meanwhile, and none while the database
- * holds no subscription. The subscriptions are checked every {@code recheck}: a subscription that another process
+ * one wake-up is sent per {@code minInterval}, however many batches commit meanwhile, naming the tenants they wrote
+ * (only those tenants' deliverers read, see {@link FeedWakeup}), and none while the database holds no subscription. The subscriptions are checked every {@code recheck}: a subscription that another process
  * claimed since is woken only by its own polls until then. A lost or skipped wake-up only delays delivery to the
  * deliverers' next poll. State is confined to one event-loop context.
  */
 public final class FeedNotifier {
 
   private static final Logger LOG = LoggerFactory.getLogger(FeedNotifier.class);
-  private static final String NOTIFY = "SELECT pg_notify('" + FeedWakeups.CHANNEL + "', '')";
+  private static final String NOTIFY = "SELECT pg_notify('" + FeedWakeups.CHANNEL + "', $1)";
 
   /** Subscriptions read at most per check: with more, every wake-up is also notified. */
   static final int MAX_CHECKED = 1000;
@@ -39,6 +44,8 @@ public final class FeedNotifier {
    * beyond {@link #MAX_CHECKED}): then every wake-up is sent, as a wake-up too many is harmless.
    */
   private List<String> known;
+  /** Tenants that appended since the last wake-up was sent. */
+  private final Set<String> written = new HashSet<>();
   private boolean sending;
   private boolean pending;
   private long lastSent;
@@ -54,11 +61,18 @@ public final class FeedNotifier {
     this.timer = vertx.setPeriodic(recheck.toMillis(), id -> recheck());
   }
 
-  /** Events were committed; call on the context this notifier was made on. */
-  public void appended() {
+  /** Events of {@code tenants} were committed; call on the context this notifier was made on. */
+  public void appended(Set<String> tenants) {
     if (known != null && known.isEmpty()) {
       return; // no subscription: nobody to wake
     }
+    if (written.size() <= FeedWakeup.MAX_TENANTS) { // beyond, the wake-up is for every tenant anyway
+      written.addAll(tenants);
+    }
+    schedule();
+  }
+
+  private void schedule() {
     if (sending) {
       pending = true;
       return;
@@ -83,19 +97,21 @@ public final class FeedNotifier {
 
   private void send() {
     lastSent = System.currentTimeMillis();
-    local.wake();
+    FeedWakeup wakeup = FeedWakeup.of(written);
+    written.clear();
+    local.wake(wakeup);
     if (known != null && local.deliversAll(known)) {
       return;
     }
     sending = true;
-    pool.query(NOTIFY).execute().onComplete(done -> {
+    pool.preparedQuery(NOTIFY).execute(Tuple.of(wakeup.toPayload())).onComplete(done -> {
       sending = false;
       if (done.failed()) {
         LOG.debug("feed notification not sent ({}); deliverers poll", done.cause().getMessage());
       }
       if (pending) {
         pending = false;
-        appended();
+        schedule();
       }
     });
   }

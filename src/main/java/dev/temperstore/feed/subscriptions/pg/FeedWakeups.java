@@ -1,5 +1,6 @@
 package dev.temperstore.feed.subscriptions.pg;
 
+import dev.temperstore.feed.subscriptions.FeedWakeup;
 import dev.temperstore.postgres.DatabaseTarget;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -7,10 +8,12 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Consumer;
+
 /**
  * LISTENs on {@code temper_store_feed} (notified by {@link FeedNotifier} after appends commit) on a dedicated
- * connection, and calls {@code onWake} on each notification and on each (re)connection, since notifications sent
- * while it was away are lost. It only saves latency: deliverers poll as well, so while PostgreSQL is away they
+ * connection, and calls {@code onWake} on each notification, for the tenants it names, and on each (re)connection,
+ * for every tenant, since notifications sent while it was away are lost. It only saves latency: deliverers poll as well, so while PostgreSQL is away they
  * are late, never wrong. Reconnects with a growing delay, up to 30 s.
  */
 public final class FeedWakeups {
@@ -22,12 +25,12 @@ public final class FeedWakeups {
 
   private final Vertx vertx;
   private final DatabaseTarget target;
-  private final Runnable onWake;
+  private final Consumer<FeedWakeup> onWake;
   private PgSubscriber subscriber;
   private boolean closed;
   private long retryTimer = -1;
 
-  public FeedWakeups(Vertx vertx, DatabaseTarget target, Runnable onWake) {
+  public FeedWakeups(Vertx vertx, DatabaseTarget target, Consumer<FeedWakeup> onWake) {
     this.vertx = vertx;
     this.target = target;
     this.onWake = onWake;
@@ -61,8 +64,8 @@ public final class FeedWakeups {
       }
     });
     created.channel(CHANNEL)
-        .subscribeHandler(ignored -> onWake.run())
-        .handler(payload -> onWake.run());
+        .subscribeHandler(ignored -> onWake.accept(FeedWakeup.EVERY_TENANT))
+        .handler(payload -> onWake.accept(FeedWakeup.fromPayload(payload)));
     created.connect().onFailure(e -> {
       if (!closed && subscriber == created) {
         LOG.warn("cannot listen for feed notifications ({}); retrying, deliverers poll meanwhile", e.getMessage());
