@@ -56,6 +56,9 @@ public record BenchResult(Workload workload, int clients, int eventsPerAppend, d
         .put("deliveredPerSecond", figures.deliveredPerSecond()).put("missing", figures.missing())
         .put("duplicates", figures.duplicates()).put("p50LatencyMs", figures.p50LatencyMs())
         .put("p99LatencyMs", figures.p99LatencyMs()));
+    delivery.flatMap(DeliveryFigures::alternation).ifPresent(phases -> json
+        .put("appendsPerSecondWithout", phases.without()).put("withToWithout", phases.ratio())
+        .put("phaseSeconds", phases.phaseSeconds()).put("phases", phases.phases()));
     return json;
   }
 
@@ -68,7 +71,8 @@ public record BenchResult(Workload workload, int clients, int eventsPerAppend, d
         + delivery.map(figures -> String.format(Locale.ROOT, "%nsubscription: %.0f appends/s, %.0f delivered/s,"
             + " missing %d, duplicates %d, creation to delivery ms: p50 %.2f  p99 %.2f", figures.appendsPerSecond(),
             figures.deliveredPerSecond(), figures.missing(), figures.duplicates(), figures.p50LatencyMs(),
-            figures.p99LatencyMs())).orElse("");
+            figures.p99LatencyMs())
+            + figures.alternation().map(phases -> System.lineSeparator() + phases.toText()).orElse("")).orElse("");
   }
 
   private static double ms(long micros) {

@@ -67,6 +67,11 @@ public final class LoadCommand implements Callable<Integer> {
       description = "Events per client stream before read and mixed runs (default ${DEFAULT-VALUE})")
   int streamLength;
 
+  @Option(names = "--alternate", paramLabel = "DURATION",
+      description = "subscribe only: phases of this length, e.g. 5s, alternate appends to the subscribed tenant with"
+          + " appends to a tenant without a subscription; the summary adds the rate of each kind and their ratio")
+  String alternate;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE")
   Path json;
 
@@ -102,7 +107,7 @@ public final class LoadCommand implements Callable<Integer> {
       storeConfig = ConfigLoader.load(Optional.ofNullable(config));
       options = new LoadOptions(Workload.valueOf(workload.toUpperCase(Locale.ROOT).replace('-', '_')), positive("--clients", clients),
           duration(duration), requests, duration(warmup), positive("--events-per-append", eventsPerAppend),
-          positive("--page-size", pageSize), positive("--stream-length", streamLength));
+          positive("--page-size", pageSize), positive("--stream-length", streamLength), alternate(workload));
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());
       return 2;
@@ -200,6 +205,21 @@ public final class LoadCommand implements Callable<Integer> {
         vertx.undeploy(deployment).await();
       }
     }
+  }
+
+  /** The phase length of --alternate, or zero without it. */
+  private Duration alternate(String workload) {
+    if (alternate == null) {
+      return Duration.ZERO;
+    }
+    Duration phase = duration(alternate);
+    if (!"subscribe".equals(workload)) {
+      throw new IllegalArgumentException("--alternate is for --workload subscribe only");
+    }
+    if (phase.toMillis() < 100) {
+      throw new IllegalArgumentException("--alternate must be at least 100ms, got " + alternate);
+    }
+    return phase;
   }
 
   private static int positive(String option, int value) {

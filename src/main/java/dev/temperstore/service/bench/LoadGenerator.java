@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +41,10 @@ public final class LoadGenerator {
   private static final int SECRET_NAMES = 50;
   private static final String SECRET_VALUE = "s".repeat(64);
   private static final String PROBE_TYPE = "Probe";
+  /** The tenant of the bench's streams, and of its subscription in a subscribe run. */
+  private static final String TENANT = "bench";
+  /** In an alternating subscribe run, the tenant that takes the appends of the phases without a subscription. */
+  private static final String QUIET_TENANT = "bench-unsubscribed";
 
   private final Vertx vertx;
   private final StoreClient client;
@@ -61,6 +66,8 @@ public final class LoadGenerator {
   private final LongAdder duplicates = new LongAdder();
   private final LongAdder deliveredMeasured = new LongAdder();
   private final Recorder deliveryLatency = new Recorder(MAX_LATENCY_MICROS, 3);
+  /** Null unless the run alternates phases with and without the subscription. */
+  private final AlternatingPhases phases;
 
   public LoadGenerator(Vertx vertx, StoreClient client, LoadOptions options, PrintStream progress) {
     this.vertx = vertx;
@@ -69,6 +76,7 @@ public final class LoadGenerator {
     this.progress = progress;
     this.probeStream = options.clients();
     this.ledger = new DeliveryLedger(options.clients() + 1);
+    this.phases = options.alternating() ? new AlternatingPhases(options.alternate()) : null;
   }
 
   /** Runs the load and blocks until it is over; call from a thread that is not an event loop. */
@@ -94,7 +102,7 @@ public final class LoadGenerator {
     }
     if (!options.warmup().isZero()) {
       progress.printf("warming up for %d s%n", options.warmup().toSeconds());
-      Thread.sleep(options.warmup().toMillis()); // the load runs on the event loops meanwhile
+      sleepUntil(System.nanoTime() + options.warmup().toNanos()); // the load runs on the event loops meanwhile
     }
     recorder.reset();
     operations.reset();
@@ -106,15 +114,22 @@ public final class LoadGenerator {
     measuring.set(true);
     Histogram total = new Histogram(MAX_LATENCY_MICROS, 3);
     long started = System.nanoTime();
+    if (phases != null) {
+      phases.startMeasuring(started);
+    }
     long deadline = started + options.duration().toNanos();
     while (!done(deadline)) {
-      Thread.sleep(1000);
+      sleepUntil(Math.min(System.nanoTime() + TimeUnit.SECONDS.toNanos(1), deadline));
       Histogram interval = recorder.getIntervalHistogram();
       total.add(interval);
       printProgress(started, interval, total);
     }
     stopping.set(true);
-    double seconds = (System.nanoTime() - started) / 1e9;
+    long stopped = System.nanoTime();
+    if (phases != null) {
+      phases.stopMeasuring(stopped);
+    }
+    double seconds = (stopped - started) / 1e9;
     long measuredOperations = operations.sum();
     long measuredEvents = events.sum();
     if (!finished.await(2, TimeUnit.MINUTES)) {
@@ -130,14 +145,33 @@ public final class LoadGenerator {
     double deliveredPerSecond = deliveredMeasured.sum() / seconds;
     Histogram latency = deliveryLatency.getIntervalHistogram();
     long missing = awaitDelivery(consumer);
-    return result.withDelivery(new DeliveryFigures(measuredOperations / seconds, deliveredPerSecond, missing,
-        duplicates.sum(), latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0));
+    Optional<AlternatingPhases.Figures> alternation = Optional.ofNullable(phases).map(AlternatingPhases::figures);
+    return result.withDelivery(new DeliveryFigures(
+        alternation.map(AlternatingPhases.Figures::with).orElse(measuredOperations / seconds), deliveredPerSecond,
+        missing, duplicates.sum(), latency.getValueAtPercentile(50) / 1000.0,
+        latency.getValueAtPercentile(99) / 1000.0, alternation));
+  }
+
+  /** Sleeps until {@code nanoTime}, turning the phases of an alternating run on time meanwhile. */
+  private void sleepUntil(long nanoTime) throws InterruptedException {
+    long now;
+    while ((now = System.nanoTime()) < nanoTime) {
+      long until = nanoTime;
+      if (phases != null) {
+        phases.turnIfDue(now);
+        until = Math.min(until, phases.nextTurn());
+      }
+      TimeUnit.NANOSECONDS.sleep(Math.max(0, until - now));
+    }
+    if (phases != null) {
+      phases.turnIfDue(now);
+    }
   }
 
   /** One subscription of the bench tenant from the start, consumed and acknowledged here. */
   private io.smallrye.mutiny.subscription.Cancellable subscribe() throws InterruptedException {
     String address = "bench.feed." + runId;
-    client.createSubscription(new Subscription("bench", "bench-" + runId, address, FeedFilter.ALL,
+    client.createSubscription(new Subscription(TENANT, "bench-" + runId, address, FeedFilter.ALL,
         FeedPosition.START)).await().atMost(java.time.Duration.ofSeconds(30));
     progress.printf("subscription bench-%s delivers to %s%n", runId, address);
     io.smallrye.mutiny.subscription.Cancellable consumer = client.subscribe(address).subscribe().with(delivery -> {
@@ -172,7 +206,7 @@ public final class LoadGenerator {
    */
   private void awaitFirstDelivery() throws InterruptedException {
     List<dev.temperstore.events.NewEvent> probe = BenchPayloads.events(1, "bench-probe");
-    client.append(new PersistenceId("bench", PROBE_TYPE, runId), 0, probe)
+    client.append(new PersistenceId(TENANT, PROBE_TYPE, runId), 0, probe)
         .await().atMost(java.time.Duration.ofSeconds(30));
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
     while (!ledger.wasDelivered(probeStream, 1)) {
@@ -191,7 +225,7 @@ public final class LoadGenerator {
       Thread.sleep(100); // polling a condition: the deliveries arrive on the event loops
     }
     consumer.cancel();
-    client.deleteSubscription("bench", "bench-" + runId).await().atMost(java.time.Duration.ofSeconds(30));
+    client.deleteSubscription(TENANT, "bench-" + runId).await().atMost(java.time.Duration.ofSeconds(30));
     return ledger.missing();
   }
 
@@ -205,9 +239,10 @@ public final class LoadGenerator {
   private void printProgress(long started, Histogram interval, Histogram total) {
     double elapsed = (System.nanoTime() - started) / 1e9;
     long errorCount = errors.values().stream().mapToLong(LongAdder::sum).sum();
-    progress.printf(Locale.ROOT, "[%5.1f s] %,d ops  %,.0f ops/s now  %,.0f ops/s overall  p99 %.2f ms  errors %d%n",
+    progress.printf(Locale.ROOT, "[%5.1f s] %,d ops  %,.0f ops/s now  %,.0f ops/s overall  p99 %.2f ms  errors %d%s%n",
         elapsed, total.getTotalCount(), interval.getTotalCount() / 1.0, total.getTotalCount() / elapsed,
-        interval.getValueAtPercentile(99) / 1000.0, errorCount);
+        interval.getValueAtPercentile(99) / 1000.0, errorCount,
+        phases == null ? "" : phases.current().subscribed ? "  (subscribed tenant)" : "  (unsubscribed tenant)");
   }
 
   /** One simulated client with its own stream. */
@@ -215,12 +250,16 @@ public final class LoadGenerator {
 
     private final int index;
     private final PersistenceId stream;
+    /** Its stream in the tenant without a subscription, for the phases of an alternating run without one. */
+    private final PersistenceId quietStream;
     private final String actor;
     private long sequence;
+    private long quietSequence;
 
     Client(int index) {
       this.index = index;
-      this.stream = new PersistenceId("bench", "Order", runId + "-" + index);
+      this.stream = new PersistenceId(TENANT, "Order", runId + "-" + index);
+      this.quietStream = new PersistenceId(QUIET_TENANT, "Order", runId + "-" + index);
       this.actor = "bench-client-" + index;
     }
 
@@ -251,7 +290,11 @@ public final class LoadGenerator {
             errors.computeIfAbsent(failure instanceof StoreException e ? e.code() : 0, code -> new LongAdder())
                 .increment();
             if (failure instanceof ConcurrencyConflict conflict) {
-              sequence = conflict.actual();
+              if (conflict.persistenceId().equals(quietStream.toString())) {
+                quietSequence = conflict.actual();
+              } else {
+                sequence = conflict.actual();
+              }
             }
             next(finished);
           });
@@ -295,11 +338,22 @@ public final class LoadGenerator {
     private Uni<Integer> append() {
       int count = options.eventsPerAppend();
       List<dev.temperstore.events.NewEvent> batch = BenchPayloads.events(count, actor);
+      AlternatingPhases.Phase phase = phases == null ? null : phases.current();
+      if (phase != null && !phase.subscribed) {
+        return client.append(quietStream, quietSequence, batch).map(last -> {
+          quietSequence = last;
+          phase.appends.increment();
+          return count;
+        });
+      }
       return client.append(stream, sequence, batch)
           .map(last -> {
             sequence = last;
             if (options.workload() == Workload.SUBSCRIBE) {
               ledger.acknowledged(index, last - count + 1, last);
+            }
+            if (phase != null) {
+              phase.appends.increment();
             }
             return count;
           });
