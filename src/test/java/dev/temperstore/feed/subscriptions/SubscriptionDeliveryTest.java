@@ -326,6 +326,25 @@ class SubscriptionDeliveryTest extends DatabaseTest {
   }
 
   @Test
+  void a_consumer_too_slow_to_answer_a_full_batch_within_the_timeout_still_gets_everything_in_smaller_batches() {
+    // 8 events of one stream take this consumer 8 x 150 ms, past the 500 ms delivery timeout: every full batch
+    // times out, and sent again in full it would time out for ever, the checkpoint never moving
+    vertx.deployVerticle(new StoreVerticle(settings(FAST.withCredit(8)
+        .withDeliveryTimeout(Duration.ofMillis(500))))).await();
+    StoreClient client = StoreClient.create(vertx);
+    Recorder slow = new Recorder(vertx, Duration.ofMillis(150), event -> false).listen(client, "app.slower");
+    await(client.createSubscription(new Subscription("acme", "slower", "app.slower", FeedFilter.ALL,
+        FeedPosition.START)));
+    await(client.append(PersistenceId.parse("acme:Order:one-stream"), 0, Events.events(16)));
+
+    FeedPosition last = lastPosition(client, FeedFilter.ALL);
+    eventually(Duration.ofSeconds(30), "the checkpoint at the last event", () -> checkpoint("slower").equals(last));
+    assertThat(slow.positions()).hasSize(16);
+    Set<FeedPosition> seen = new HashSet<>();
+    assertInStreamOrder(slow.received().stream().filter(event -> seen.add(event.position())).toList());
+  }
+
+  @Test
   void a_refused_delivery_comes_again_with_its_batch_after_the_delay_and_its_stream_waits_for_it() {
     vertx.deployVerticle(new StoreVerticle(settings(FAST))).await();
     StoreClient client = StoreClient.create(vertx);

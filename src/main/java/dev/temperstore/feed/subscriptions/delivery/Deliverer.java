@@ -13,6 +13,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +34,8 @@ import java.util.function.Consumer;
  * none, the subscription's own address, owning every stream. Each target has one batch in flight at a time, so at
  * most {@code credit} events per target are unacknowledged; the reply acknowledges the whole batch. A failed or
  * unanswered batch pauses its target for {@code retryDelay}, then its streams' events go out again from the same
- * first event, so each stream stays in order across retries. (The consumer's side hands out each stream's events of
+ * first event, so each stream stays in order across retries; a target too slow to answer a full batch in time gets
+ * smaller ones ({@link BatchSizes}). (The consumer's side hands out each stream's events of
  * a batch one after the other, see {@code StoreClient.subscribe}.)
  *
  * <p>The members are read from PostgreSQL at the start, every {@code claimInterval}, and at once after a failed
@@ -67,7 +70,6 @@ final class Deliverer {
   private final Consumer<Deliverer> onStale;
   private final DeliverySender sender;
 
-  private final int maxBatch;
   /**
    * Caught up, it reads at most this often, however many wake-ups come: every store instance of every process
    * appending to the database wakes it, and a read per wake-up (two instances: 400 reads/s of a few dozen events
@@ -75,6 +77,7 @@ final class Deliverer {
    */
   private final long tailReadGapMillis;
   private final DeliveryWindow window = new DeliveryWindow();
+  private final BatchSizes batchSizes;
   /** Null until the members were first read: nothing is sent before. */
   private Assignment assignment;
   private final Map<Target, DeliveryWindow.Batch> inFlight = new HashMap<>();
@@ -118,7 +121,7 @@ final class Deliverer {
     this.store = store;
     this.settings = settings;
     this.maxWindow = Math.max(settings.credit() * WINDOW_PER_CREDIT, MIN_WINDOW);
-    this.maxBatch = Math.min(settings.credit(), MAX_BATCH);
+    this.batchSizes = new BatchSizes(Math.min(settings.credit(), MAX_BATCH), settings.deliveryTimeout());
     this.tailReadGapMillis = settings.tailReadGap().toMillis();
     this.readLimit = Math.max(1, Math.min(readLimit, maxWindow));
     this.onStale = onStale;
@@ -221,8 +224,9 @@ final class Deliverer {
         idle.add(target);
       }
     }
-    for (DeliveryWindow.Batch batch : window.take(idle, maxBatch)) {
+    for (DeliveryWindow.Batch batch : window.take(idle, batchSizes::of)) {
       inFlight.put(batch.target(), batch);
+      long sent = System.nanoTime();
       sender.send(batch.target().address(), batch.events())
           .onComplete(reply -> onContext(() -> {
             if (stopped) {
@@ -230,6 +234,7 @@ final class Deliverer {
             }
             inFlight.remove(batch.target());
             if (reply.succeeded()) {
+              batchSizes.answered(batch.target(), batch.events().size(), System.nanoTime() - sent);
               acknowledge(batch);
             } else {
               window.release(batch);
@@ -267,6 +272,10 @@ final class Deliverer {
     LOG.warn("subscription {}: delivery of {} events from {} to {} failed: {}; retrying in {} ms",
         subscription.id(), batch.events().size(), batch.events().get(0).position(), target, cause.getMessage(),
         settings.retryDelay().toMillis());
+    if (cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
+      LOG.warn("subscription {}: {} answers slowly; batches of at most {} events to it until it answers sooner",
+          subscription.id(), target, batchSizes.timedOut(target, batch.events().size()));
+    }
     if (assignment != null && assignment.targets().contains(target)) {
       paused.put(target, vertx.setTimer(settings.retryDelay().toMillis(), id -> {
         paused.remove(target);
@@ -323,6 +332,7 @@ final class Deliverer {
     LOG.info("subscription {} delivers to {}", subscription.id(), next);
     assignment = next;
     window.assign(next);
+    batchSizes.retain(next.targets());
     for (Target target : List.copyOf(paused.keySet())) {
       if (!next.targets().contains(target)) {
         cancel(paused.remove(target));

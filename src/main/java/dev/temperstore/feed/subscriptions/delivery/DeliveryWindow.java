@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
  * A deliverer's events read ahead and not yet past its checkpoint, in feed order, and which of them are in flight
@@ -71,11 +72,16 @@ final class DeliveryWindow {
   }
 
   /**
-   * Builds at most one batch for each of the {@code idle} targets, of at most {@code maxBatch} events each, from
-   * the events not yet sent of the streams each owns that no batch in flight holds;
+   * Builds at most one batch for each of the {@code idle} targets, of at most {@code maxBatch} events for that
+   * target, from the events not yet sent of the streams each owns that no batch in flight holds;
    * the events taken are in flight until {@link #acknowledge}d or {@link #release}d.
    */
   List<Batch> take(Set<Target> idle, int maxBatch) {
+    return take(idle, target -> maxBatch);
+  }
+
+  /** As {@link #take(Set, int)}, with each target's own limit. */
+  List<Batch> take(Set<Target> idle, ToIntFunction<Target> maxBatch) {
     if (assignment == null || idle.isEmpty()) {
       return List.of();
     }
@@ -99,14 +105,15 @@ final class DeliveryWindow {
         continue;
       }
       List<Entry> batch = building.computeIfAbsent(owner, target -> new ArrayList<>());
-      if (batch.size() == maxBatch) {
+      int most = maxBatch.applyAsInt(owner);
+      if (batch.size() == most) {
         continue;
       }
       batch.add(entry);
       entry.sent = true;
       stream.sentTo = owner;
       takenNow.add(entry.event.persistenceId());
-      if (batch.size() == maxBatch) {
+      if (batch.size() == most) {
         full++;
       }
     }

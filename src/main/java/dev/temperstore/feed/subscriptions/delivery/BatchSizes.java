@@ -1,0 +1,60 @@
+package dev.temperstore.feed.subscriptions.delivery;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How many events the next batch to each target may hold: the most allowed, unless the target was slow. A batch is
+ * acknowledged as a whole and sent again in full after a timeout, so a consumer that needs longer than the delivery
+ * timeout for a full batch would time out for ever, its checkpoint never moving, however fast it handles each
+ * event. So after a timeout the target's batches halve; a batch answered in more than half the timeout makes the
+ * next ones as big as would take half of it at the speed seen; one answered sooner lets them grow back, at most
+ * doubling each time. Down to one event: a consumer that handles each event within the timeout always moves on.
+ * Not thread-safe: the deliverer's context only.
+ */
+final class BatchSizes {
+
+  private final int most;
+  /** Half the delivery timeout: what a batch should take at most. */
+  private final long budgetNanos;
+  /** Targets held below {@link #most}. */
+  private final Map<Target, Integer> limits = new HashMap<>();
+
+  BatchSizes(int most, Duration deliveryTimeout) {
+    this.most = most;
+    this.budgetNanos = Math.max(1, deliveryTimeout.toNanos() / 2);
+  }
+
+  /** The most events the next batch to {@code target} may hold. */
+  int of(Target target) {
+    return limits.getOrDefault(target, most);
+  }
+
+  /** {@code target} answered a batch of {@code events} after {@code nanos}. */
+  void answered(Target target, int events, long nanos) {
+    int limit = of(target);
+    long fits = Math.max(1, events * budgetNanos / Math.max(1, nanos));
+    set(target, nanos > budgetNanos ? Math.min(limit, fits) : Math.max(limit, Math.min(2L * limit, fits)));
+  }
+
+  /** A batch of {@code events} to {@code target} went unanswered for the whole timeout; returns the new limit. */
+  int timedOut(Target target, int events) {
+    set(target, Math.max(1, Math.min(of(target), events / 2)));
+    return of(target);
+  }
+
+  /** Forgets targets other than {@code current} (members that left). */
+  void retain(Collection<Target> current) {
+    limits.keySet().retainAll(current);
+  }
+
+  private void set(Target target, long limit) {
+    if (limit >= most) {
+      limits.remove(target);
+    } else {
+      limits.put(target, (int) Math.max(1, limit));
+    }
+  }
+}

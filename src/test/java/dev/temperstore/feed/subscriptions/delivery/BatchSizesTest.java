@@ -1,0 +1,76 @@
+package dev.temperstore.feed.subscriptions.delivery;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Batch sizes per target: the credit for a consumer that answers in time, smaller for one that does not. */
+class BatchSizesTest {
+
+  private static final long MS = 1_000_000L;
+  private final Target member = new Target("m1", "app.m1");
+  private final Target other = new Target("m2", "app.m2");
+  /** At most 64 per batch; a 10 s timeout, so a batch should take at most 5 s. */
+  private final BatchSizes sizes = new BatchSizes(64, Duration.ofSeconds(10));
+
+  @Test
+  void a_target_answering_in_time_gets_full_batches() {
+    sizes.answered(member, 64, 4_000 * MS);
+
+    assertThat(sizes.of(member)).isEqualTo(64);
+  }
+
+  @Test
+  void timeouts_halve_the_batches_down_to_one_event_and_only_for_that_target() {
+    assertThat(sizes.timedOut(member, 64)).isEqualTo(32);
+    assertThat(sizes.timedOut(member, 32)).isEqualTo(16);
+    for (int i = 0; i < 10; i++) {
+      sizes.timedOut(member, sizes.of(member));
+    }
+
+    assertThat(sizes.of(member)).isEqualTo(1);
+    assertThat(sizes.of(other)).isEqualTo(64);
+  }
+
+  @Test
+  void a_batch_answered_in_more_than_half_the_timeout_sizes_the_next_to_take_half_of_it() {
+    sizes.answered(member, 64, 8_000 * MS); // 125 ms an event: 40 take 5 s
+
+    assertThat(sizes.of(member)).isEqualTo(40);
+  }
+
+  @Test
+  void once_answered_sooner_the_batches_grow_back_at_most_doubling_each_time() {
+    sizes.timedOut(member, 4); // down to 2
+    sizes.answered(member, 2, 10 * MS);
+    assertThat(sizes.of(member)).isEqualTo(4);
+    sizes.answered(member, 4, 10 * MS);
+    sizes.answered(member, 8, 10 * MS);
+    sizes.answered(member, 16, 10 * MS);
+    sizes.answered(member, 32, 10 * MS);
+
+    assertThat(sizes.of(member)).isEqualTo(64);
+  }
+
+  @Test
+  void a_small_batch_answered_in_time_does_not_shrink_the_limit() {
+    sizes.timedOut(member, 64); // 32
+    sizes.answered(member, 3, 3_000 * MS); // 1 s an event: 5 would take 5 s, but 3 came in time
+
+    assertThat(sizes.of(member)).isEqualTo(32);
+  }
+
+  @Test
+  void targets_that_left_are_forgotten() {
+    sizes.timedOut(member, 64);
+    sizes.timedOut(other, 64);
+
+    sizes.retain(List.of(other));
+
+    assertThat(sizes.of(member)).isEqualTo(64);
+    assertThat(sizes.of(other)).isEqualTo(32);
+  }
+}
