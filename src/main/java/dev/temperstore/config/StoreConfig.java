@@ -193,9 +193,9 @@ public interface StoreConfig {
 
     /**
      * Events of one subscription, or of each member of its consumer group, awaiting their acknowledgement at most
-     * (one batch of at most 256 is in flight to each).
+     * (one batch of at most 256 events and about 4 MiB is in flight to each).
      */
-    @WithDefault("64")
+    @WithDefault("256")
     int credit();
 
     /** How long a delivery waits for its acknowledgement; unanswered, it is delivered again. */

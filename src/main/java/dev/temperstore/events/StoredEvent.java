@@ -67,6 +67,11 @@ public final class StoredEvent {
     return payload;
   }
 
+  /** The length of the payload's JSON text: as stored while unparsed (no work), else encoded anew. */
+  public synchronized int payloadTextLength() {
+    return payloadJson != null ? payloadJson.length() : Json.encode(payload).length();
+  }
+
   /**
    * This event with a payload of its own, for a reader that may hold it while another gets the same event (a
    * delivery sent again): the same unparsed text when this one's is still unparsed, else a deep copy.

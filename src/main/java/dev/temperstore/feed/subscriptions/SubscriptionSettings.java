@@ -26,7 +26,7 @@ public record SubscriptionSettings(boolean enabled, int credit, Duration deliver
                                    Duration memberLease, int maxMembers) {
 
   public static final boolean DEFAULT_ENABLED = true;
-  public static final int DEFAULT_CREDIT = 64;
+  public static final int DEFAULT_CREDIT = 256;
   public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(1);
   public static final int DEFAULT_CHECKPOINT_EVERY = 100;

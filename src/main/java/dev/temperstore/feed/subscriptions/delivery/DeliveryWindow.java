@@ -50,6 +50,15 @@ final class DeliveryWindow {
     private Target sentTo;
   }
 
+  /**
+   * A batch's events, estimated by {@link #bytes}, at most this (or one event, whatever its size): with the
+   * credit at 256 and events of up to 256 KiB (temper.events.max-event-bytes), a batch of them would be a 64 MiB
+   * message, over what a bridge client takes in one frame.
+   */
+  static final long MAX_BATCH_BYTES = 4L * 1024 * 1024;
+  /** Per event besides its payload: ids, types, metadata and the JSON around them. */
+  private static final int EVENT_OVERHEAD_BYTES = 512;
+
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
   private final Map<PersistenceId, Stream> streams = new HashMap<>();
   private Assignment assignment;
@@ -73,7 +82,7 @@ final class DeliveryWindow {
 
   /**
    * Builds at most one batch for each of the {@code idle} targets, of at most {@code maxBatch} events for that
-   * target, from the events not yet sent of the streams each owns that no batch in flight holds;
+   * target and at most {@link #MAX_BATCH_BYTES} (unless of one event), from the events not yet sent of the streams each owns that no batch in flight holds;
    * the events taken are in flight until {@link #acknowledge}d or {@link #release}d.
    */
   List<Batch> take(Set<Target> idle, int maxBatch) {
@@ -86,6 +95,8 @@ final class DeliveryWindow {
       return List.of();
     }
     Map<Target, List<Entry>> building = new LinkedHashMap<>();
+    Map<Target, Long> bytes = new HashMap<>();
+    Set<Target> closed = new HashSet<>();
     Set<PersistenceId> takenNow = new HashSet<>();
     int full = 0;
     for (Entry entry : entries) {
@@ -104,16 +115,23 @@ final class DeliveryWindow {
       if (!idle.contains(owner) || (stream.sentTo != null && !takenNow.contains(entry.event.persistenceId()))) {
         continue;
       }
+      if (closed.contains(owner)) {
+        continue;
+      }
       List<Entry> batch = building.computeIfAbsent(owner, target -> new ArrayList<>());
-      int most = maxBatch.applyAsInt(owner);
-      if (batch.size() == most) {
+      long size = bytes(entry.event);
+      if (!batch.isEmpty() && bytes.getOrDefault(owner, 0L) + size > MAX_BATCH_BYTES) {
+        closed.add(owner); // nothing after it either, not even a smaller event of its stream
+        full++;
         continue;
       }
       batch.add(entry);
+      bytes.merge(owner, size, Long::sum);
       entry.sent = true;
       stream.sentTo = owner;
       takenNow.add(entry.event.persistenceId());
-      if (batch.size() == most) {
+      if (batch.size() == maxBatch.applyAsInt(owner)) {
+        closed.add(owner);
         full++;
       }
     }
@@ -142,6 +160,11 @@ final class DeliveryWindow {
       }
     }
     return passed;
+  }
+
+  /** An event's share of a delivery message: its payload's text and a fixed share for the rest. */
+  private static long bytes(FeedEvent event) {
+    return event.event().payloadTextLength() + EVENT_OVERHEAD_BYTES;
   }
 
   /** {@code batch} failed: its events are to be sent again, first of their streams. */

@@ -104,6 +104,25 @@ class DeliveryWindowTest {
         .containsExactly(List.of("c#1"));
   }
 
+  @Test
+  void a_batch_ends_before_the_event_that_would_take_it_past_the_byte_bound_and_a_lone_big_event_still_goes() {
+    Assignment one = assignment("m1");
+    window.assign(one);
+    int third = (int) (DeliveryWindow.MAX_BATCH_BYTES / 3);
+    // b#1 is small, but it comes after a#2, which did not fit: nothing after the cut goes in this batch
+    window.add(List.of(event("a", 1, third), event("a", 2, third * 2), event("b", 1, 10),
+        event("c", 1, (int) DeliveryWindow.MAX_BATCH_BYTES * 2)));
+    Set<Target> targets = Set.copyOf(one.targets());
+
+    DeliveryWindow.Batch first = single(window.take(targets, 256));
+    assertThat(describe(first)).containsExactly("a#1");
+    window.acknowledge(first);
+    DeliveryWindow.Batch second = single(window.take(targets, 256));
+    assertThat(describe(second)).containsExactly("a#2", "b#1");
+    window.acknowledge(second);
+    assertThat(describe(single(window.take(targets, 256)))).as("alone, whatever its size").containsExactly("c#1");
+  }
+
   private Assignment assignment(String... members) {
     List<SubscriptionMember> live = new ArrayList<>();
     for (String member : members) {
@@ -137,5 +156,12 @@ class DeliveryWindowTest {
   private FeedEvent event(String stream, long sequenceNr) {
     return new FeedEvent(new FeedPosition(1, nextId++), id(stream), new StoredEvent(sequenceNr, "E",
         new JsonObject(), EventMetadata.root(UUID.randomUUID(), "actor")));
+  }
+
+  /** An event read from the feed with a payload of {@code payloadChars} characters of JSON text. */
+  private FeedEvent event(String stream, long sequenceNr, int payloadChars) {
+    String payload = "\"" + "x".repeat(Math.max(0, payloadChars - 2)) + "\"";
+    return new FeedEvent(new FeedPosition(1, nextId++), id(stream), StoredEvent.withPayloadJson(sequenceNr, "E",
+        payload, EventMetadata.root(UUID.randomUUID(), "actor")));
   }
 }
