@@ -18,12 +18,17 @@ public final class Eventually {
       if (System.nanoTime() > deadline) {
         assertThat(condition.getAsBoolean()).as(what + " within " + timeout.toMillis() + " ms").isTrue();
       }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      pause(Duration.ofMillis(20));
+    }
+  }
+
+  /** Lets {@code duration} pass, for what should (or should not) happen on the event loops meanwhile. */
+  public static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 }

@@ -36,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.temperstore.testing.Eventually.eventually;
+import static dev.temperstore.testing.Eventually.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Delivery of durable subscriptions against a real PostgreSQL: order, completeness, restarts, takeover, credit. */
@@ -499,14 +500,5 @@ class SubscriptionDeliveryTest extends DatabaseTest {
 
   private static <T> T await(Uni<T> uni) {
     return uni.await().atMost(TIMEOUT);
-  }
-
-  private static void pause(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import static dev.temperstore.testing.Eventually.eventually;
+import static dev.temperstore.testing.Eventually.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -151,14 +152,5 @@ class TenantWakeupsTest extends DatabaseTest {
     Promise<Void> done = Promise.promise();
     context.runOnContext(ignored -> action.get().onComplete(done));
     done.future().await();
-  }
-
-  private static void pause(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
