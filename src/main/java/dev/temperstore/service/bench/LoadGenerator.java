@@ -119,7 +119,8 @@ public final class LoadGenerator {
     }
     long deadline = started + options.duration().toNanos();
     while (!done(deadline)) {
-      sleepUntil(Math.min(System.nanoTime() + TimeUnit.SECONDS.toNanos(1), deadline));
+      long second = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      sleepUntil(options.requests() > 0 ? second : Math.min(second, deadline)); // --requests: no deadline
       Histogram interval = recorder.getIntervalHistogram();
       total.add(interval);
       printProgress(started, interval, total);

@@ -35,8 +35,8 @@ import java.util.function.Consumer;
  * most {@code credit} events per target are unacknowledged; the reply acknowledges the whole batch. A failed or
  * unanswered batch pauses its target for {@code retryDelay}, then its streams' events go out again from the same
  * first event, so each stream stays in order across retries; a target too slow to answer a full batch in time gets
- * smaller ones ({@link BatchSizes}). (The consumer's side hands out each stream's events of
- * a batch one after the other, see {@code StoreClient.subscribe}.)
+ * smaller ones ({@link BatchSizes}). (The consumer's side hands out each stream's events of a batch one after the
+ * other, see {@code StoreClient.subscribe}.)
  *
  * <p>The members are read from PostgreSQL at the start, every {@code claimInterval}, and at once after a failed
  * delivery to a member (it may have left). When they change, each stream goes to its new owner once no batch

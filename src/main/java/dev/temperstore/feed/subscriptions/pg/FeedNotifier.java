@@ -4,10 +4,9 @@ import dev.temperstore.feed.subscriptions.FeedWakeup;
 import dev.temperstore.feed.subscriptions.LocalWakeups;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.vertx.sqlclient.Tuple;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -21,8 +20,9 @@ import java.util.Set;
  * this process does not deliver, as of the last check. PostgreSQL takes one cluster-wide lock to queue a
  * notification at commit, so a notification inside every append halved the append rate at 8 clients; here at most
  * one wake-up is sent per {@code minInterval}, however many batches commit meanwhile, naming the tenants they wrote
- * (only those tenants' deliverers read, see {@link FeedWakeup}), and none while the database holds no subscription. The subscriptions are checked every {@code recheck}: a subscription that another process
- * claimed since is woken only by its own polls until then. A lost or skipped wake-up only delays delivery to the
+ * (only those tenants' deliverers read, see {@link FeedWakeup}), and none while the database holds no
+ * subscription. The subscriptions are checked every {@code recheck}: a subscription that another process claimed
+ * since is woken only by its own polls until then. A lost or skipped wake-up only delays delivery to the
  * deliverers' next poll. State is confined to one event-loop context.
  */
 public final class FeedNotifier {
