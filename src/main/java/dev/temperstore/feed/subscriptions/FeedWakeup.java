@@ -29,7 +29,7 @@ public record FeedWakeup(Set<String> tenants, boolean everyTenant) {
 
   /** A wake-up for {@code tenants}, or for every tenant when they are more than {@link #MAX_TENANTS}. */
   public static FeedWakeup of(Collection<String> tenants) {
-    return tenants.size() > MAX_TENANTS ? EVERY_TENANT : new FeedWakeup(new HashSet<>(tenants), false);
+    return tenants.size() > MAX_TENANTS ? EVERY_TENANT : new FeedWakeup(Set.copyOf(tenants), false);
   }
 
   /** Whether the deliverers of {@code tenant} should read. */

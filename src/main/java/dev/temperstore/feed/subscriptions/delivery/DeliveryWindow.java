@@ -96,11 +96,11 @@ final class DeliveryWindow {
     }
     Map<Target, List<Entry>> building = new LinkedHashMap<>();
     Map<Target, Long> bytes = new HashMap<>();
+    /** Targets whose batch is full, by count or by bytes. */
     Set<Target> closed = new HashSet<>();
     Set<PersistenceId> takenNow = new HashSet<>();
-    int full = 0;
     for (Entry entry : entries) {
-      if (full == idle.size()) {
+      if (closed.size() == idle.size()) {
         break;
       }
       if (entry.sent || entry.acknowledged) {
@@ -122,7 +122,6 @@ final class DeliveryWindow {
       long size = bytes(entry.event);
       if (!batch.isEmpty() && bytes.getOrDefault(owner, 0L) + size > MAX_BATCH_BYTES) {
         closed.add(owner); // nothing after it either, not even a smaller event of its stream
-        full++;
         continue;
       }
       batch.add(entry);
@@ -132,7 +131,6 @@ final class DeliveryWindow {
       takenNow.add(entry.event.persistenceId());
       if (batch.size() == maxBatch.applyAsInt(owner)) {
         closed.add(owner);
-        full++;
       }
     }
     List<Batch> batches = new ArrayList<>(building.size());
