@@ -31,6 +31,15 @@ class FeedWakeupTest {
   }
 
   @Test
+  void a_name_no_tenant_can_have_wakes_no_tenant_it_resembles() {
+    FeedWakeup wakeup = FeedWakeup.fromPayload("[\"acme\\u0000x\", \"\\ud800\", \"acme:Order\"]");
+
+    assertThat(wakeup.everyTenant()).isFalse();
+    assertThat(wakeup.concerns("acme")).isFalse();
+    assertThat(wakeup.concerns("acme\u0000x")).isTrue(); // a tenant that cannot exist: harmless
+  }
+
+  @Test
   void more_tenants_than_a_wake_up_names_make_it_one_for_every_tenant() {
     List<String> many = IntStream.rangeClosed(0, FeedWakeup.MAX_TENANTS).mapToObj(i -> "t" + i).toList();
 
@@ -52,6 +61,12 @@ class FeedWakeupTest {
   void an_unreadable_or_foreign_payload_wakes_every_tenant() {
     for (String payload : new String[] {"", " ", "not json", "{}", "\"acme\"", "[1, 2]", "[\"acme\", null]", "["}) {
       assertThat(FeedWakeup.fromPayload(payload)).as(payload).isEqualTo(FeedWakeup.EVERY_TENANT);
+    }
+    // as deep as a notification's 8,000 bytes allow, and names nested in arrays
+    String deep = "[".repeat(3999) + "]".repeat(3999);
+    for (String payload : new String[] {deep, "[[\"acme\"]]", "[{\"tenant\": \"acme\"}]", "[\"acme\"] trailing"}) {
+      assertThat(FeedWakeup.fromPayload(payload)).as(payload.substring(0, Math.min(40, payload.length())))
+          .isEqualTo(FeedWakeup.EVERY_TENANT);
     }
     assertThat(FeedWakeup.fromJson(null)).isEqualTo(FeedWakeup.EVERY_TENANT);
     assertThat(FeedWakeup.fromJson(new JsonArray().add(3))).isEqualTo(FeedWakeup.EVERY_TENANT);
