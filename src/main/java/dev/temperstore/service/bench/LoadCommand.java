@@ -105,9 +105,11 @@ public final class LoadCommand implements Callable<Integer> {
     LoadOptions options;
     try {
       storeConfig = ConfigLoader.load(Optional.ofNullable(config));
-      options = new LoadOptions(Workload.valueOf(workload.toUpperCase(Locale.ROOT).replace('-', '_')), positive("--clients", clients),
-          duration(duration), requests, duration(warmup), positive("--events-per-append", eventsPerAppend),
-          positive("--page-size", pageSize), positive("--stream-length", streamLength), alternate(workload));
+      Workload chosen = Workload.valueOf(workload.toUpperCase(Locale.ROOT).replace('-', '_'));
+      Duration measured = duration(duration);
+      options = new LoadOptions(chosen, positive("--clients", clients), measured, requests, duration(warmup),
+          positive("--events-per-append", eventsPerAppend), positive("--page-size", pageSize),
+          positive("--stream-length", streamLength), alternate(chosen, measured));
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());
       return 2;
@@ -207,17 +209,27 @@ public final class LoadCommand implements Callable<Integer> {
     }
   }
 
-  /** The phase length of --alternate, or zero without it. */
-  private Duration alternate(String workload) {
+  /**
+   * The phase length of --alternate, or zero without it. Both kinds of phase must run in the measured time, or
+   * the rate of the missing kind would be 0 / 0.
+   */
+  private Duration alternate(Workload chosen, Duration measured) {
     if (alternate == null) {
       return Duration.ZERO;
     }
     Duration phase = duration(alternate);
-    if (!"subscribe".equals(workload)) {
+    if (chosen != Workload.SUBSCRIBE) {
       throw new IllegalArgumentException("--alternate is for --workload subscribe only");
+    }
+    if (requests > 0) {
+      throw new IllegalArgumentException("--alternate needs a --duration, not --requests");
     }
     if (phase.toMillis() < 100) {
       throw new IllegalArgumentException("--alternate must be at least 100ms, got " + alternate);
+    }
+    if (phase.compareTo(measured.dividedBy(2)) > 0) {
+      throw new IllegalArgumentException("--alternate must be at most half of --duration (" + duration
+          + "), so that both kinds of phase are measured, got " + alternate);
     }
     return phase;
   }
