@@ -135,10 +135,13 @@ public final class ConfigLoader {
     atLeast("temper.events.max-event-bytes", config.events().maxEventBytes(), 1);
     atLeast("temper.events.max-read-limit", config.events().maxReadLimit(), 1);
     atLeast("temper.events.max-appends-per-batch", config.events().maxAppendsPerBatch(), 1);
-    atLeast("temper.events.concurrent-batches", config.events().concurrentBatches(), 1);
-    if (config.events().concurrentBatches() > config.database().poolSize()) {
-      throw new ConfigException("temper.events.concurrent-batches (" + config.events().concurrentBatches()
-          + ") must not exceed temper.database.pool-size (" + config.database().poolSize() + ")");
+    if (config.events().concurrentBatches().isPresent()) {
+      int concurrentBatches = config.events().concurrentBatches().getAsInt();
+      atLeast("temper.events.concurrent-batches", concurrentBatches, 1);
+      if (concurrentBatches > config.database().poolSize()) {
+        throw new ConfigException("temper.events.concurrent-batches (" + concurrentBatches
+            + ") must not exceed temper.database.pool-size (" + config.database().poolSize() + ")");
+      }
     }
     atLeast("temper.snapshots.max-state-bytes", config.snapshots().maxStateBytes(), 0);
     atLeast("temper.secrets.max-per-tenant", config.secrets().maxPerTenant(), 1);

@@ -142,11 +142,11 @@ public interface StoreConfig {
     int maxAppendsPerBatch();
 
     /**
-     * Group commit: append statements in flight at once per verticle instance (at most the pool size). One makes
-     * the largest batches, which measured fastest (docs/benchmarks.md).
+     * Group commit: append statements in flight at once per verticle instance, under light load (at most the pool
+     * size; unset: {@code EventLimits.DEFAULT_CONCURRENT_BATCHES}, or the pool size if smaller). Under load one
+     * batch at a time, the largest, which measured fastest (docs/benchmarks.md).
      */
-    @WithDefault("1")
-    int concurrentBatches();
+    OptionalInt concurrentBatches();
   }
 
   interface Secrets {

@@ -26,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ConfigLoaderTest {
 
   private static final Path SHIPPED_FILE = Path.of("conf", "application.properties");
+  private static final DatabaseTarget TARGET = DatabaseTarget.fromUrl("postgres://app@db/temper", Duration.ofSeconds(1));
 
   @Test
   void defaults_need_no_source_at_all() {
@@ -56,6 +57,7 @@ class ConfigLoaderTest {
     defaultValues.put("temper.database.migration-url", ""); // optional: no default, shown empty
     defaultValues.put("temper.database.operator-url", "");
     defaultValues.put("temper.database.statement-timeout", "");
+    defaultValues.put("temper.events.concurrent-batches", ""); // 4, or the pool size if smaller
     defaultValues.put("temper.secrets.primary", "");
     defaultValues.put("temper.cluster.public-host", "");
     defaultValues.put("temper.cluster.tls-keystore", "");
@@ -238,6 +240,16 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.database.url", "postgres://a@h/d",
         "temper.database.operator-url", "mysql://o@h/d")))
         .hasMessageStartingWith("temper.database.operator-url is ");
+  }
+
+  @Test
+  void unset_concurrent_batches_are_four_or_the_pool_size_if_smaller() {
+    assertThat(StoreSettings.of(ConfigLoader.fromProperties(Map.of()), TARGET, TARGET).eventLimits()
+        .concurrentBatches()).isEqualTo(4);
+    assertThat(StoreSettings.of(ConfigLoader.fromProperties(Map.of("temper.database.pool-size", "2")), TARGET, TARGET)
+        .eventLimits().concurrentBatches()).isEqualTo(2);
+    assertThat(StoreSettings.of(ConfigLoader.fromProperties(Map.of("temper.events.concurrent-batches", "1")), TARGET,
+        TARGET).eventLimits().concurrentBatches()).isEqualTo(1);
   }
 
   @Test

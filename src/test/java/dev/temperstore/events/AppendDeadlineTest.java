@@ -32,7 +32,9 @@ class AppendDeadlineTest extends DatabaseTest {
   @BeforeEach
   void storeWithAShortDeadline() {
     pool = database.asOwner().pool(vertx, 2); // no statement_timeout: only the queue's deadline is at work
-    store = new PgEventStore(pool, vertx.getOrCreateContext(), EventLimits.defaults().withDeadline(DEADLINE));
+    // one batch in flight, so that an append held in the database keeps the next one queued
+    store = new PgEventStore(pool, vertx.getOrCreateContext(),
+        EventLimits.defaults().withDeadline(DEADLINE).withConcurrentBatches(1));
   }
 
   @AfterEach

@@ -32,9 +32,9 @@ import java.util.function.Consumer;
  * Group commit: appends that arrive while earlier ones are in the database are written together, in one
  * statement and one commit, each still atomic and checked on its own by {@code temper_store_append}.
  *
- * <p>Under light load an append goes out at once, alone; under load, appends queue while up to
- * {@code maxConcurrentBatches} batches are in flight, and each finished batch takes everything queued (up to
- * {@code maxAppendsPerBatch}). A stream is in at most one batch at a time, and at most once in it: a second
+ * <p>Under light load an append goes out at once, alone, while fewer than {@code maxConcurrentBatches} statements
+ * are in flight; under load (large batches), appends queue while one batch is in flight, and each finished batch
+ * takes everything queued (up to {@code maxAppendsPerBatch}): {@link BatchSlots} decides which. A stream is in at most one batch at a time, and at most once in it: a second
  * append to a stream waits for the first to be decided, so a client may pipeline appends to its own stream, and
  * the database function can check every append of a batch at once. Single appends in a batch are sorted by
  * stream, and multi-stream requests go alone and sorted, so concurrent batches take row locks in one global
@@ -65,7 +65,7 @@ final class AppendBatcher {
    * subscription of a tenant that wrote nothing has nothing new to read.
    */
   private final Consumer<Set<String>> committed;
-  private final int maxConcurrentBatches;
+  private final BatchSlots slots;
   private final int maxAppendsPerBatch;
   private final int maxQueued;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -78,7 +78,7 @@ final class AppendBatcher {
     this.committed = committed;
     this.context = context;
     this.deadline = deadline;
-    this.maxConcurrentBatches = maxConcurrentBatches;
+    this.slots = new BatchSlots(maxConcurrentBatches);
     this.maxAppendsPerBatch = maxAppendsPerBatch;
     this.maxQueued = maxQueued;
   }
@@ -141,13 +141,14 @@ final class AppendBatcher {
   }
 
   private void flush() {
-    while (inFlight < maxConcurrentBatches && !queue.isEmpty()) {
+    while (inFlight < slots.allowed() && !queue.isEmpty()) {
       List<Pending> batch = nextBatch();
       if (batch.isEmpty()) {
         return; // everything queued waits for a stream in flight
       }
       batch.forEach(pending -> pending.appends.forEach(append -> streamsInFlight.add(append.persistenceId())));
       inFlight++;
+      slots.sent(batch.size());
       writeBatch(batch);
     }
   }
