@@ -76,9 +76,10 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
     Duration deadline = config.requests().deadline();
     BusLimits busLimits = new BusLimits(config.bus().maxInFlight(), events.maxEventsPerAppend(),
         events.maxReadLimit(), config.snapshots().maxStateBytes());
+    int concurrentBatches = events.concurrentBatches()
+        .orElse(Math.min(EventLimits.DEFAULT_CONCURRENT_BATCHES, config.database().poolSize()));
     EventLimits eventLimits = new EventLimits(events.maxEventsPerAppend(), events.maxEventBytes(), events.maxReadLimit(),
-        events.concurrentBatches().orElse(Math.min(EventLimits.DEFAULT_CONCURRENT_BATCHES, config.database().poolSize())),
-        events.maxAppendsPerBatch(), config.bus().maxInFlight(), deadline);
+        concurrentBatches, events.maxAppendsPerBatch(), config.bus().maxInFlight(), deadline);
     return new StoreSettings(migration, serving, MigrationSettings.of(config), config.database().poolSize(),
         config.database().statementTimeout().orElse(deadline), deadline, new Addresses(config.bus().prefix()),
         busLimits, eventLimits, SecretKeys.settings(config.secrets()), subscriptionsOf(config.subscriptions()),

@@ -34,8 +34,8 @@ import java.util.function.Consumer;
  *
  * <p>Under light load an append goes out at once, alone, while fewer than {@code maxConcurrentBatches} statements
  * are in flight; under load (large batches), appends queue while one batch is in flight, and each finished batch
- * takes everything queued (up to {@code maxAppendsPerBatch}): {@link BatchSlots} decides which. A stream is in at most one batch at a time, and at most once in it: a second
- * append to a stream waits for the first to be decided, so a client may pipeline appends to its own stream, and
+ * takes everything queued (up to {@code maxAppendsPerBatch}): {@link BatchSlots} decides which. A stream is in at
+ * most one batch at a time, and at most once in it: a second append to a stream waits for the first to be decided, so a client may pipeline appends to its own stream, and
  * the database function can check every append of a batch at once. Single appends in a batch are sorted by
  * stream, and multi-stream requests go alone and sorted, so concurrent batches take row locks in one global
  * order and cannot deadlock each other. A batch of one append to one stream, what light load sends, goes through

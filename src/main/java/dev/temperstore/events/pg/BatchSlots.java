@@ -3,7 +3,7 @@ package dev.temperstore.events.pg;
 /**
  * How many append statements a batcher may have in flight, read from the batches it has been sending. Under light
  * load, while nearly every batch is a lone append, up to {@code max}: a few writers' appends then go out at once,
- * rather than each waiting for the commit before it. Once batches average {@link #LOADED} appends or more, one:
+ * rather than each waiting for the commit before it. Once batches average {@link #LOADED} requests or more, one:
  * appends then gather into the largest batches and the fewest commits, which is what PostgreSQL's CPU allows most
  * of. Measured on 2 cores with two store instances (docs/benchmarks.md): four statements in flight appended 21-49%
  * more than one at 8 clients, but less at 16 (batches of two) and a third to two thirds less at 64, where every
@@ -20,7 +20,7 @@ final class BatchSlots {
   private static final double WEIGHT = 1.0 / 8;
 
   private final int max;
-  private double appendsPerBatch = 1;
+  private double requestsPerBatch = 1;
 
   /** @param max statements in flight at most, under light load */
   BatchSlots(int max) {
@@ -32,11 +32,11 @@ final class BatchSlots {
 
   /** Statements that may be in flight now. */
   int allowed() {
-    return appendsPerBatch < LOADED ? max : 1;
+    return requestsPerBatch < LOADED ? max : 1;
   }
 
   /** A batch of {@code requests} queued requests is being sent (a multi-stream request counts once). */
   void sent(int requests) {
-    appendsPerBatch += WEIGHT * (requests - appendsPerBatch);
+    requestsPerBatch += WEIGHT * (requests - requestsPerBatch);
   }
 }

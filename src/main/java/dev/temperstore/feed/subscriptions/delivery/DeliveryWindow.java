@@ -82,14 +82,10 @@ final class DeliveryWindow {
 
   /**
    * Builds at most one batch for each of the {@code idle} targets, of at most {@code maxBatch} events for that
-   * target and at most {@link #MAX_BATCH_BYTES} (unless of one event), from the events not yet sent of the streams each owns that no batch in flight holds;
-   * the events taken are in flight until {@link #acknowledge}d or {@link #release}d.
+   * target and at most {@link #MAX_BATCH_BYTES} (unless of one event), from the events not yet sent of the streams
+   * each owns that no batch in flight holds; the events taken are in flight until {@link #acknowledge}d or
+   * {@link #release}d.
    */
-  List<Batch> take(Set<Target> idle, int maxBatch) {
-    return take(idle, target -> maxBatch);
-  }
-
-  /** As {@link #take(Set, int)}, with each target's own limit. */
   List<Batch> take(Set<Target> idle, ToIntFunction<Target> maxBatch) {
     if (assignment == null || idle.isEmpty()) {
       return List.of();

@@ -39,16 +39,16 @@ class DeliveryWindowTest {
     String staying = owner(two, "m1");
     window.assign(one);
     window.add(List.of(event(moving, 1), event(staying, 1), event(moving, 2), event(moving, 3)));
-    DeliveryWindow.Batch toM1 = single(window.take(Set.copyOf(one.targets()), 1));
+    DeliveryWindow.Batch toM1 = single(window.take(Set.copyOf(one.targets()), target -> 1));
     assertThat(describe(toM1)).containsExactly(moving + "#1");
 
     window.assign(two);
     Target m1 = two.targets().get(0);
     Target m2 = two.targets().get(1);
-    assertThat(window.take(Set.of(m2), 8)).as("m1 holds it").isEmpty();
+    assertThat(window.take(Set.of(m2), target -> 8)).as("m1 holds it").isEmpty();
     window.acknowledge(toM1);
 
-    List<DeliveryWindow.Batch> next = window.take(Set.of(m1, m2), 8);
+    List<DeliveryWindow.Batch> next = window.take(Set.of(m1, m2), target -> 8);
     assertThat(next).extracting(batch -> batch.target().member() + " " + describe(batch))
         .containsExactly("m1 [" + staying + "#1]", "m2 [" + moving + "#2, " + moving + "#3]");
   }
@@ -60,15 +60,15 @@ class DeliveryWindowTest {
     Assignment two = assignment("m1", "m2");
     String moving = owner(two, "m2");
     window.add(List.of(event(moving, 1), event(moving, 2), event(moving, 3)));
-    DeliveryWindow.Batch toM1 = single(window.take(Set.copyOf(one.targets()), 2));
+    DeliveryWindow.Batch toM1 = single(window.take(Set.copyOf(one.targets()), target -> 2));
     assertThat(describe(toM1)).containsExactly(moving + "#1", moving + "#2");
 
     window.assign(two);
     Target m2 = two.targets().get(1);
-    assertThat(window.take(Set.of(m2), 8)).as("in flight to m1: m2 waits").isEmpty();
+    assertThat(window.take(Set.of(m2), target -> 8)).as("in flight to m1: m2 waits").isEmpty();
     window.release(toM1); // m1 failed it
 
-    assertThat(describe(single(window.take(Set.of(m2), 8))))
+    assertThat(describe(single(window.take(Set.of(m2), target -> 8))))
         .containsExactly(moving + "#1", moving + "#2", moving + "#3");
   }
 
@@ -82,7 +82,7 @@ class DeliveryWindowTest {
     FeedEvent second = event(ofM2, 1);
     FeedEvent third = event(ofM2, 2);
     window.add(List.of(first, second, third));
-    Map<String, DeliveryWindow.Batch> batches = window.take(Set.copyOf(two.targets()), 8).stream()
+    Map<String, DeliveryWindow.Batch> batches = window.take(Set.copyOf(two.targets()), target -> 8).stream()
         .collect(Collectors.toMap(batch -> batch.target().member(), Function.identity()));
 
     assertThat(window.acknowledge(batches.get("m2"))).as("the first event is still out").isNull();
@@ -97,9 +97,9 @@ class DeliveryWindowTest {
     window.assign(one);
     window.add(List.of(event("a", 1), event("b", 1), event("a", 2), event("c", 1), event("b", 2)));
 
-    DeliveryWindow.Batch first = single(window.take(Set.copyOf(one.targets()), 3));
+    DeliveryWindow.Batch first = single(window.take(Set.copyOf(one.targets()), target -> 3));
     assertThat(describe(first)).containsExactly("a#1", "b#1", "a#2");
-    assertThat(window.take(Set.copyOf(one.targets()), 3)).as("a and b are in flight, so only c may go")
+    assertThat(window.take(Set.copyOf(one.targets()), target -> 3)).as("a and b are in flight, so only c may go")
         .extracting(this::describe)
         .containsExactly(List.of("c#1"));
   }
@@ -114,13 +114,13 @@ class DeliveryWindowTest {
         event("c", 1, (int) DeliveryWindow.MAX_BATCH_BYTES * 2)));
     Set<Target> targets = Set.copyOf(one.targets());
 
-    DeliveryWindow.Batch first = single(window.take(targets, 256));
+    DeliveryWindow.Batch first = single(window.take(targets, target -> 256));
     assertThat(describe(first)).containsExactly("a#1");
     window.acknowledge(first);
-    DeliveryWindow.Batch second = single(window.take(targets, 256));
+    DeliveryWindow.Batch second = single(window.take(targets, target -> 256));
     assertThat(describe(second)).containsExactly("a#2", "b#1");
     window.acknowledge(second);
-    assertThat(describe(single(window.take(targets, 256)))).as("alone, whatever its size").containsExactly("c#1");
+    assertThat(describe(single(window.take(targets, target -> 256)))).as("alone, whatever its size").containsExactly("c#1");
   }
 
   private Assignment assignment(String... members) {
