@@ -253,6 +253,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void concurrent_batches_that_are_not_a_whole_number_of_one_or_more_are_refused_naming_the_key() {
+    for (String bad : List.of("0", "-1", "four", "2147483648", "1.5")) {
+      assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.events.concurrent-batches", bad)))
+          .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("temper.events.concurrent-batches");
+    }
+  }
+
+  @Test
   void more_concurrent_batches_than_pooled_connections_is_refused_naming_both_keys() {
     assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.database.pool-size", "2",
         "temper.events.concurrent-batches", "3")))
