@@ -9,6 +9,7 @@ import dev.temperstore.bus.Addresses;
 import dev.temperstore.bus.SubscriptionHandlers;
 import dev.temperstore.config.ConfigLoader;
 import dev.temperstore.config.StoreConfig;
+import dev.temperstore.events.pg.AppendMetrics;
 import dev.temperstore.events.pg.PgEventStore;
 import dev.temperstore.feed.AllTenantsFeed;
 import dev.temperstore.feed.pg.FeedGuard;
@@ -94,7 +95,10 @@ public final class StoreVerticle extends VerticleBase {
     this(settings, Metrics.globalRegistry);
   }
 
-  /** Request metrics ({@code temper.store.requests}, by address and outcome) go to {@code registry}. */
+  /**
+   * Request metrics ({@code temper.store.requests}, by address and outcome) and the append batcher's
+   * ({@link AppendMetrics}) go to {@code registry}.
+   */
   public StoreVerticle(StoreSettings settings, MeterRegistry registry) {
     this.settings = settings;
     this.registry = registry;
@@ -176,8 +180,8 @@ public final class StoreVerticle extends VerticleBase {
       LocalWakeups wakeups = new LocalWakeups(vertx, settings.addresses().of(Addresses.FEED_APPENDED));
       notifier = new FeedNotifier(vertx, pool, subscriptions, wakeups, NOTIFY_INTERVAL,
           settings.subscriptions().claimInterval());
-      new EventHandlers(new PgEventStore(pool, context, settings.eventLimits(), notifier::appended),
-          settings.busLimits()).register(endpoints);
+      new EventHandlers(new PgEventStore(pool, context, settings.eventLimits(), notifier::appended,
+          AppendMetrics.to(registry)), settings.busLimits()).register(endpoints);
       PgFeed feed = new PgFeed(pool, settings.busLimits().maxReadLimit());
       new FeedHandlers(feed, allTenants, settings.busLimits()).register(endpoints);
       new SubscriptionHandlers(subscriptions, settings.addresses(), vertx.eventBus()).register(endpoints);

@@ -66,6 +66,7 @@ final class AppendBatcher {
    */
   private final Consumer<Set<String>> committed;
   private final BatchSlots slots;
+  private final AppendMetrics metrics;
   private final int maxAppendsPerBatch;
   private final int maxQueued;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -73,8 +74,9 @@ final class AppendBatcher {
   private int inFlight;
 
   AppendBatcher(Pool pool, Context context, int maxConcurrentBatches, int maxAppendsPerBatch, int maxQueued,
-                Duration deadline, Consumer<Set<String>> committed) {
+                Duration deadline, Consumer<Set<String>> committed, AppendMetrics metrics) {
     this.pool = pool;
+    this.metrics = metrics;
     this.committed = committed;
     this.context = context;
     this.deadline = deadline;
@@ -114,6 +116,7 @@ final class AppendBatcher {
     }
     queue.add(pending);
     pending.queued = true;
+    pending.queuedAt = System.nanoTime();
     long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pending.deadline - System.nanoTime()));
     pending.timer = context.owner().setTimer(wait, id -> expire(pending));
     flush();
@@ -185,6 +188,7 @@ final class AppendBatcher {
   private void take(Pending pending, List<Pending> batch) {
     pending.queued = false;
     context.owner().cancelTimer(pending.timer);
+    metrics.queued(System.nanoTime() - pending.queuedAt);
     batch.add(pending);
   }
 
@@ -206,10 +210,12 @@ final class AppendBatcher {
    */
   private void write(List<Pending> batch, boolean mayRetry, Runnable then) {
     boolean lone = batch.size() == 1 && batch.get(0).appends.size() == 1;
+    long sent = System.nanoTime();
     Future<RowSet<Row>> written = lone
         ? pool.preparedQuery(APPEND_ONE).execute(loneArguments(batch.get(0).appends.get(0)))
         : pool.preparedQuery(APPEND).execute(arguments(batch));
     written.onComplete(result -> {
+      metrics.statement(batch.size(), System.nanoTime() - sent);
       Throwable failure = result.cause();
       if (result.succeeded()) {
         release(batch);
@@ -383,6 +389,8 @@ final class AppendBatcher {
     /** Answered or cancelled: it must not be queued any more. */
     boolean decided;
     long timer = -1;
+    /** {@link System#nanoTime()} when it joined the queue. */
+    long queuedAt;
 
     Pending(List<EncodedAppend> appends, boolean alone, UniEmitter<? super long[]> emitter, long deadline) {
       this.appends = appends;

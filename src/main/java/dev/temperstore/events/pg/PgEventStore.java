@@ -50,10 +50,16 @@ public final class PgEventStore implements EventStore {
    * events has committed.
    */
   public PgEventStore(Pool pool, Context context, EventLimits limits, Consumer<Set<String>> committed) {
+    this(pool, context, limits, committed, AppendMetrics.none());
+  }
+
+  /** As above, with the batcher's queue waits and statements recorded in {@code metrics}. */
+  public PgEventStore(Pool pool, Context context, EventLimits limits, Consumer<Set<String>> committed,
+                      AppendMetrics metrics) {
     this.pool = pool;
     this.limits = limits;
     this.batcher = new AppendBatcher(pool, context, limits.concurrentBatches(), limits.maxAppendsPerBatch(),
-        limits.maxQueuedAppends(), limits.deadline(), committed);
+        limits.maxQueuedAppends(), limits.deadline(), committed, metrics);
   }
 
   @Override

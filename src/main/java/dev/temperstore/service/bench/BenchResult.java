@@ -10,19 +10,26 @@ import java.util.TreeMap;
 /** What one measured load run achieved. Latencies are in milliseconds. */
 public record BenchResult(Workload workload, int clients, int eventsPerAppend, double seconds, long operations,
                           long events, double p50, double p90, double p99, double p999, double max,
-                          Map<Integer, Long> errorsByCode, java.util.Optional<DeliveryFigures> delivery) {
+                          Map<Integer, Long> errorsByCode, java.util.Optional<DeliveryFigures> delivery,
+                          java.util.Optional<StoreTimings.Figures> store) {
 
   static BenchResult of(LoadOptions options, double seconds, long operations, long events, Histogram micros,
                         Map<Integer, Long> errors) {
     return new BenchResult(options.workload(), options.clients(), options.eventsPerAppend(), seconds, operations,
         events, ms(micros.getValueAtPercentile(50)), ms(micros.getValueAtPercentile(90)),
         ms(micros.getValueAtPercentile(99)), ms(micros.getValueAtPercentile(99.9)), ms(micros.getMaxValue()),
-        new TreeMap<>(errors), java.util.Optional.empty());
+        new TreeMap<>(errors), java.util.Optional.empty(), java.util.Optional.empty());
   }
 
   BenchResult withDelivery(DeliveryFigures figures) {
     return new BenchResult(workload, clients, eventsPerAppend, seconds, operations, events, p50, p90, p99, p999, max,
-        errorsByCode, java.util.Optional.of(figures));
+        errorsByCode, java.util.Optional.of(figures), store);
+  }
+
+  /** With the store's own split of the time, when the store ran in the bench's process. */
+  BenchResult withStore(java.util.Optional<StoreTimings.Figures> timings) {
+    return new BenchResult(workload, clients, eventsPerAppend, seconds, operations, events, p50, p90, p99, p999, max,
+        errorsByCode, delivery, timings);
   }
 
   public double operationsPerSecond() {
@@ -52,6 +59,7 @@ public record BenchResult(Workload workload, int clients, int eventsPerAppend, d
         .put("latencyMs", new JsonObject().put("p50", p50).put("p90", p90).put("p99", p99).put("p99.9", p999)
             .put("max", max))
         .put("errorsByCode", errors);
+    store.ifPresent(timings -> json.put("store", timings.toJson()));
     delivery.ifPresent(figures -> json.put("appendsPerSecond", figures.appendsPerSecond())
         .put("deliveredPerSecond", figures.deliveredPerSecond()).put("missing", figures.missing())
         .put("duplicates", figures.duplicates()).put("p50LatencyMs", figures.p50LatencyMs())
@@ -68,6 +76,7 @@ public record BenchResult(Workload workload, int clients, int eventsPerAppend, d
         workload.name().toLowerCase(Locale.ROOT), clients, eventsPerAppend, operations, seconds,
         operationsPerSecond(), eventsPerSecond(), p50, p90, p99, p999, max,
         errorsByCode.isEmpty() ? "none" : errorsByCode)
+        + store.map(timings -> System.lineSeparator() + timings.toText()).orElse("")
         + delivery.map(figures -> String.format(Locale.ROOT, "%nsubscription: %.0f appends/s, %.0f delivered/s,"
             + " missing %d, duplicates %d, creation to delivery ms: p50 %.2f  p99 %.2f", figures.appendsPerSecond(),
             figures.deliveredPerSecond(), figures.missing(), figures.duplicates(), figures.p50LatencyMs(),

@@ -15,6 +15,7 @@ import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.service.embedded.EmbeddedServer;
 import dev.temperstore.secrets.SecretSettings;
 import dev.temperstore.secrets.crypto.KeyRing;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.Command;
@@ -194,7 +195,8 @@ public final class LoadCommand implements Callable<Integer> {
       // A fresh database, dropped afterwards: with no master key configured, a throw-away one does.
       StoreSettings settings = configured.secrets().keys().isEmpty()
           ? configured.withSecrets(SecretSettings.withKeys(KeyRing.ephemeral())) : configured;
-      String deployment = vertx.deployVerticle(() -> new StoreVerticle(settings),
+      MeterRegistry registry = StoreTimings.registry();
+      String deployment = vertx.deployVerticle(() -> new StoreVerticle(settings, registry),
           new DeploymentOptions().setInstances(config.server().instances())).await();
       try {
         StoreClient client = new StoreClient(vertx, settings.addresses(),
@@ -202,7 +204,9 @@ public final class LoadCommand implements Callable<Integer> {
         System.err.printf("%s, %d clients, %d events per append, on database %s%n",
             options.workload().name().toLowerCase(Locale.ROOT), options.clients(), options.eventsPerAppend(),
             database.name());
-        return new LoadGenerator(vertx, client, options, System.err).run();
+        StoreTimings timings = new StoreTimings(registry);
+        BenchResult result = new LoadGenerator(vertx, client, options, System.err, timings::start).run();
+        return result.withStore(timings.figures());
       } finally {
         vertx.undeploy(deployment).await();
       }

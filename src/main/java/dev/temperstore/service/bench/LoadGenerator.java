@@ -50,6 +50,8 @@ public final class LoadGenerator {
   private final StoreClient client;
   private final LoadOptions options;
   private final PrintStream progress;
+  /** Told when the warm-up ends and the measurement starts. */
+  private final Runnable measurementStarts;
   private final String runId = UUID.randomUUID().toString().substring(0, 8);
 
   private final Recorder recorder = new Recorder(MAX_LATENCY_MICROS, 3);
@@ -70,6 +72,13 @@ public final class LoadGenerator {
   private final AlternatingPhases phases;
 
   public LoadGenerator(Vertx vertx, StoreClient client, LoadOptions options, PrintStream progress) {
+    this(vertx, client, options, progress, () -> { });
+  }
+
+  /** {@code measurementStarts} runs when the warm-up is over, before the first measured second. */
+  public LoadGenerator(Vertx vertx, StoreClient client, LoadOptions options, PrintStream progress,
+                       Runnable measurementStarts) {
+    this.measurementStarts = measurementStarts;
     this.vertx = vertx;
     this.client = client;
     this.options = options;
@@ -112,6 +121,7 @@ public final class LoadGenerator {
     deliveredMeasured.reset();
     deliveryLatency.reset();
     measuring.set(true);
+    measurementStarts.run();
     Histogram total = new Histogram(MAX_LATENCY_MICROS, 3);
     long started = System.nanoTime();
     if (phases != null) {

@@ -77,7 +77,7 @@ class OpsServerTest extends DatabaseTest {
   }
 
   @Test
-  void metrics_count_requests_per_address_and_outcome_after_traffic() {
+  void metrics_count_requests_per_address_and_outcome_and_the_appends_queue_waits_and_statements_after_traffic() {
     vertx.deployVerticle(new StoreVerticle(StoreSettings.defaults(database.asOwner()), registry)).await();
     StoreClient client = StoreClient.create(vertx);
     PersistenceId order = PersistenceId.parse("acme:Order:o-1");
@@ -93,7 +93,12 @@ class OpsServerTest extends DatabaseTest {
     assertThat(metrics.body())
         .contains("temper_store_requests_seconds_count{address=\"temper.store.events.append\",outcome=\"ok\"} 1\n")
         .contains("temper_store_requests_seconds_count{address=\"temper.store.events.append\",outcome=\"409\"} 1\n")
-        .contains("temper_store_requests_seconds_count{address=\"temper.store.events.read\",outcome=\"ok\"} 1\n");
+        .contains("temper_store_requests_seconds_count{address=\"temper.store.events.read\",outcome=\"ok\"} 1\n")
+        // the two appends, the second refused by its statement: each waited in the queue and went in a statement
+        .contains("temper_store_append_queued_seconds_count 2\n")
+        .contains("temper_store_append_statements_seconds_count 2\n")
+        .contains("temper_store_append_statements_seconds_bucket{le=\"+Inf\"} 2\n")
+        .contains("temper_store_append_statement_requests_sum 2.0\n");
   }
 
   @Test
