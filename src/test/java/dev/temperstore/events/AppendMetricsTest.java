@@ -5,18 +5,16 @@ import dev.temperstore.events.pg.EventLimits;
 import dev.temperstore.events.pg.PgEventStore;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.TableLock;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static dev.temperstore.testing.Eventually.eventually;
 import static dev.temperstore.testing.Events.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,23 +30,15 @@ class AppendMetricsTest extends DatabaseTest {
       throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Pool pool = database.asOwner().pool(vertx, 2);
-    Pool blockerPool = database.asSuperuser().pool(vertx, 1);
-    try {
+    try (TableLock heldRow = TableLock.holdEventPosition(vertx, database, "acme", "Order", "held", 1)) {
       // one statement in flight at a time, so the second append waits in the queue for the first
       EventStore store = new PgEventStore(pool, vertx.getOrCreateContext(),
           EventLimits.defaults().withConcurrentBatches(1), tenants -> { }, AppendMetrics.to(registry));
-      SqlConnection blocker = blockerPool.getConnection().await();
-      blocker.query("BEGIN").execute().await();
-      blocker.query("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload, metadata)"
-          + " VALUES ('acme', 'Order', 'held', 1, 'Blocker', '{}', '{}')").execute().await();
       CompletableFuture<Long> held = store.append(HELD, 0, events(1)).subscribeAsCompletionStage();
-      eventually(Duration.ofSeconds(30), "the first append waits for the uncommitted row",
-          () -> database.admin().count("SELECT count(*) FROM pg_stat_activity WHERE usename = $1"
-              + " AND datname = current_database() AND wait_event_type = 'Lock'", database.owner()) == 1);
+      heldRow.awaitWaiters(database.owner(), 1);
       CompletableFuture<Long> queued = store.append(QUEUED, 0, events(1)).subscribeAsCompletionStage();
       Thread.sleep(HOLD_MILLIS);
-      blocker.query("ROLLBACK").execute().await();
-      blocker.close().await();
+      heldRow.release();
 
       assertThat(held.get(30, TimeUnit.SECONDS)).isEqualTo(1);
       assertThat(queued.get(30, TimeUnit.SECONDS)).isEqualTo(1);
@@ -63,7 +53,6 @@ class AppendMetricsTest extends DatabaseTest {
       assertThat(database.admin().strings("SELECT entity_id || ':' || sequence_nr FROM events ORDER BY entity_id"))
           .containsExactly("held:1", "queued:1");
     } finally {
-      blockerPool.close().await();
       pool.close().await();
     }
   }

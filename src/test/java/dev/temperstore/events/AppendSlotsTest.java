@@ -4,14 +4,13 @@ import dev.temperstore.events.pg.EventLimits;
 import dev.temperstore.events.pg.PgEventStore;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.TableLock;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import static dev.temperstore.testing.Eventually.eventually;
 import static dev.temperstore.testing.Events.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,32 +26,23 @@ class AppendSlotsTest extends DatabaseTest {
   @Test
   void under_light_load_an_append_is_written_while_another_streams_append_waits_in_the_database() {
     Pool pool = database.asOwner().pool(vertx, 4);
-    Pool blockerPool = database.asSuperuser().pool(vertx, 1);
-    try {
+    // an uncommitted row at the position the first append takes: its insert waits for this transaction
+    try (TableLock heldRow = TableLock.holdEventPosition(vertx, database, "acme", "Order", "held", 1)) {
       EventStore store = new PgEventStore(pool, vertx.getOrCreateContext(), EventLimits.defaults());
-      SqlConnection blocker = blockerPool.getConnection().await();
-      // an uncommitted row at the position the first append takes: its insert waits for this transaction
-      blocker.query("BEGIN").execute().await();
-      blocker.query("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload, metadata)"
-          + " VALUES ('acme', 'Order', 'held', 1, 'Blocker', '{}', '{}')").execute().await();
       CompletableFuture<Long> held = store.append(HELD, 0, events(1)).subscribeAsCompletionStage();
-      eventually(Duration.ofSeconds(30), "the first append waits for the uncommitted row",
-          () -> database.admin().count("SELECT count(*) FROM pg_stat_activity WHERE usename = $1"
-              + " AND datname = current_database() AND wait_event_type = 'Lock'", database.owner()) == 1);
+      heldRow.awaitWaiters(database.owner(), 1);
 
       long free = store.append(FREE, 0, events(2)).await().atMost(Duration.ofSeconds(30));
 
       assertThat(free).isEqualTo(2);
       assertThat(held).isNotDone();
-      blocker.query("ROLLBACK").execute().await();
-      blocker.close().await();
+      heldRow.release();
       assertThat(held.join()).isEqualTo(1);
       assertThat(database.admin().strings("SELECT entity_id || ':' || sequence_nr || ':' || event_type FROM events"
           + " ORDER BY entity_id, sequence_nr"))
           .containsExactly("free:1:" + events(2).get(0).eventType(), "free:2:" + events(2).get(1).eventType(),
               "held:1:" + events(1).get(0).eventType());
     } finally {
-      blockerPool.close().await();
       pool.close().await();
     }
   }

@@ -4,12 +4,14 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 
 import java.time.Duration;
 
 /**
- * An ACCESS EXCLUSIVE lock on one table of a test database, held by the superuser in an open transaction, so that
- * store statements touching the table wait in PostgreSQL until it is released.
+ * A lock in a test database, held by the superuser in an open transaction, so that store statements needing it wait
+ * in PostgreSQL until it is released: ACCESS EXCLUSIVE on one table, or one stream position taken by an uncommitted
+ * event.
  */
 public final class TableLock implements AutoCloseable {
 
@@ -30,6 +32,18 @@ public final class TableLock implements AutoCloseable {
     Pool pool = database.asSuperuser().pool(vertx, 1);
     SqlConnection connection = pool.getConnection().await();
     connection.query("BEGIN; LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE").execute().await();
+    return new TableLock(database, pool, connection);
+  }
+
+  /** An uncommitted event at {@code sequence} of a stream: an append writing that position waits for it. */
+  public static TableLock holdEventPosition(Vertx vertx, TestDatabase database, String tenant, String entityType,
+                                            String entityId, long sequence) {
+    Pool pool = database.asSuperuser().pool(vertx, 1);
+    SqlConnection connection = pool.getConnection().await();
+    connection.query("BEGIN").execute().await();
+    connection.preparedQuery("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload,"
+            + " metadata) VALUES ($1, $2, $3, $4, 'Blocker', '{}', '{}')")
+        .execute(Tuple.of(tenant, entityType, entityId, sequence)).await();
     return new TableLock(database, pool, connection);
   }
 
