@@ -84,8 +84,9 @@ final class SameLoopRouting {
     }
     LocalMap<String, String> adoptions = vertx.sharedData().getLocalMap(ADOPTIONS);
     String adopted = adoptions.get(caller);
-    if (adopted != null && map.get(key(address, adopted)) != null) {
-      return map.get(key(address, adopted));
+    String target = adopted == null ? null : map.get(key(address, adopted));
+    if (target != null) {
+      return target;
     }
     // the instances' event loops that serve this address, each with the number of callers that adopted it
     Map<String, Integer> hosts = new TreeMap<>();
@@ -98,7 +99,7 @@ final class SameLoopRouting {
     adoptions.forEach((other, host) -> hosts.computeIfPresent(host, (loop, count) -> count + 1));
     String host = hosts.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
     adoptions.put(caller, host);
-    String target = map.get(key(address, host));
+    target = map.get(key(address, host));
     return target == null ? address : target;
   }
 

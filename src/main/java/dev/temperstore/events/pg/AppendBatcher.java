@@ -117,7 +117,7 @@ final class AppendBatcher {
     queue.add(pending);
     pending.queued = true;
     pending.queuedAt = System.nanoTime();
-    long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pending.deadline - System.nanoTime()));
+    long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pending.deadline - pending.queuedAt));
     pending.timer = context.owner().setTimer(wait, id -> expire(pending));
     flush();
   }
@@ -210,10 +210,9 @@ final class AppendBatcher {
    */
   private void write(List<Pending> batch, boolean mayRetry, Runnable then) {
     boolean lone = batch.size() == 1 && batch.get(0).appends.size() == 1;
+    Tuple arguments = lone ? loneArguments(batch.get(0).appends.get(0)) : arguments(batch);
     long sent = System.nanoTime();
-    Future<RowSet<Row>> written = lone
-        ? pool.preparedQuery(APPEND_ONE).execute(loneArguments(batch.get(0).appends.get(0)))
-        : pool.preparedQuery(APPEND).execute(arguments(batch));
+    Future<RowSet<Row>> written = pool.preparedQuery(lone ? APPEND_ONE : APPEND).execute(arguments);
     written.onComplete(result -> {
       metrics.statement(batch.size(), System.nanoTime() - sent);
       Throwable failure = result.cause();
