@@ -5,7 +5,16 @@
 -- most once per call. Appends of one group (an appendBatch request) are all-or-nothing. Output, one row per
 -- append: 'ok' with the new highest sequence; 'duplicate' (the very same event ids already hold those
 -- positions: an idempotent retry) with that same result; 'conflict' with the stream's actual sequence; or
--- 'skipped' (another append of its group conflicted, so this one was taken back).
+-- 'skipped' (another append of its group conflicted, so this one was taken back). A conflict whose actual
+-- sequence equals the expected one means the stream reached the expected position only after it was checked:
+-- the caller may send that append again, in a new transaction.
+--
+-- Every stream's head is checked before this transaction writes anything, so before it has a transaction id:
+-- an event this function writes after a predecessor that another transaction committed therefore always has the
+-- younger transaction id, and the feed, ordered by (tx_id, id), serves each stream in sequence order
+-- (docs/feed.md, "Each stream in sequence order"). Checking a later tenant's heads after an earlier tenant's
+-- INSERT had taken the id let an event be written under an older transaction than its predecessor's. For the
+-- same reason the function refuses to run in a transaction that has already written.
 --
 -- The common case is set-based, two statements per tenant whatever the batch size: find the appends whose
 -- stream is at the expected sequence, insert all their events at once. The unique (tenant, entity_type,
@@ -41,10 +50,15 @@ DECLARE
     n_appends    int := coalesce(array_length(p_group, 1), 0);
     outcomes     text[] := array_fill(NULL::text, ARRAY[n_appends]);
     sequences    bigint[] := array_fill(NULL::bigint, ARRAY[n_appends]);
+    tenants      text[];
+    tenant_count int[];
     tenant_now   text;
-    tenant_count int;
+    k            int;
+    ok_all       int[] := '{}';   -- every tenant's appends found at their expected sequence, tenant after tenant
+    ok_end       int[] := '{}';   -- where each tenant's part of ok_all ends
+    ok_events    bigint[] := '{}';
     ok_appends   int[];
-    ok_events    bigint;
+    events_now   bigint;
     inserted     bigint;
     i            int;
     ours         bigint;
@@ -52,7 +66,16 @@ DECLARE
     existing     text[];
     failed       int[];
 BEGIN
-    FOR tenant_now, tenant_count IN SELECT t, count(*) FROM unnest(p_tenant) AS t GROUP BY t LOOP
+    IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+        RAISE EXCEPTION 'temper_store_append must run before its transaction writes anything: the stream heads it'
+            ' checks after its transaction id was taken could hold younger transactions, and the feed would serve'
+            ' their streams out of sequence' USING ERRCODE = 'invalid_transaction_state';
+    END IF;
+    SELECT coalesce(array_agg(g.t), '{}'), coalesce(array_agg(g.n), '{}') INTO tenants, tenant_count
+      FROM (SELECT t, count(*)::int AS n FROM unnest(p_tenant) AS t GROUP BY t) AS g;
+
+    -- First every tenant's check, all before the first INSERT takes this transaction's id.
+    FOREACH tenant_now IN ARRAY tenants LOOP
         PERFORM set_config('app.current_tenant', tenant_now, true);
 
         -- Appends whose stream is where they expect it: its highest sequence, walking the unique index backwards.
@@ -60,7 +83,7 @@ BEGIN
         -- page that may match, and without the bound that was the whole page of a long stream (at 64 clients the
         -- key checks alone were an eighth of PostgreSQL's time). A head below the expected sequence finds nothing, which compares
         -- unequal just as the head itself would (the slow path below then reads the head).
-        SELECT coalesce(array_agg(a.idx), '{}'), coalesce(sum(a.cnt), 0) INTO ok_appends, ok_events
+        SELECT coalesce(array_agg(a.idx), '{}'), coalesce(sum(a.cnt), 0) INTO ok_appends, events_now
           FROM unnest(p_tenant, p_type, p_id, p_expected, p_count)
                WITH ORDINALITY AS a(tenant, entity_type, entity_id, expected, cnt, idx)
          WHERE a.tenant = tenant_now
@@ -69,6 +92,18 @@ BEGIN
                                          AND e.entity_id = a.entity_id
                                          AND e.sequence_nr >= a.expected
                                        ORDER BY e.sequence_nr DESC LIMIT 1), 0);
+        ok_all := ok_all || ok_appends;
+        ok_end := ok_end || cardinality(ok_all);
+        ok_events := ok_events || events_now;
+    END LOOP;
+
+    -- Then every tenant's INSERT, and the rare path where the check or the INSERT found a stream elsewhere.
+    FOR k IN 1 .. cardinality(tenants) LOOP
+        tenant_now := tenants[k];
+        ok_appends := ok_all[coalesce(ok_end[k - 1], 0) + 1 : ok_end[k]];
+        IF cardinality(tenants) > 1 THEN
+            PERFORM set_config('app.current_tenant', tenant_now, true); -- one tenant: still set from its check
+        END IF;
 
         -- All their events in one INSERT; a row a concurrent writer took is skipped here and caught below.
         INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload, metadata)
@@ -84,7 +119,7 @@ BEGIN
             outcomes[i] := 'ok';
             sequences[i] := p_expected[i] + p_count[i];
         END LOOP;
-        IF inserted = ok_events AND cardinality(ok_appends) = tenant_count THEN
+        IF inserted = ok_events[k] AND cardinality(ok_appends) = tenant_count[k] THEN
             CONTINUE; -- the common case: every append of this tenant went in whole
         END IF;
 

@@ -2,7 +2,13 @@
 -- a batch of one, at about a bare INSERT's cost. The stream-head check and the insert are one statement, with
 -- no arrays of appends to unnest and group; only a conflict, an idempotent retry or a race lost to a concurrent
 -- writer takes the slower path. Output: 'ok' with the new highest sequence; 'duplicate' (the very same event ids
--- already hold those positions) with that same result; or 'conflict' with the stream's actual sequence.
+-- already hold those positions) with that same result; or 'conflict' with the stream's actual sequence (equal to
+-- the expected one when the stream reached it only after the check: the caller may send the append again).
+--
+-- The head check and the INSERT are one statement, whose snapshot is taken before the INSERT gives the
+-- transaction its id: a predecessor the check saw committed has an older transaction id than the events written
+-- after it, so the feed serves the stream in sequence order (docs/feed.md). A transaction that has written
+-- already has its id, and is refused.
 CREATE OR REPLACE FUNCTION temper_store_append_one(
     p_tenant        text,
     p_type          text,
@@ -28,6 +34,11 @@ DECLARE
     current_seq bigint;
     existing    text[];
 BEGIN
+    IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+        RAISE EXCEPTION 'temper_store_append_one must run before its transaction writes anything: a stream head it'
+            ' checks after its transaction id was taken could hold a younger transaction, and the feed would serve'
+            ' the stream out of sequence' USING ERRCODE = 'invalid_transaction_state';
+    END IF;
     PERFORM set_config('app.current_tenant', p_tenant, true);
 
     -- Written only when the stream's head (the unique index walked backwards) is where the append expects it.

@@ -85,8 +85,13 @@ final class StoreFunctions {
         MigrationStep.create("asynchronous checkpoint commits", sql("checkpoint-async.sql")),
         // The two append functions again, their stream-head lookup bounded below by the expected sequence. A
         // released step never changes, so each earlier version stays (superseded/) as the step that wrote it.
-        MigrationStep.create("append function, head read from the expected sequence", sql("append-events.sql")),
-        MigrationStep.create("lone append function, head read from the expected sequence", sql("append-one.sql")));
+        MigrationStep.create("append function, head read from the expected sequence",
+            sql("superseded/append-events-2.sql")),
+        MigrationStep.create("lone append function, head read from the expected sequence",
+            sql("superseded/append-one-2.sql")),
+        // Each stream in sequence order in the feed: every head is checked before the transaction takes its id.
+        MigrationStep.create("append function, every head checked before the first write", sql("append-events.sql")),
+        MigrationStep.create("lone append function, refused after a write", sql("append-one.sql")));
   }
 
   private static String sql(String file) {

@@ -148,14 +148,32 @@ class MigrationPipelineTest extends DatabaseTest {
 
     MigrationReport report = run(pipeline());
 
-    assertThat(report.applied())
-        .containsExactly(bounded, "lone append function, head read from the expected sequence");
+    assertThat(report.applied()).containsExactly(bounded, "lone append function, head read from the expected sequence",
+        "append function, every head checked before the first write", "lone append function, refused after a write");
     assertThat(functionSource("temper_store_append")).contains("e.sequence_nr >= a.expected");
     assertThat(functionSource("temper_store_append_one")).contains("e.sequence_nr >= p_expected");
     assertThat(appendFunctionSettings())
         .containsExactlyInAnyOrder("enable_sort=off", "plan_cache_mode=force_generic_plan", "enable_seqscan=off");
     assertThat(admin.strings("SELECT unnest(proconfig) FROM pg_proc WHERE proname = 'temper_store_append_one'"))
         .containsExactlyInAnyOrder("enable_sort=off", "plan_cache_mode=force_generic_plan", "enable_seqscan=off");
+  }
+
+  @Test
+  void a_database_of_the_release_before_the_ordered_head_checks_gets_both_append_functions_with_their_settings() {
+    String ordered = "append function, every head checked before the first write";
+    int first = Schema.steps().stream().map(MigrationStep::label).toList().indexOf(ordered);
+    run(new MigrationPipeline(Schema.steps().subList(0, first), MigrationSettings.defaults()));
+    assertThat(functionSource("temper_store_append")).doesNotContain("pg_current_xact_id_if_assigned");
+
+    MigrationReport report = run(pipeline());
+
+    assertThat(report.applied()).containsExactly(ordered, "lone append function, refused after a write");
+    assertThat(functionSource("temper_store_append")).contains("pg_current_xact_id_if_assigned");
+    assertThat(functionSource("temper_store_append_one")).contains("pg_current_xact_id_if_assigned");
+    for (String function : List.of("temper_store_append", "temper_store_append_one")) {
+      assertThat(admin.strings("SELECT unnest(proconfig) FROM pg_proc WHERE proname = $1", function))
+          .containsExactlyInAnyOrder("enable_sort=off", "plan_cache_mode=force_generic_plan", "enable_seqscan=off");
+    }
   }
 
   private String functionSource(String name) {

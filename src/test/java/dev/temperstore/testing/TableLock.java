@@ -49,6 +49,11 @@ public final class TableLock implements AutoCloseable {
 
   /** Returns once {@code count} backends of {@code role} wait for a lock: polled, never a blind sleep. */
   public void awaitWaiters(String role, int count) {
+    awaitWaiters(database, role, count);
+  }
+
+  /** Returns once {@code count} backends of {@code role} in {@code database} wait for a lock, whoever holds it. */
+  public static void awaitWaiters(TestDatabase database, String role, int count) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (database.admin().count("SELECT count(*) FROM pg_stat_activity WHERE usename = $1"
         + " AND datname = current_database() AND wait_event_type = 'Lock'", role) < count) {

@@ -1,0 +1,73 @@
+-- One append to one stream, when it goes to the database alone (light load): temper_store_append's semantics for
+-- a batch of one, at about a bare INSERT's cost. The stream-head check and the insert are one statement, with
+-- no arrays of appends to unnest and group; only a conflict, an idempotent retry or a race lost to a concurrent
+-- writer takes the slower path. Output: 'ok' with the new highest sequence; 'duplicate' (the very same event ids
+-- already hold those positions) with that same result; or 'conflict' with the stream's actual sequence.
+CREATE OR REPLACE FUNCTION temper_store_append_one(
+    p_tenant        text,
+    p_type          text,
+    p_id            text,
+    p_expected      bigint,
+    e_type          text[],
+    e_payload       text[],
+    e_metadata      text[],
+    e_event_id      text[],
+    OUT outcome     text,
+    OUT sequence_nr bigint)
+LANGUAGE plpgsql
+-- As for temper_store_append (its 'append function plans' step): one generic plan per connection, through the
+-- unique index whatever the statistics said when it was made.
+SET enable_sort = off
+SET enable_seqscan = off
+SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+DECLARE
+    n_events    int := cardinality(e_type);
+    inserted    bigint;
+    current_seq bigint;
+    existing    text[];
+BEGIN
+    PERFORM set_config('app.current_tenant', p_tenant, true);
+
+    -- Written only when the stream's head (the unique index walked backwards) is where the append expects it.
+    -- A row a concurrent writer took meanwhile is skipped here and caught below. As in temper_store_append, the
+    -- walk starts no lower than the expected sequence, so it checks two index entries, not a leaf page's worth.
+    INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload, metadata)
+    SELECT p_tenant, p_type, p_id, p_expected + ev.ord, ev.type, ev.payload::jsonb, ev.metadata::jsonb
+      FROM unnest(e_type, e_payload, e_metadata) WITH ORDINALITY AS ev(type, payload, metadata, ord)
+     WHERE p_expected = coalesce((SELECT e.sequence_nr FROM events e
+                                   WHERE e.tenant = p_tenant AND e.entity_type = p_type AND e.entity_id = p_id
+                                     AND e.sequence_nr >= p_expected
+                                   ORDER BY e.sequence_nr DESC LIMIT 1), 0)
+    ON CONFLICT (tenant, entity_type, entity_id, sequence_nr) DO NOTHING;
+    GET DIAGNOSTICS inserted = ROW_COUNT;
+    IF inserted = n_events THEN
+        outcome := 'ok';
+        sequence_nr := p_expected + n_events;
+        RETURN;
+    END IF;
+
+    -- Not at the expected position, or some rows lost to a concurrent writer: take back what this call wrote
+    -- (xmin is ours), so that an append is never partly written, then tell a retry from a conflict.
+    IF inserted > 0 THEN
+        DELETE FROM events e
+         WHERE e.tenant = p_tenant AND e.entity_type = p_type AND e.entity_id = p_id
+           AND e.sequence_nr BETWEEN p_expected + 1 AND p_expected + n_events
+           AND e.xmin = pg_current_xact_id()::xid;
+    END IF;
+    SELECT e.sequence_nr INTO current_seq FROM events e
+     WHERE e.tenant = p_tenant AND e.entity_type = p_type AND e.entity_id = p_id
+     ORDER BY e.sequence_nr DESC LIMIT 1;
+    SELECT array_agg(e.metadata ->> 'event_id' ORDER BY e.sequence_nr) INTO existing FROM events e
+     WHERE e.tenant = p_tenant AND e.entity_type = p_type AND e.entity_id = p_id
+       AND e.sequence_nr BETWEEN p_expected + 1 AND p_expected + n_events;
+    IF existing = e_event_id THEN
+        outcome := 'duplicate';
+        sequence_nr := p_expected + n_events;
+    ELSE
+        outcome := 'conflict';
+        sequence_nr := coalesce(current_seq, 0);
+    END IF;
+END
+$$
