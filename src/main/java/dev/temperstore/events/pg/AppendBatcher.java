@@ -40,7 +40,10 @@ import java.util.function.Consumer;
  * stream, and multi-stream requests go alone and sorted, so concurrent batches take row locks in one global
  * order and cannot deadlock each other. A batch of one append to one stream, what light load sends, goes through
  * {@code temper_store_append_one}, which skips the grouping work. A batch that fails for one request's data is split until only that request
- * fails ({@link #write}). All state is confined to one event-loop context.
+ * fails ({@link #write}). A request whose stream reached the expected position only after its statement checked it
+ * (written meanwhile by another store instance, whose commit the statement saw only later) is sent again in a new
+ * statement rather than refused: it could not be written in the first, whose transaction is older than the one it
+ * would follow (docs/feed.md). All state is confined to one event-loop context.
  */
 final class AppendBatcher {
 
@@ -53,6 +56,9 @@ final class AppendBatcher {
   /** A batch of one append to one stream: the same outcomes, without the batch function's grouping work. */
   private static final String APPEND_ONE = "SELECT outcome, sequence_nr FROM temper_store_append_one("
       + "$1, $2, $3, $4, $5::text[], $6::text[], $7::text[], $8::text[])";
+
+  /** How often one request is sent again because its stream moved after the check, before its conflict is told. */
+  static final int MAX_RESENDS = 3;
 
   private static final Comparator<Pending> BY_STREAM =
       Comparator.comparing((Pending p) -> p.appends.get(0).persistenceId(), PersistenceId.ORDER);
@@ -218,7 +224,7 @@ final class AppendBatcher {
       Throwable failure = result.cause();
       if (result.succeeded()) {
         release(batch);
-        complete(batch, result.result());
+        complete(batch, result.result()).forEach(this::resend);
         committed.accept(tenantsOf(batch));
         then.run();
       } else if (mayRetry && SqlErrors.isTransient(failure)) {
@@ -351,29 +357,63 @@ final class AppendBatcher {
         .addArrayOfString(eventIds);
   }
 
-  /** Rows come back one per append, in input order; a group fails as a whole on its first conflict. */
-  private static void complete(List<Pending> batch, RowSet<Row> rows) {
+  /**
+   * Rows come back one per append, in input order; a group fails as a whole on its first conflict. A conflict at
+   * the expected sequence is a stream that moved there after the check: unless the group also has a true conflict,
+   * the request is returned to be sent again (a few times at most; then its conflict is told).
+   */
+  private static List<Pending> complete(List<Pending> batch, RowSet<Row> rows) {
+    List<Pending> again = List.of();
     var iterator = rows.iterator();
     for (Pending pending : batch) {
       long[] sequences = new long[pending.appends.size()];
       StoreException failure = null;
+      StoreException moved = null;
       for (int i = 0; i < sequences.length; i++) {
         Row row = iterator.next();
         String outcome = row.getString("outcome");
         EncodedAppend append = pending.appends.get(i);
-        if (outcome.equals("conflict") && failure == null) {
-          failure = new ConcurrencyConflict(append.persistenceId().toString(), append.expectedSequence(),
-              row.getLong("sequence_nr"));
+        if (outcome.equals("conflict")) {
+          long actual = row.getLong("sequence_nr");
+          StoreException conflict =
+              new ConcurrencyConflict(append.persistenceId().toString(), append.expectedSequence(), actual);
+          if (actual != append.expectedSequence()) {
+            failure = failure == null ? conflict : failure;
+          } else {
+            moved = moved == null ? conflict : moved;
+          }
         } else if (outcome.equals("ok") || outcome.equals("duplicate")) {
           sequences[i] = row.getLong("sequence_nr");
         }
       }
-      if (failure == null) {
+      if (failure == null && moved != null && pending.resends < MAX_RESENDS && !pending.decided) {
+        again = again.isEmpty() ? new ArrayList<>() : again;
+        again.add(pending);
+      } else if (failure == null && moved == null) {
         pending.emitter.complete(sequences);
       } else {
-        pending.fail(failure);
+        pending.fail(failure != null ? failure : moved);
       }
     }
+    return again;
+  }
+
+  /** Back to the front of the queue, with what is left of its deadline, ahead of later requests for its streams. */
+  private void resend(Pending pending) {
+    pending.resends++;
+    metrics.resent();
+    long now = System.nanoTime();
+    if (now - pending.deadline >= 0) {
+      pending.fail(new Unavailable("deadline exceeded: append to " + pending.describe() + " not written within "
+          + deadline.toMillis() + " ms (temper.requests.deadline): its stream moved while it was being written;"
+          + " retry later"));
+      return;
+    }
+    queue.addFirst(pending);
+    pending.queued = true;
+    pending.queuedAt = now;
+    long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pending.deadline - now));
+    pending.timer = context.owner().setTimer(wait, id -> expire(pending));
   }
 
   /** One request, from submission until it is decided; touched only on the batcher's context. */
@@ -390,6 +430,8 @@ final class AppendBatcher {
     long timer = -1;
     /** {@link System#nanoTime()} when it joined the queue. */
     long queuedAt;
+    /** Times it was sent again because a stream moved after its statement's check. */
+    int resends;
 
     Pending(List<EncodedAppend> appends, boolean alone, UniEmitter<? super long[]> emitter, long deadline) {
       this.appends = appends;

@@ -1,5 +1,6 @@
 package dev.temperstore.events.pg;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -19,6 +20,7 @@ public final class AppendMetrics {
   public static final String QUEUED = "temper.store.append.queued";
   public static final String STATEMENTS = "temper.store.append.statements";
   public static final String REQUESTS_PER_STATEMENT = "temper.store.append.statement.requests";
+  public static final String RESENT = "temper.store.append.resent";
 
   private static final Duration SHORTEST = Duration.ofNanos(50_000);
   private static final Duration LONGEST = Duration.ofSeconds(30);
@@ -26,6 +28,7 @@ public final class AppendMetrics {
   private final Timer queued;
   private final Timer statements;
   private final DistributionSummary requests;
+  private final Counter resent;
 
   private AppendMetrics(MeterRegistry registry) {
     queued = Timer.builder(QUEUED)
@@ -38,6 +41,10 @@ public final class AppendMetrics {
         .register(registry);
     requests = DistributionSummary.builder(REQUESTS_PER_STATEMENT)
         .description("Append requests written together by one statement (group commit)")
+        .register(registry);
+    resent = Counter.builder(RESENT)
+        .description("Append requests sent again in a new statement because a stream reached the position they"
+            + " expected only after their statement had checked it")
         .register(registry);
   }
 
@@ -58,5 +65,9 @@ public final class AppendMetrics {
   void statement(int requestCount, long nanos) {
     statements.record(nanos, TimeUnit.NANOSECONDS);
     requests.record(requestCount);
+  }
+
+  void resent() {
+    resent.increment();
   }
 }
