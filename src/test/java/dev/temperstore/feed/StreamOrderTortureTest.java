@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static dev.temperstore.testing.Eventually.eventually;
+import static dev.temperstore.testing.Eventually.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -131,7 +132,7 @@ class StreamOrderTortureTest extends DatabaseTest {
         long sequence = Long.parseLong(outcome[1]);
         if (outcome[0].equals("ok")) {
           open.put(stream, sequence);
-          sleep(2 + random.nextInt(24));
+          pause(Duration.ofMillis(2 + random.nextInt(24)));
           connection.query("COMMIT").execute().await();
           open.remove(stream, sequence);
           written.incrementAndGet();
@@ -193,14 +194,5 @@ class StreamOrderTortureTest extends DatabaseTest {
 
   private static String pick(Random random, List<String> from) {
     return from.get(random.nextInt(from.size()));
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
