@@ -18,6 +18,13 @@ import java.util.List;
  */
 public final class DeliverySender {
 
+  /**
+   * The failure code that says a batch was not answered in time: a relay between the store and the consumer that
+   * gave up waiting replies with it, and any consumer may. The deliverer counts it as a timeout (the target's
+   * batches halve), unlike any other failure reply, a nack, which only has the batch sent again.
+   */
+  public static final int UNANSWERED = 504;
+
   private final Vertx vertx;
   private final String tenant;
   private final String subscription;

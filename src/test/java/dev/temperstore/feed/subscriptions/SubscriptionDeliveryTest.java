@@ -4,6 +4,7 @@ import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.bus.Addresses;
 import dev.temperstore.bus.BusLimits;
+import dev.temperstore.bus.DeliverySender;
 import dev.temperstore.bus.StoreClient;
 import dev.temperstore.events.pg.EventLimits;
 import dev.temperstore.migration.MigrationSettings;
@@ -22,6 +23,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import dev.temperstore.feed.subscriptions.pg.FeedWakeups;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.Test;
@@ -343,6 +345,36 @@ class SubscriptionDeliveryTest extends DatabaseTest {
     assertThat(slow.positions()).hasSize(16);
     Set<FeedPosition> seen = new HashSet<>();
     assertInStreamOrder(slow.received().stream().filter(event -> seen.add(event.position())).toList());
+  }
+
+  @Test
+  void a_bus_consumer_failing_its_batches_with_504_gets_them_halved_and_one_nacking_them_gets_them_whole() {
+    // 504 says "not answered in time" (what a relay that gave up waiting for its consumer replies): a timeout,
+    // though it comes at once; any other failure is a nack, which has the batch sent again as it was.
+    vertx.deployVerticle(new StoreVerticle(settings(FAST))).await();
+    StoreClient client = StoreClient.create(vertx);
+    List<Integer> unanswered = failingConsumer("app.unanswered", DeliverySender.UNANSWERED);
+    List<Integer> nacked = failingConsumer("app.nacked", 503);
+    await(client.append(PersistenceId.parse("acme:Order:o-1"), 0, Events.events(8))); // one commit: one batch
+    await(client.createSubscription(new Subscription("acme", "unanswered", "app.unanswered", FeedFilter.ALL,
+        FeedPosition.START)));
+    await(client.createSubscription(new Subscription("acme", "nacked", "app.nacked", FeedFilter.ALL,
+        FeedPosition.START)));
+
+    eventually(TIMEOUT, "five deliveries to each", () -> unanswered.size() >= 5 && nacked.size() >= 5);
+
+    assertThat(unanswered.subList(0, 5)).as("batch sizes failed with 504").containsExactly(8, 4, 2, 1, 1);
+    assertThat(nacked.subList(0, 5)).as("batch sizes nacked").containsExactly(8, 8, 8, 8, 8);
+  }
+
+  /** A raw bus consumer at {@code address} that fails every batch with {@code failureCode}: the batches' sizes. */
+  private List<Integer> failingConsumer(String address, int failureCode) {
+    List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(address, message -> {
+      sizes.add(message.body().getJsonArray("events").size());
+      message.fail(failureCode, "failed by the test");
+    });
+    return sizes;
   }
 
   @Test

@@ -1,5 +1,9 @@
 package dev.temperstore.feed.subscriptions.delivery;
 
+import dev.temperstore.bus.DeliverySender;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -9,14 +13,16 @@ import java.util.Map;
  * How many events the next batch to each target may hold: the most allowed, unless the target was slow. A batch is
  * acknowledged as a whole and sent again in full after a timeout, so a consumer that needs longer than the delivery
  * timeout for a full batch would time out for ever, its checkpoint never moving, however fast it handles each
- * event. So after a timeout the target's batches halve; a batch answered in more than half the timeout makes the
- * next ones as big as would take half of it at the speed seen; one answered sooner lets them grow back, at most
- * doubling each time. Down to one event: a consumer that handles each event within the timeout always moves on.
+ * event. So after a timeout ({@link #unanswered}) the target's batches halve; a batch answered in more than half
+ * the timeout makes the next ones as big as would take half of it at the speed seen; one answered sooner lets them
+ * grow back, at most doubling each time. Down to one event: a consumer that handles each event within the timeout
+ * always moves on.
  * Not thread-safe: the deliverer's context only.
  */
 final class BatchSizes {
 
   private final int most;
+  private final long timeoutNanos;
   /** Half the delivery timeout: what a batch should take at most. */
   private final long budgetNanos;
   /** Targets held below {@link #most}. */
@@ -24,6 +30,7 @@ final class BatchSizes {
 
   BatchSizes(int most, Duration deliveryTimeout) {
     this.most = most;
+    this.timeoutNanos = deliveryTimeout.toNanos();
     this.budgetNanos = Math.max(1, deliveryTimeout.toNanos() / 2);
   }
 
@@ -37,6 +44,31 @@ final class BatchSizes {
     int limit = of(target);
     long fits = Math.max(1, events * budgetNanos / Math.max(1, nanos));
     set(target, nanos > budgetNanos ? Math.min(limit, fits) : Math.max(limit, Math.min(2L * limit, fits)));
+  }
+
+  /**
+   * Whether a batch that failed with {@code cause} {@code nanos} after it was sent went unanswered, so that its
+   * target's batches are to halve ({@link #timedOut}): the consumer did not answer in time, whichever timer noticed.
+   * <ul>
+   *   <li>The store's own send timeout ({@link ReplyFailure#TIMEOUT}).</li>
+   *   <li>A failure reply with code {@link DeliverySender#UNANSWERED} (504), however soon: something between the
+   *       store and the consumer, with a timer of its own that may be shorter than the store's, gave up waiting
+   *       for it; a code of its own tells it from a nack.</li>
+   *   <li>Any failure that came once the batch had been out for the whole delivery timeout, whatever its code:
+   *       the consumer held it that long, so it was too slow for that batch whatever it replied. This also covers
+   *       a relay whose expiry, failed otherwise, beats the store's own timer: the TCP bridge expires a batch its
+   *       client sits on after the same delivery timeout, with a 503, and came first in about a quarter of a
+   *       bridge client's timeouts.</li>
+   * </ul>
+   * Anything else that came sooner (a nack, no consumer at the address, a closed bridge connection) was an answer,
+   * just not a yes: a smaller batch would not help, so the sizes stay.
+   */
+  boolean unanswered(Throwable cause, long nanos) {
+    if (nanos >= timeoutNanos) {
+      return true;
+    }
+    return cause instanceof ReplyException reply && (reply.failureType() == ReplyFailure.TIMEOUT
+        || reply.failureType() == ReplyFailure.RECIPIENT_FAILURE && reply.failureCode() == DeliverySender.UNANSWERED);
   }
 
   /** A batch of {@code events} to {@code target} went unanswered for the whole timeout; returns the new limit. */

@@ -13,8 +13,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -233,12 +231,13 @@ final class Deliverer {
               return;
             }
             inFlight.remove(batch.target());
+            long nanos = System.nanoTime() - sent;
             if (reply.succeeded()) {
-              batchSizes.answered(batch.target(), batch.events().size(), System.nanoTime() - sent);
+              batchSizes.answered(batch.target(), batch.events().size(), nanos);
               acknowledge(batch);
             } else {
               window.release(batch);
-              pause(batch, reply.cause());
+              pause(batch, reply.cause(), nanos);
             }
             pump();
           }));
@@ -266,13 +265,16 @@ final class Deliverer {
     }
   }
 
-  /** The target's streams wait out the retry delay; a member that failed may have left, so look again now. */
-  private void pause(DeliveryWindow.Batch batch, Throwable cause) {
+  /**
+   * The target's streams wait out the retry delay; a member that failed may have left, so look again now. A batch
+   * it left unanswered for the delivery timeout ({@link BatchSizes#unanswered}) halves its batches.
+   */
+  private void pause(DeliveryWindow.Batch batch, Throwable cause, long nanos) {
     Target target = batch.target();
     LOG.warn("subscription {}: delivery of {} events from {} to {} failed: {}; retrying in {} ms",
         subscription.id(), batch.events().size(), batch.events().get(0).position(), target, cause.getMessage(),
         settings.retryDelay().toMillis());
-    if (cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
+    if (batchSizes.unanswered(cause, nanos)) {
       LOG.warn("subscription {}: {} answers slowly; batches of at most {} events to it until it answers sooner",
           subscription.id(), target, batchSizes.timedOut(target, batch.events().size()));
     }

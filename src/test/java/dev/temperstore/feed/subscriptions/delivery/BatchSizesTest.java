@@ -1,5 +1,7 @@
 package dev.temperstore.feed.subscriptions.delivery;
 
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -61,6 +63,38 @@ class BatchSizesTest {
     sizes.answered(member, 3, 3_000 * MS); // 1 s an event: 5 would take 5 s, but 3 came in time
 
     assertThat(sizes.of(member)).isEqualTo(32);
+  }
+
+  @Test
+  void a_batch_is_unanswered_when_the_send_timed_out_or_a_relay_failed_it_with_504_however_soon() {
+    assertThat(sizes.unanswered(new ReplyException(ReplyFailure.TIMEOUT, "timed out"), 10_000 * MS)).isTrue();
+    assertThat(sizes.unanswered(failure(504, "the bridge client did not answer within 300 ms"), 300 * MS))
+        .as("a relay with a shorter timeout expired it").isTrue();
+    assertThat(sizes.unanswered(failure(504, "the bridge client did not answer within 10000 ms"), 9_999 * MS))
+        .as("a relay's expiry beat the store's own timer").isTrue();
+  }
+
+  @Test
+  void any_failure_that_comes_only_after_the_whole_timeout_is_a_batch_unanswered() {
+    assertThat(sizes.unanswered(failure(503, "the bridge client did not answer within 10000 ms"), 10_000 * MS))
+        .as("a relay's expiry, failed as a 503, beat the store's own timer").isTrue();
+    assertThat(sizes.unanswered(failure(500, "nacked by the bridge client"), 10_001 * MS)).isTrue();
+    assertThat(sizes.unanswered(new ReplyException(ReplyFailure.NO_HANDLERS, "gone"), 12_000 * MS)).isTrue();
+  }
+
+  @Test
+  void a_nack_no_consumer_or_a_closed_connection_sooner_than_the_timeout_is_an_answer_and_leaves_the_sizes() {
+    assertThat(sizes.unanswered(failure(503, "refused by the consumer"), 9_999 * MS)).isFalse();
+    assertThat(sizes.unanswered(failure(500, "nacked by the bridge client: projection database down"), 10 * MS))
+        .isFalse();
+    assertThat(sizes.unanswered(failure(503, "the bridge connection closed before the client answered"), 10 * MS))
+        .isFalse();
+    assertThat(sizes.unanswered(new ReplyException(ReplyFailure.NO_HANDLERS, "no handlers"), MS)).isFalse();
+    assertThat(sizes.unanswered(new IllegalStateException("not a reply at all"), MS)).isFalse();
+  }
+
+  private static ReplyException failure(int code, String message) {
+    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, message);
   }
 
   @Test
