@@ -19,9 +19,9 @@ import java.util.List;
 public final class DeliverySender {
 
   /**
-   * The failure code that says a batch was not answered in time: a relay between the store and the consumer that
-   * gave up waiting replies with it, and any consumer may. The deliverer counts it as a timeout (the target's
-   * batches halve), unlike any other failure reply, a nack, which only has the batch sent again.
+   * The failure code that says a batch was not answered in time. The TCP bridge fails a batch its client has sat on
+   * for its delivery timeout with it; any consumer may reply with it. The deliverer counts it as a timeout (the
+   * target's batches halve), unlike any other failure reply, a nack, which only has the batch sent again.
    */
   public static final int UNANSWERED = 504;
 

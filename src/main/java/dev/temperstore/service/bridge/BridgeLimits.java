@@ -20,7 +20,8 @@ import java.time.Duration;
  *                                       failed back to the store at once, which delivers it again later
  * @param deliveryTimeout                how long a forwarded delivery may be answered: the store's own delivery
  *                                       timeout ({@code temper.subscriptions.delivery-timeout}), after which it
- *                                       sends the batch again anyway
+ *                                       sends the batch again anyway; an expired one is failed back with 504,
+ *                                       which the store counts as a timeout
  */
 public record BridgeLimits(int maxFrameBytes, int maxOutstandingPerConnection, Duration idleTimeout,
                            int maxConnections, Duration requestTimeout, int maxRegistrationsPerConnection,

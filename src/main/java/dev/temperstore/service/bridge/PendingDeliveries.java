@@ -1,5 +1,6 @@
 package dev.temperstore.service.bridge;
 
+import dev.temperstore.bus.DeliverySender;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -12,8 +13,10 @@ import java.util.Map;
 /**
  * The deliveries forwarded to one bridge connection that its client has not answered yet, each under a reply
  * address of this connection's own ({@code temper.bridge.reply.<n>}): a client answers only what was sent to it.
- * At most {@code max} at once; each expires after the delivery timeout, when the store has given up on it and
- * sends the batch again. Used on the connection's event loop only.
+ * At most {@code max} at once; each expires after the delivery timeout, when the store gives up on it and sends
+ * the batch again: it is failed with {@link DeliverySender#UNANSWERED} (504), which the store counts as a timeout
+ * (the target's batches halve) even when this expiry comes before its own timeout fires, or this timeout is the
+ * shorter. A client's nack is passed on with the client's code. Used on the connection's event loop only.
  */
 final class PendingDeliveries {
 
@@ -49,8 +52,8 @@ final class PendingDeliveries {
     String replyAddress = REPLY_PREFIX + (++issued);
     long timer = vertx.setTimer(timeoutMillis, id -> {
       Pending expired = pending.remove(replyAddress);
-      if (expired != null) { // the store has stopped waiting unless its timeout is longer than ours; either way
-        expired.delivery().fail(BridgeRefusal.UNAVAILABLE, "the bridge client did not answer within "
+      if (expired != null) { // not a 503: the store would take that for a nack and not shrink the batches
+        expired.delivery().fail(DeliverySender.UNANSWERED, "the bridge client did not answer within "
             + timeoutMillis + " ms");
       }
     });

@@ -150,6 +150,101 @@ class TcpBridgeSubscriptionTest extends DatabaseTest {
   }
 
   @Test
+  void a_batch_the_client_sits_on_until_the_bridge_expires_it_comes_again_halved_each_time() throws IOException {
+    // The bridge gives up after 300 ms, long before the store's own 10 s: every failure the store sees is the
+    // bridge's expiry, never its own timeout, so nothing here depends on which timer fires first.
+    useBridgeDeliveryTimeout(Duration.ofMillis(300));
+    AtomicInteger expired = countFailures("the bridge client did not answer within 300 ms", 504);
+    try (SubscriberClient client = new SubscriberClient(port, acme())) {
+      client.register(ORDERS);
+      append("acme:Order:o-1", 0, 8); // one commit: the whole first batch
+      client.request(CREATE, subscription("acme", "orders", ORDERS));
+
+      List<JsonObject> unanswered = receiveWithoutAnswering(client, 5);
+
+      assertThat(unanswered).extracting(delivery -> SubscriberClient.events(delivery).size())
+          .as("batch sizes, one delivery after another").containsExactly(8, 4, 2, 1, 1);
+      assertEachStartsWithTheFirstEvent(unanswered);
+      assertThat(expired.get()).as("failed back by the bridge's expiry, with 504").isGreaterThanOrEqualTo(4);
+      assertThat(checkpoint("acme", "orders")).isEqualTo(FeedPosition.START);
+    }
+  }
+
+  @Test
+  void a_consumer_group_member_over_the_bridge_that_sits_on_its_batches_gets_them_halved_each_time()
+      throws IOException {
+    useBridgeDeliveryTimeout(Duration.ofMillis(300));
+    String worker = "temper.bridge.delivery.acme.worker-1";
+    try (SubscriberClient client = new SubscriberClient(port, acme())) {
+      client.register(worker);
+      client.request(CREATE, subscription("acme", "orders", ORDERS)); // no one registers it: the member delivers
+      assertThat(client.request("temper.store.subscriptions.join", member("worker-1", worker))
+          .getJsonObject("body").getBoolean("joined")).isTrue();
+      append("acme:Order:o-1", 0, 8);
+
+      List<JsonObject> unanswered = receiveWithoutAnswering(client, 4);
+
+      assertThat(unanswered).allSatisfy(delivery -> assertThat(delivery.getString("address")).isEqualTo(worker));
+      assertThat(unanswered).extracting(delivery -> SubscriberClient.events(delivery).size())
+          .as("batch sizes, one delivery after another").containsExactly(8, 4, 2, 1);
+      assertEachStartsWithTheFirstEvent(unanswered);
+    }
+  }
+
+  @Test
+  void a_batch_the_client_nacks_comes_again_whole_as_its_batches_shrink_only_for_answers_that_never_came()
+      throws IOException {
+    try (SubscriberClient client = new SubscriberClient(port, acme())) {
+      client.register(ORDERS);
+      append("acme:Order:o-1", 0, 8);
+      client.request(CREATE, subscription("acme", "orders", ORDERS));
+
+      List<JsonObject> nacked = new ArrayList<>();
+      for (int failureCode : new int[] {500, 503, 400}) {
+        JsonObject delivery = client.nextDelivery();
+        nacked.add(delivery);
+        client.nack(delivery, failureCode, "projection database down");
+      }
+      JsonObject bodyNacked = client.nextDelivery();
+      nacked.add(bodyNacked);
+      client.send(new JsonObject().put("type", "send").put("address", bodyNacked.getString("replyAddress"))
+          .put("body", new JsonObject().put("nack", "still down")));
+      JsonObject answered = client.nextDelivery();
+      client.ack(answered);
+
+      assertThat(nacked).extracting(delivery -> SubscriberClient.events(delivery).size()).containsOnly(8);
+      assertThat(SubscriberClient.events(answered).size()).isEqualTo(8);
+      List<String> feed = feed("acme");
+      eventually("the checkpoint saved at the last event",
+          () -> checkpoint("acme", "orders").toString().equals(feed.get(feed.size() - 1)));
+    }
+  }
+
+  /** The bridge expires the deliveries it forwards after {@code timeout}, whatever the store's own timeout. */
+  private void useBridgeDeliveryTimeout(Duration timeout) {
+    bridge.close().await();
+    bridge = listen(BridgeLimits.defaults().withDeliveryTimeout(timeout));
+  }
+
+  /** The next {@code count} deliveries to {@code client}, none of them answered. */
+  private static List<JsonObject> receiveWithoutAnswering(SubscriberClient client, int count) throws IOException {
+    List<JsonObject> deliveries = new ArrayList<>();
+    while (deliveries.size() < count) {
+      deliveries.add(client.nextDelivery());
+    }
+    return deliveries;
+  }
+
+  /** Each delivery is the first one sent again, cut shorter or not: it starts at the same first event. */
+  private static void assertEachStartsWithTheFirstEvent(List<JsonObject> deliveries) {
+    List<String> first = SubscriberClient.positions(deliveries.get(0));
+    assertThat(deliveries).allSatisfy(delivery -> {
+      List<String> positions = SubscriberClient.positions(delivery);
+      assertThat(positions).isEqualTo(first.subList(0, positions.size()));
+    });
+  }
+
+  @Test
   void a_batch_unanswered_when_its_connection_closes_is_delivered_again_to_a_new_connection() throws IOException {
     JsonObject unanswered;
     try (SubscriberClient first = new SubscriberClient(port, acme())) {
@@ -498,9 +593,15 @@ class TcpBridgeSubscriptionTest extends DatabaseTest {
 
   /** Counts failure replies whose message contains {@code text}, as the bridge fails deliveries back. */
   private AtomicInteger countFailures(String text) {
+    return countFailures(text, null);
+  }
+
+  /** Counts failure replies whose message contains {@code text}, with {@code code} when not null. */
+  private AtomicInteger countFailures(String text, Integer code) {
     AtomicInteger failures = new AtomicInteger();
     Handler<DeliveryContext<Object>> interceptor = context -> {
-      if (context.body() instanceof ReplyException failure && String.valueOf(failure.getMessage()).contains(text)) {
+      if (context.body() instanceof ReplyException failure && String.valueOf(failure.getMessage()).contains(text)
+          && (code == null || failure.failureCode() == code)) {
         failures.incrementAndGet();
       }
       context.next();

@@ -52,13 +52,13 @@ final class BatchSizes {
    * <ul>
    *   <li>The store's own send timeout ({@link ReplyFailure#TIMEOUT}).</li>
    *   <li>A failure reply with code {@link DeliverySender#UNANSWERED} (504), however soon: something between the
-   *       store and the consumer, with a timer of its own that may be shorter than the store's, gave up waiting
-   *       for it; a code of its own tells it from a nack.</li>
+   *       store and the consumer gave up waiting for it. The TCP bridge fails with it a batch its client sits on
+   *       once its own delivery timeout expires: the same as the store's by default, so the two timers race (the
+   *       bridge's came first in about a quarter of its clients' timeouts), or a shorter one. A code of its own
+   *       makes the race harmless, and still tells an expiry from a nack.</li>
    *   <li>Any failure that came once the batch had been out for the whole delivery timeout, whatever its code:
    *       the consumer held it that long, so it was too slow for that batch whatever it replied. This also covers
-   *       a relay whose expiry, failed otherwise, beats the store's own timer: the TCP bridge expires a batch its
-   *       client sits on after the same delivery timeout, with a 503, and came first in about a quarter of a
-   *       bridge client's timeouts.</li>
+   *       a relay that fails its expiry otherwise, such as a bridge of an earlier release (503).</li>
    * </ul>
    * Anything else that came sooner (a nack, no consumer at the address, a closed bridge connection) was an answer,
    * just not a yes: a smaller batch would not help, so the sizes stay.
