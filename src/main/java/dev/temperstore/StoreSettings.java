@@ -1,10 +1,11 @@
 package dev.temperstore;
 
-import dev.temperstore.bus.Addresses;
-import dev.temperstore.bus.BusLimits;
+import dev.temperstore.protocol.Addresses;
+import dev.temperstore.protocol.BusLimits;
 import dev.temperstore.config.SecretKeys;
 import dev.temperstore.config.StoreConfig;
-import dev.temperstore.events.pg.EventLimits;
+import dev.temperstore.config.SubscriptionKeys;
+import dev.temperstore.events.EventLimits;
 import dev.temperstore.feed.subscriptions.SubscriptionSettings;
 import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.postgres.DatabaseTarget;
@@ -116,8 +117,6 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
 
   /** The {@code temper.subscriptions.*} settings; IllegalArgumentException naming the key of a bad value. */
   public static SubscriptionSettings subscriptionsOf(StoreConfig.Subscriptions config) {
-    return new SubscriptionSettings(config.enabled(), config.credit(), config.deliveryTimeout(), config.retryDelay(),
-        config.checkpointEvery(), config.checkpointInterval(), config.pollInterval(), config.tailReadGap(),
-        config.claimInterval(), config.maxPerTenant(), config.memberLease(), config.maxMembers());
+    return SubscriptionKeys.settings(config);
   }
 }

@@ -1,6 +1,7 @@
 package dev.temperstore.config;
 
-import dev.temperstore.StoreSettings;
+import dev.temperstore.internal.config.DurationConverter;
+
 import dev.temperstore.postgres.DatabaseUrl;
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
@@ -149,7 +150,7 @@ public final class ConfigLoader {
     atLeast("temper.secrets.rotation-batch-size", config.secrets().rotationBatchSize(), 1);
     try {
       SecretKeys.keyRing(config.secrets());
-      StoreSettings.subscriptionsOf(config.subscriptions());
+      SubscriptionKeys.settings(config.subscriptions());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }

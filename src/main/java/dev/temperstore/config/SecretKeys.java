@@ -1,7 +1,7 @@
 package dev.temperstore.config;
 
 import dev.temperstore.secrets.SecretSettings;
-import dev.temperstore.secrets.crypto.KeyRing;
+import dev.temperstore.secrets.KeyRing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

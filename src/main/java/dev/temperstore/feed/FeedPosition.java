@@ -1,7 +1,7 @@
 package dev.temperstore.feed;
 
 import dev.temperstore.errors.InvalidRequest;
-import dev.temperstore.input.Text;
+import dev.temperstore.internal.input.Text;
 
 import java.util.Comparator;
 import java.util.regex.Matcher;

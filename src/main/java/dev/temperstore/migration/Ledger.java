@@ -1,6 +1,6 @@
 package dev.temperstore.migration;
 
-import dev.temperstore.reactive.Reactive;
+import dev.temperstore.internal.reactive.Reactive;
 import io.smallrye.mutiny.Uni;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;

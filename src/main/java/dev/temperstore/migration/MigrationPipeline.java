@@ -1,7 +1,7 @@
 package dev.temperstore.migration;
 
 import dev.temperstore.postgres.DatabaseTarget;
-import dev.temperstore.reactive.Reactive;
+import dev.temperstore.internal.reactive.Reactive;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;

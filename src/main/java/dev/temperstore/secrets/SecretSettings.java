@@ -1,6 +1,5 @@
 package dev.temperstore.secrets;
 
-import dev.temperstore.secrets.crypto.KeyRing;
 
 /**
  * The secret store's keys and bounds.

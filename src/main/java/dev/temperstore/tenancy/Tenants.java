@@ -1,7 +1,7 @@
 package dev.temperstore.tenancy;
 
 import dev.temperstore.errors.InvalidRequest;
-import dev.temperstore.input.Text;
+import dev.temperstore.internal.input.Text;
 
 /**
  * Rules for tenant ids, as Temper's {@code TenantId}: non-empty, no ':'; and here also stored exactly as given

@@ -1,5 +1,7 @@
 package dev.temperstore.config;
 
+import dev.temperstore.internal.config.DurationConverter;
+
 import dev.temperstore.StoreSettings;
 import dev.temperstore.postgres.DatabaseTarget;
 import io.smallrye.config.EnvConfigSource;

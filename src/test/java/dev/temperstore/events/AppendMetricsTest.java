@@ -1,8 +1,7 @@
 package dev.temperstore.events;
 
-import dev.temperstore.events.pg.AppendMetrics;
-import dev.temperstore.events.pg.EventLimits;
-import dev.temperstore.events.pg.PgEventStore;
+import dev.temperstore.internal.events.AppendMetrics;
+import dev.temperstore.internal.events.PgEventStore;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.TableLock;

@@ -1,9 +1,8 @@
 package dev.temperstore.events;
 
 import dev.temperstore.errors.ConcurrencyConflict;
-import dev.temperstore.events.pg.AppendMetrics;
-import dev.temperstore.events.pg.EventLimits;
-import dev.temperstore.events.pg.PgEventStore;
+import dev.temperstore.internal.events.AppendMetrics;
+import dev.temperstore.internal.events.PgEventStore;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.AppendCalls;
 import dev.temperstore.testing.DatabaseTest;

@@ -2,7 +2,7 @@ package dev.temperstore.feed;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.bus.StoreClient;
+import dev.temperstore.client.StoreClient;
 import dev.temperstore.feed.subscriptions.Subscription;
 import dev.temperstore.feed.subscriptions.SubscriptionSettings;
 import dev.temperstore.testing.AppendCalls;

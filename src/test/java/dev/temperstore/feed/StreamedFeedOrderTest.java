@@ -1,6 +1,6 @@
 package dev.temperstore.feed;
 
-import dev.temperstore.feed.pg.PgFeed;
+import dev.temperstore.internal.feed.PgFeed;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterEach;
 

@@ -39,7 +39,7 @@ class LibraryArtifactIT {
       file.stream().forEach(entry -> entries.add(entry.getName()));
     }
 
-    assertThat(entries).contains("dev/temperstore/StoreVerticle.class", "dev/temperstore/bus/StoreClient.class",
+    assertThat(entries).contains("dev/temperstore/StoreVerticle.class", "dev/temperstore/client/StoreClient.class",
         "db/functions/append-events.sql");
     assertThat(entries).noneMatch(name -> name.startsWith("dev/temperstore/service/"));
     assertThat(entries).noneMatch(name -> name.matches("(.*/)?logback(-test)?\\.xml|(.*/)?log4j2?\\.(xml|properties)"

@@ -2,7 +2,7 @@ package dev.temperstore.migration;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.bus.StoreClient;
+import dev.temperstore.client.StoreClient;
 import dev.temperstore.events.EntityId;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
@@ -36,8 +36,8 @@ class RuntimeGrantsTest extends DatabaseTest {
     String role = MigratedDatabase.createServingRole(database);
     StoreSettings settings = new StoreSettings(database.asOwner(), database.as(role),
         MigrationSettings.defaults(), 2, StoreSettings.DEFAULT_STATEMENT_TIMEOUT,
-        StoreSettings.DEFAULT_REQUEST_DEADLINE, dev.temperstore.bus.Addresses.defaults(),
-        dev.temperstore.bus.BusLimits.defaults(), dev.temperstore.events.pg.EventLimits.defaults(),
+        StoreSettings.DEFAULT_REQUEST_DEADLINE, dev.temperstore.protocol.Addresses.defaults(),
+        dev.temperstore.protocol.BusLimits.defaults(), dev.temperstore.events.EventLimits.defaults(),
         TestKeys.settings(Map.of(1, TestKeys.KEY_1), 1));
     vertx.deployVerticle(new StoreVerticle(settings)).await();
     StoreClient client = StoreClient.create(vertx);

@@ -2,8 +2,8 @@ package dev.temperstore.postgres;
 
 import dev.temperstore.errors.Unavailable;
 import dev.temperstore.events.EventStore;
-import dev.temperstore.events.pg.EventLimits;
-import dev.temperstore.events.pg.PgEventStore;
+import dev.temperstore.events.EventLimits;
+import dev.temperstore.internal.events.PgEventStore;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.TableLock;

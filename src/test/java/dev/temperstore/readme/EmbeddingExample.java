@@ -1,7 +1,7 @@
 package dev.temperstore.readme;
 
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.bus.StoreClient;
+import dev.temperstore.client.StoreClient;
 import dev.temperstore.config.ConfigLoader;
 import dev.temperstore.config.StoreConfig;
 import dev.temperstore.events.EventMetadata;

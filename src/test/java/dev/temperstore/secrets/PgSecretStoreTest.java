@@ -4,7 +4,7 @@ import dev.temperstore.errors.OverBudget;
 import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.StorageFailure;
 import dev.temperstore.errors.TooLarge;
-import dev.temperstore.secrets.pg.PgSecretStore;
+import dev.temperstore.internal.secrets.PgSecretStore;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.TemperSecrets;
 import dev.temperstore.testing.TestKeys;

@@ -1,8 +1,8 @@
 package dev.temperstore.secrets;
 
-import dev.temperstore.secrets.crypto.SecretCipher;
-import dev.temperstore.secrets.pg.PgSecretStore;
-import dev.temperstore.secrets.pg.SecretRotation;
+import dev.temperstore.internal.secrets.crypto.SecretCipher;
+import dev.temperstore.internal.secrets.PgSecretStore;
+import dev.temperstore.internal.secrets.SecretRotation;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.TemperSecrets;
 import dev.temperstore.testing.TestKeys;
@@ -110,7 +110,7 @@ class SecretRotationTest extends DatabaseTest {
     assertThat(done.rotated()).isEqualTo(1);
     assertThat(database.admin().strings("SELECT key_version::text FROM tenant_secrets")).containsExactly("2");
     SecretStore withoutLegacy = new PgSecretStore(vertx, pool, SecretSettings.withKeys(
-        dev.temperstore.secrets.crypto.KeyRing.fromBase64(Map.of(2, TestKeys.KEY_2), java.util.OptionalInt.empty(),
+        dev.temperstore.secrets.KeyRing.fromBase64(Map.of(2, TestKeys.KEY_2), java.util.OptionalInt.empty(),
             java.util.Optional.empty())));
     assertThat(await(withoutLegacy.get("acme", "from-temper"))).contains(PLAINTEXT_MARKER + "-legacy");
   }

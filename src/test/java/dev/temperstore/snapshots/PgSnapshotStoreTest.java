@@ -2,7 +2,7 @@ package dev.temperstore.snapshots;
 
 import dev.temperstore.errors.ConcurrencyConflict;
 import dev.temperstore.errors.TooLarge;
-import dev.temperstore.snapshots.pg.PgSnapshotStore;
+import dev.temperstore.internal.snapshots.PgSnapshotStore;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
 import io.smallrye.mutiny.Uni;

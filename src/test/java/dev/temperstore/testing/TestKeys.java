@@ -1,7 +1,7 @@
 package dev.temperstore.testing;
 
 import dev.temperstore.secrets.SecretSettings;
-import dev.temperstore.secrets.crypto.KeyRing;
+import dev.temperstore.secrets.KeyRing;
 
 import java.util.Base64;
 import java.util.Map;

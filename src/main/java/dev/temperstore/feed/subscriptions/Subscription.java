@@ -3,7 +3,7 @@ package dev.temperstore.feed.subscriptions;
 import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPosition;
-import dev.temperstore.input.Text;
+import dev.temperstore.internal.input.Text;
 import dev.temperstore.tenancy.Tenants;
 
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package dev.temperstore.service.bench;
 
 import dev.temperstore.config.ConfigLoader;
-import dev.temperstore.config.DurationConverter;
+import dev.temperstore.internal.config.DurationConverter;
 import dev.temperstore.config.StoreConfig;
 import dev.temperstore.migration.MigrationListener;
 import dev.temperstore.migration.MigrationPipeline;

@@ -1,6 +1,6 @@
 package dev.temperstore.service.bench;
 
-import dev.temperstore.bus.StoreClient;
+import dev.temperstore.client.StoreClient;
 import dev.temperstore.errors.ConcurrencyConflict;
 import dev.temperstore.errors.StoreException;
 import dev.temperstore.events.EventPage;

@@ -1,6 +1,6 @@
 package dev.temperstore.service.bench;
 
-import dev.temperstore.events.pg.AppendMetrics;
+import dev.temperstore.internal.events.AppendMetrics;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,11 +1,11 @@
 package dev.temperstore.service.bridge;
 
-import dev.temperstore.bus.Transport;
+import dev.temperstore.client.Transport;
 import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.StoreErrors;
 import dev.temperstore.errors.StoreException;
 import dev.temperstore.errors.Unavailable;
-import dev.temperstore.reactive.Reactive;
+import dev.temperstore.internal.reactive.Reactive;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package dev.temperstore.service.bridge;
 
-import dev.temperstore.bus.Endpoints;
+import dev.temperstore.internal.bus.Endpoints;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;

@@ -1,6 +1,6 @@
 package dev.temperstore.service.bridge;
 
-import dev.temperstore.bus.Addresses;
+import dev.temperstore.protocol.Addresses;
 import dev.temperstore.tenancy.PersistenceId;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

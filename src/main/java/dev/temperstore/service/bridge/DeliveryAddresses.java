@@ -1,8 +1,8 @@
 package dev.temperstore.service.bridge;
 
-import dev.temperstore.bus.Addresses;
+import dev.temperstore.protocol.Addresses;
 import dev.temperstore.feed.subscriptions.Subscription;
-import dev.temperstore.input.Text;
+import dev.temperstore.internal.input.Text;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.temperstore.service.bridge;
 
-import dev.temperstore.bus.DeliverySender;
+import dev.temperstore.internal.bus.DeliverySender;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;

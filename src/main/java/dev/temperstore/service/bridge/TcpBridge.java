@@ -1,6 +1,6 @@
 package dev.temperstore.service.bridge;
 
-import dev.temperstore.bus.Addresses;
+import dev.temperstore.protocol.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

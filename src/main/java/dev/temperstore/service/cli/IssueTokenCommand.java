@@ -3,7 +3,7 @@ package dev.temperstore.service.cli;
 import dev.temperstore.service.bridge.BridgeAuth;
 import dev.temperstore.service.bridge.BridgeSettings;
 import dev.temperstore.service.bridge.Permission;
-import dev.temperstore.config.DurationConverter;
+import dev.temperstore.internal.config.DurationConverter;
 import dev.temperstore.config.StoreConfig;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.Command;

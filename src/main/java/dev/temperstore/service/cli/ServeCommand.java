@@ -3,7 +3,7 @@ package dev.temperstore.service.cli;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.config.StoreConfig;
 import dev.temperstore.StoreSettings;
-import dev.temperstore.bus.StoreClient;
+import dev.temperstore.client.StoreClient;
 import dev.temperstore.service.bridge.BridgeOptions;
 import dev.temperstore.service.bridge.BridgeSettings;
 import dev.temperstore.service.bridge.TcpBridge;

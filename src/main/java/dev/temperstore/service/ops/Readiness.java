@@ -1,6 +1,6 @@
 package dev.temperstore.service.ops;
 
-import dev.temperstore.reactive.Reactive;
+import dev.temperstore.internal.reactive.Reactive;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

@@ -2,14 +2,14 @@ package dev.temperstore.feed.subscriptions;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.bus.Addresses;
-import dev.temperstore.bus.BusLimits;
-import dev.temperstore.bus.StoreClient;
+import dev.temperstore.protocol.Addresses;
+import dev.temperstore.protocol.BusLimits;
+import dev.temperstore.client.StoreClient;
 import dev.temperstore.errors.ConcurrencyConflict;
 import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.NotFound;
 import dev.temperstore.errors.OverBudget;
-import dev.temperstore.events.pg.EventLimits;
+import dev.temperstore.events.EventLimits;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.migration.MigrationSettings;

@@ -2,7 +2,7 @@ package dev.temperstore.feed.subscriptions;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.bus.StoreClient;
+import dev.temperstore.client.StoreClient;
 import dev.temperstore.events.AppendRequest;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPage;

@@ -1,6 +1,6 @@
 package dev.temperstore.feed.subscriptions;
 
-import dev.temperstore.bus.StoreClient;
+import dev.temperstore.client.StoreClient;
 import dev.temperstore.feed.FeedEvent;
 import dev.temperstore.feed.FeedPosition;
 import io.smallrye.mutiny.subscription.Cancellable;

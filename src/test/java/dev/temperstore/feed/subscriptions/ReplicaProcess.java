@@ -1,7 +1,7 @@
 package dev.temperstore.feed.subscriptions;
 
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.bus.StoreClient;
+import dev.temperstore.client.StoreClient;
 import dev.temperstore.config.ConfigLoader;
 import dev.temperstore.config.StoreConfig;
 import dev.temperstore.feed.FeedEvent;

@@ -2,8 +2,8 @@ package dev.temperstore.feed.subscriptions;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.bus.Addresses;
-import dev.temperstore.bus.StoreClient;
+import dev.temperstore.protocol.Addresses;
+import dev.temperstore.client.StoreClient;
 import dev.temperstore.errors.ConcurrencyConflict;
 import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.NotFound;

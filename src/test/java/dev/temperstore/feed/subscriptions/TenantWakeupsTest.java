@@ -1,17 +1,19 @@
 package dev.temperstore.feed.subscriptions;
 
-import dev.temperstore.bus.StoreClient;
+import dev.temperstore.internal.subscriptions.LocalWakeups;
+
+import dev.temperstore.client.StoreClient;
 import dev.temperstore.events.EventStore;
-import dev.temperstore.events.pg.EventLimits;
-import dev.temperstore.events.pg.PgEventStore;
+import dev.temperstore.events.EventLimits;
+import dev.temperstore.internal.events.PgEventStore;
 import dev.temperstore.feed.Feed;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPage;
 import dev.temperstore.feed.FeedPosition;
-import dev.temperstore.feed.pg.PgFeed;
-import dev.temperstore.feed.subscriptions.delivery.SubscriptionDeliveries;
-import dev.temperstore.feed.subscriptions.pg.FeedNotifier;
-import dev.temperstore.feed.subscriptions.pg.PgSubscriptionStore;
+import dev.temperstore.internal.feed.PgFeed;
+import dev.temperstore.internal.subscriptions.delivery.SubscriptionDeliveries;
+import dev.temperstore.internal.subscriptions.FeedNotifier;
+import dev.temperstore.internal.subscriptions.PgSubscriptionStore;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Events;

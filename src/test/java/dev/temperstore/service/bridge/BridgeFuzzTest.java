@@ -2,7 +2,7 @@ package dev.temperstore.service.bridge;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.bus.Addresses;
+import dev.temperstore.protocol.Addresses;
 import dev.temperstore.fuzz.HostileRequests;
 import dev.temperstore.fuzz.HostileRequests.Hostile;
 import dev.temperstore.secrets.SecretSettings;

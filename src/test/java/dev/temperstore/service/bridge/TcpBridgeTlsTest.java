@@ -1,6 +1,6 @@
 package dev.temperstore.service.bridge;
 
-import dev.temperstore.bus.Addresses;
+import dev.temperstore.protocol.Addresses;
 import dev.temperstore.testing.Ports;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package dev.temperstore.service.cli;
 
-import dev.temperstore.bus.Addresses;
-import dev.temperstore.bus.StoreClient;
+import dev.temperstore.protocol.Addresses;
+import dev.temperstore.client.StoreClient;
 import dev.temperstore.service.cluster.Clustering;
 import dev.temperstore.config.ConfigLoader;
 import dev.temperstore.errors.Unavailable;

@@ -1,8 +1,8 @@
 package dev.temperstore.service.cli;
 
 import dev.temperstore.service.bridge.BridgeClient;
-import dev.temperstore.bus.Addresses;
-import dev.temperstore.bus.StoreClient;
+import dev.temperstore.protocol.Addresses;
+import dev.temperstore.client.StoreClient;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.Schema;

@@ -2,7 +2,7 @@ package dev.temperstore.service.ops;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.bus.StoreClient;
+import dev.temperstore.client.StoreClient;
 import dev.temperstore.errors.ConcurrencyConflict;
 import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.tenancy.PersistenceId;

@@ -1,0 +1,451 @@
+package dev.temperstore.internal.events;
+
+import dev.temperstore.errors.ConcurrencyConflict;
+import dev.temperstore.errors.StoreException;
+import dev.temperstore.errors.Unavailable;
+import dev.temperstore.internal.postgres.SqlErrors;
+import dev.temperstore.tenancy.PersistenceId;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Group commit: appends that arrive while earlier ones are in the database are written together, in one
+ * statement and one commit, each still atomic and checked on its own by {@code temper_store_append}.
+ *
+ * <p>Under light load an append goes out at once, alone, while fewer than {@code maxConcurrentBatches} statements
+ * are in flight; under load (large batches), appends queue while one batch is in flight, and each finished batch
+ * takes everything queued (up to {@code maxAppendsPerBatch}): {@link BatchSlots} decides which. A stream is in at
+ * most one batch at a time, and at most once in it: a second append to a stream waits for the first to be decided, so a client may pipeline appends to its own stream, and
+ * the database function can check every append of a batch at once. Single appends in a batch are sorted by
+ * stream, and multi-stream requests go alone and sorted, so concurrent batches take row locks in one global
+ * order and cannot deadlock each other. A batch of one append to one stream, what light load sends, goes through
+ * {@code temper_store_append_one}, which skips the grouping work. A batch that fails for one request's data is split until only that request
+ * fails ({@link #write}). A request whose stream reached the expected position only after its statement checked it
+ * (written meanwhile by another store instance, whose commit the statement saw only later) is sent again in a new
+ * statement rather than refused: it could not be written in the first, whose transaction is older than the one it
+ * would follow (docs/feed.md). All state is confined to one event-loop context.
+ */
+final class AppendBatcher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AppendBatcher.class);
+
+  private static final String APPEND = "SELECT append_index, outcome, sequence_nr FROM temper_store_append("
+      + "$1::int[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::int[], $8::bigint[],"
+      + " $9::text[], $10::text[], $11::text[], $12::text[])";
+
+  /** A batch of one append to one stream: the same outcomes, without the batch function's grouping work. */
+  private static final String APPEND_ONE = "SELECT outcome, sequence_nr FROM temper_store_append_one("
+      + "$1, $2, $3, $4, $5::text[], $6::text[], $7::text[], $8::text[])";
+
+  /** How often one request is sent again because its stream moved after the check, before its conflict is told. */
+  static final int MAX_RESENDS = 3;
+
+  private static final Comparator<Pending> BY_STREAM =
+      Comparator.comparing((Pending p) -> p.appends.get(0).persistenceId(), PersistenceId.ORDER);
+
+  private final Pool pool;
+  private final Context context;
+  private final Duration deadline;
+  /**
+   * Told the tenants of each batch after it committed (their feeds' deliverers are woken from there): a
+   * subscription of a tenant that wrote nothing has nothing new to read.
+   */
+  private final Consumer<Set<String>> committed;
+  private final BatchSlots slots;
+  private final AppendMetrics metrics;
+  private final int maxAppendsPerBatch;
+  private final int maxQueued;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final Set<PersistenceId> streamsInFlight = new HashSet<>();
+  private int inFlight;
+
+  AppendBatcher(Pool pool, Context context, int maxConcurrentBatches, int maxAppendsPerBatch, int maxQueued,
+                Duration deadline, Consumer<Set<String>> committed, AppendMetrics metrics) {
+    this.pool = pool;
+    this.metrics = metrics;
+    this.committed = committed;
+    this.context = context;
+    this.deadline = deadline;
+    this.slots = new BatchSlots(maxConcurrentBatches);
+    this.maxAppendsPerBatch = maxAppendsPerBatch;
+    this.maxQueued = maxQueued;
+  }
+
+  /**
+   * Writes {@code appends} all or nothing, and emits each stream's new highest sequence in the same order.
+   * {@code alone} keeps a multi-stream request out of shared batches. An append still queued when the deadline
+   * passes, or whose subscriber cancels, leaves the queue unwritten.
+   */
+  Uni<long[]> submit(List<EncodedAppend> appends, boolean alone) {
+    return Uni.createFrom().<long[]>emitter(emitter -> {
+      Pending pending = new Pending(appends, alone, emitter, System.nanoTime() + deadline.toNanos());
+      emitter.onTermination(() -> onContext(() -> dequeue(pending)));
+      onContext(() -> enqueue(pending));
+    });
+  }
+
+  private void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(ignored -> action.run());
+    }
+  }
+
+  private void enqueue(Pending pending) {
+    if (pending.decided) {
+      return; // cancelled before it reached the context
+    }
+    if (queue.size() >= maxQueued) {
+      pending.fail(new Unavailable("overloaded: " + queue.size() + " appends already queued"));
+      return;
+    }
+    queue.add(pending);
+    pending.queued = true;
+    pending.queuedAt = System.nanoTime();
+    long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pending.deadline - pending.queuedAt));
+    pending.timer = context.owner().setTimer(wait, id -> expire(pending));
+    flush();
+  }
+
+  /** The deadline passed while the append waited: it leaves the queue unwritten, and the caller hears 503. */
+  private void expire(Pending pending) {
+    if (dequeue(pending)) {
+      pending.fail(new Unavailable("deadline exceeded: append to " + pending.describe() + " still queued after "
+          + deadline.toMillis() + " ms (temper.requests.deadline), not written; retry later"));
+    }
+  }
+
+  /** Takes {@code pending} out of the queue, if it is there; requests behind it for its streams may now go. */
+  private boolean dequeue(Pending pending) {
+    pending.decided = true;
+    if (!pending.queued) {
+      return false;
+    }
+    pending.queued = false;
+    context.owner().cancelTimer(pending.timer);
+    queue.remove(pending);
+    flush();
+    return true;
+  }
+
+  private void flush() {
+    while (inFlight < slots.allowed() && !queue.isEmpty()) {
+      List<Pending> batch = nextBatch();
+      if (batch.isEmpty()) {
+        return; // everything queued waits for a stream in flight
+      }
+      batch.forEach(pending -> pending.appends.forEach(append -> streamsInFlight.add(append.persistenceId())));
+      inFlight++;
+      slots.sent(batch.size());
+      writeBatch(batch);
+    }
+  }
+
+  /**
+   * Takes queued requests in arrival order, skipping those whose streams are taken (in flight, or already in this
+   * batch); a skipped request keeps its place, and so do later ones for its streams. A multi-stream request goes
+   * alone, and nothing is taken past it.
+   */
+  private List<Pending> nextBatch() {
+    List<Pending> batch = new ArrayList<>();
+    Set<PersistenceId> taken = new HashSet<>(streamsInFlight);
+    Iterator<Pending> queued = queue.iterator();
+    while (queued.hasNext() && batch.size() < maxAppendsPerBatch) {
+      Pending pending = queued.next();
+      boolean free = pending.appends.stream().noneMatch(append -> taken.contains(append.persistenceId()));
+      if (pending.alone) {
+        if (batch.isEmpty() && free) {
+          queued.remove();
+          take(pending, batch);
+        }
+        break;
+      }
+      pending.appends.forEach(append -> taken.add(append.persistenceId()));
+      if (free) {
+        queued.remove();
+        take(pending, batch);
+      }
+    }
+    batch.sort(BY_STREAM);
+    return batch;
+  }
+
+  private void take(Pending pending, List<Pending> batch) {
+    pending.queued = false;
+    context.owner().cancelTimer(pending.timer);
+    metrics.queued(System.nanoTime() - pending.queuedAt);
+    batch.add(pending);
+  }
+
+  /** One batch in flight: when every request of it is decided, the slot is free for the next. */
+  private void writeBatch(List<Pending> batch) {
+    write(batch, true, () -> {
+      inFlight--;
+      flush();
+    });
+  }
+
+  /**
+   * Writes {@code batch} in one statement and calls {@code then} once every request of it is decided. A deadlock or
+   * serialization failure is retried once as it is. Any other failure of the database that is not an outage is
+   * the fault of some request in the batch, not necessarily of all: the batch is halved and each half written in
+   * turn, so the innocent are written and only the culprit gets the error. That is at most 1 + 2 log2(n)
+   * statements for one culprit among n, and 2n - 1 in the worst case. Halves keep the batch's stream order (one
+   * global lock order), and their streams stay taken until they are decided.
+   */
+  private void write(List<Pending> batch, boolean mayRetry, Runnable then) {
+    boolean lone = batch.size() == 1 && batch.get(0).appends.size() == 1;
+    Tuple arguments = lone ? loneArguments(batch.get(0).appends.get(0)) : arguments(batch);
+    long sent = System.nanoTime();
+    Future<RowSet<Row>> written = pool.preparedQuery(lone ? APPEND_ONE : APPEND).execute(arguments);
+    written.onComplete(result -> {
+      metrics.statement(batch.size(), System.nanoTime() - sent);
+      Throwable failure = result.cause();
+      if (result.succeeded()) {
+        release(batch);
+        complete(batch, result.result()).forEach(this::resend);
+        committed.accept(tenantsOf(batch));
+        then.run();
+      } else if (mayRetry && SqlErrors.isTransient(failure)) {
+        LOG.debug("append batch of {} rolled back ({}); retrying once", batch.size(), failure.getMessage());
+        write(batch, false, then);
+      } else if (batch.size() > 1 && !SqlErrors.isTransient(failure) && !SqlErrors.isUnavailable(failure)) {
+        LOG.debug("append batch of {} failed ({}); writing each half on its own to isolate the culprit",
+            batch.size(), failure.getMessage());
+        List<Pending> first = batch.subList(0, batch.size() / 2);
+        List<Pending> second = batch.subList(batch.size() / 2, batch.size());
+        writeHalf(first, () -> writeHalf(second, then));
+      } else {
+        release(batch);
+        for (Pending pending : batch) {
+          pending.fail(SqlErrors.toStoreException("append to " + pending.describe(), failure));
+        }
+        then.run();
+      }
+    });
+  }
+
+  /**
+   * Writes the requests of {@code half} that still have time: one written after its sibling's turn may have run
+   * out of it, and is then refused without being tried, so that isolating a culprit never outlasts the deadline.
+   */
+  private void writeHalf(List<Pending> half, Runnable then) {
+    long now = System.nanoTime();
+    List<Pending> alive = new ArrayList<>(half.size());
+    for (Pending pending : half) {
+      if (now - pending.deadline < 0) {
+        alive.add(pending);
+      } else {
+        release(List.of(pending));
+        pending.fail(new Unavailable("deadline exceeded: append to " + pending.describe() + " not written within "
+            + deadline.toMillis() + " ms (temper.requests.deadline) while its batch was split to isolate a failing"
+            + " request; retry later"));
+      }
+    }
+    if (alive.isEmpty()) {
+      then.run();
+    } else {
+      write(alive, true, then);
+    }
+  }
+
+  private void release(List<Pending> decided) {
+    decided.forEach(pending -> pending.appends.forEach(append -> streamsInFlight.remove(append.persistenceId())));
+  }
+
+  private static Tuple arguments(List<Pending> batch) {
+    List<Integer> groups = new ArrayList<>();
+    List<String> tenants = new ArrayList<>();
+    List<String> types = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    List<Long> expected = new ArrayList<>();
+    List<Integer> counts = new ArrayList<>();
+    List<Integer> eventAppends = new ArrayList<>();
+    List<Long> eventSequences = new ArrayList<>();
+    List<String> eventTypes = new ArrayList<>();
+    List<String> payloads = new ArrayList<>();
+    List<String> metadata = new ArrayList<>();
+    List<String> eventIds = new ArrayList<>();
+    int appendIndex = 0;
+    for (int group = 0; group < batch.size(); group++) {
+      for (EncodedAppend append : batch.get(group).appends) {
+        appendIndex++;
+        groups.add(group);
+        tenants.add(append.persistenceId().tenant());
+        types.add(append.persistenceId().entityType());
+        ids.add(append.persistenceId().entityId());
+        expected.add(append.expectedSequence());
+        counts.add(append.events().size());
+        long sequence = append.expectedSequence();
+        for (EncodedAppend.Event event : append.events()) {
+          eventAppends.add(appendIndex);
+          eventSequences.add(++sequence);
+          eventTypes.add(event.eventType());
+          payloads.add(event.payloadJson());
+          metadata.add(event.metadataJson());
+          eventIds.add(event.eventId());
+        }
+      }
+    }
+    return Tuple.of(groups.toArray(Integer[]::new), tenants.toArray(String[]::new), types.toArray(String[]::new),
+            ids.toArray(String[]::new), expected.toArray(Long[]::new), counts.toArray(Integer[]::new),
+            eventAppends.toArray(Integer[]::new), eventSequences.toArray(Long[]::new))
+        .addArrayOfString(eventTypes.toArray(String[]::new))
+        .addArrayOfString(payloads.toArray(String[]::new))
+        .addArrayOfString(metadata.toArray(String[]::new))
+        .addArrayOfString(eventIds.toArray(String[]::new));
+  }
+
+  /** The tenants appended to by {@code batch}: mostly one, so no set is built for that case. */
+  private static Set<String> tenantsOf(List<Pending> batch) {
+    String first = batch.get(0).appends.get(0).persistenceId().tenant();
+    Set<String> tenants = null;
+    for (Pending pending : batch) {
+      for (EncodedAppend append : pending.appends) {
+        String tenant = append.persistenceId().tenant();
+        if (tenants == null && !tenant.equals(first)) {
+          tenants = new HashSet<>();
+          tenants.add(first);
+        }
+        if (tenants != null) {
+          tenants.add(tenant);
+        }
+      }
+    }
+    return tenants == null ? Set.of(first) : tenants;
+  }
+
+  private static Tuple loneArguments(EncodedAppend append) {
+    int count = append.events().size();
+    String[] eventTypes = new String[count];
+    String[] payloads = new String[count];
+    String[] metadata = new String[count];
+    String[] eventIds = new String[count];
+    for (int i = 0; i < count; i++) {
+      EncodedAppend.Event event = append.events().get(i);
+      eventTypes[i] = event.eventType();
+      payloads[i] = event.payloadJson();
+      metadata[i] = event.metadataJson();
+      eventIds[i] = event.eventId();
+    }
+    PersistenceId stream = append.persistenceId();
+    return Tuple.of(stream.tenant(), stream.entityType(), stream.entityId(), append.expectedSequence())
+        .addArrayOfString(eventTypes)
+        .addArrayOfString(payloads)
+        .addArrayOfString(metadata)
+        .addArrayOfString(eventIds);
+  }
+
+  /**
+   * Rows come back one per append, in input order; a group fails as a whole on its first conflict. A conflict at
+   * the expected sequence is a stream that moved there after the check: unless the group also has a true conflict,
+   * the request is returned to be sent again (a few times at most; then its conflict is told).
+   */
+  private static List<Pending> complete(List<Pending> batch, RowSet<Row> rows) {
+    List<Pending> again = List.of();
+    var iterator = rows.iterator();
+    for (Pending pending : batch) {
+      long[] sequences = new long[pending.appends.size()];
+      StoreException failure = null;
+      StoreException moved = null;
+      for (int i = 0; i < sequences.length; i++) {
+        Row row = iterator.next();
+        String outcome = row.getString("outcome");
+        EncodedAppend append = pending.appends.get(i);
+        if (outcome.equals("conflict")) {
+          long actual = row.getLong("sequence_nr");
+          StoreException conflict =
+              new ConcurrencyConflict(append.persistenceId().toString(), append.expectedSequence(), actual);
+          if (actual != append.expectedSequence()) {
+            failure = failure == null ? conflict : failure;
+          } else {
+            moved = moved == null ? conflict : moved;
+          }
+        } else if (outcome.equals("ok") || outcome.equals("duplicate")) {
+          sequences[i] = row.getLong("sequence_nr");
+        }
+      }
+      if (failure == null && moved != null && pending.resends < MAX_RESENDS && !pending.decided) {
+        again = again.isEmpty() ? new ArrayList<>() : again;
+        again.add(pending);
+      } else if (failure == null && moved == null) {
+        pending.emitter.complete(sequences);
+      } else {
+        pending.fail(failure != null ? failure : moved);
+      }
+    }
+    return again;
+  }
+
+  /** Back to the front of the queue, with what is left of its deadline, ahead of later requests for its streams. */
+  private void resend(Pending pending) {
+    pending.resends++;
+    metrics.resent();
+    long now = System.nanoTime();
+    if (now - pending.deadline >= 0) {
+      pending.fail(new Unavailable("deadline exceeded: append to " + pending.describe() + " not written within "
+          + deadline.toMillis() + " ms (temper.requests.deadline): its stream moved while it was being written;"
+          + " retry later"));
+      return;
+    }
+    queue.addFirst(pending);
+    pending.queued = true;
+    pending.queuedAt = now;
+    long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pending.deadline - now));
+    pending.timer = context.owner().setTimer(wait, id -> expire(pending));
+  }
+
+  /** One request, from submission until it is decided; touched only on the batcher's context. */
+  private static final class Pending {
+
+    final List<EncodedAppend> appends;
+    final boolean alone;
+    final UniEmitter<? super long[]> emitter;
+    /** {@link System#nanoTime()} by which it must be decided. */
+    final long deadline;
+    boolean queued;
+    /** Answered or cancelled: it must not be queued any more. */
+    boolean decided;
+    long timer = -1;
+    /** {@link System#nanoTime()} when it joined the queue. */
+    long queuedAt;
+    /** Times it was sent again because a stream moved after its statement's check. */
+    int resends;
+
+    Pending(List<EncodedAppend> appends, boolean alone, UniEmitter<? super long[]> emitter, long deadline) {
+      this.appends = appends;
+      this.alone = alone;
+      this.emitter = emitter;
+      this.deadline = deadline;
+    }
+
+    void fail(Throwable failure) {
+      emitter.fail(failure);
+    }
+
+    String describe() {
+      return appends.size() == 1 ? appends.get(0).persistenceId().toString() : appends.size() + " streams";
+    }
+  }
+}

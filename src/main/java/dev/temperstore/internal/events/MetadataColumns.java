@@ -1,0 +1,48 @@
+package dev.temperstore.internal.events;
+
+import dev.temperstore.errors.StorageFailure;
+import dev.temperstore.events.EventMetadata;
+import dev.temperstore.events.IsoInstant;
+import dev.temperstore.tenancy.PersistenceId;
+import io.vertx.sqlclient.Row;
+
+import java.util.UUID;
+
+/**
+ * Event metadata read as five text columns that PostgreSQL takes out of the stored JSONB, rather than as a JSON
+ * document for the client to parse: parsing each row's metadata into a tree took about a quarter of the store's
+ * time on reads (docs/benchmarks.md), and the fields are all the store wants of it.
+ */
+public final class MetadataColumns {
+
+  /**
+   * The select-list items, for a query over rows (or a function's result) with a {@code metadata} column; they are
+   * read by position, from the first of them (a column looked up by name costs a scan of the row's column names).
+   */
+  public static final String SELECT = "metadata ->> 'event_id' AS event_id,"
+      + " metadata ->> 'causation_id' AS causation_id, metadata ->> 'correlation_id' AS correlation_id,"
+      + " metadata ->> 'timestamp' AS event_timestamp, metadata ->> 'actor_id' AS actor_id";
+
+  private MetadataColumns() {
+  }
+
+  /**
+   * The metadata of the event at {@code sequence} of {@code stream}, from the columns of {@link #SELECT} that start
+   * at position {@code first}.
+   *
+   * @throws StorageFailure Temper's serialization error, when the row's metadata is not of Temper's shape
+   */
+  public static EventMetadata read(Row row, int first, PersistenceId stream, long sequence) {
+    try {
+      return new EventMetadata(
+          UUID.fromString(row.getString(first)),
+          UUID.fromString(row.getString(first + 1)),
+          UUID.fromString(row.getString(first + 2)),
+          IsoInstant.parse(row.getString(first + 3)),
+          row.getString(first + 4));
+    } catch (RuntimeException e) {
+      throw new StorageFailure("serialization error: metadata of " + stream + " at sequence " + sequence
+          + " is not valid event metadata: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.temperstore.internal.feed;
+
+import dev.temperstore.errors.InvalidRequest;
+import dev.temperstore.feed.AllTenantsFeed;
+import dev.temperstore.feed.FeedFilter;
+import dev.temperstore.feed.FeedPage;
+import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.internal.postgres.SqlErrors;
+import dev.temperstore.internal.reactive.Reactive;
+import io.smallrye.mutiny.Uni;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * The feed across every tenant on PostgreSQL: one call of {@code temper_store_read_feed_all_tenants} per page, on
+ * a pool of the operator role (never the serving pool: the runtime role is confined to one tenant by design).
+ */
+public final class PgAllTenantsFeed implements AllTenantsFeed {
+
+  /** A tenant's feed's columns, then the tenant's name (column {@link #TENANT}). */
+  private static final String READ = "SELECT " + PgFeed.COLUMNS + ", tenant"
+      + " FROM temper_store_read_feed_all_tenants($1, $2, $3, $4, $5)";
+  private static final int TENANT = 12;
+  /** Reads nothing, but fails as a read would when the role may not read every tenant or cannot connect. */
+  private static final String CHECK = "SELECT count(*) FROM temper_store_read_feed_all_tenants(0, 0, NULL, NULL, 0)";
+
+  private final Pool pool;
+  private final int maxLimit;
+
+  /** {@code pool} connects as the operator role; pages hold at most {@code maxLimit} events. */
+  public PgAllTenantsFeed(Pool pool, int maxLimit) {
+    this.pool = pool;
+    this.maxLimit = maxLimit;
+  }
+
+  /** Fails with the database's reason unless the pool's role can read every tenant. */
+  public static Uni<Void> check(Pool pool) {
+    return Reactive.uni(() -> pool.query(CHECK).execute()).replaceWithVoid();
+  }
+
+  @Override
+  public Uni<FeedPage> readAllTenants(FeedPosition after, FeedFilter filter, int limit) {
+    return Uni.createFrom().deferred(() -> {
+      if (limit < 1 || limit > maxLimit) {
+        throw new InvalidRequest("limit must be between 1 and " + maxLimit + ", got " + limit);
+      }
+      Tuple args = Tuple.of(after.tx(), after.id())
+          .addArrayOfString(filter.entityTypes().isEmpty() ? null : filter.entityTypes().toArray(String[]::new))
+          .addArrayOfString(filter.eventTypes().isEmpty() ? null : filter.eventTypes().toArray(String[]::new))
+          .addInteger(limit + 1);
+      return Reactive.uni(() -> pool.preparedQuery(READ).execute(args))
+          .onFailure().transform(e -> SqlErrors.toStoreException("feed read of all tenants", e))
+          .map(rows -> PgFeed.page(rows, limit, after, row -> row.getString(TENANT)));
+    });
+  }
+}

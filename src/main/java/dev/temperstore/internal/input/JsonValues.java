@@ -1,0 +1,111 @@
+package dev.temperstore.internal.input;
+
+import dev.temperstore.errors.InvalidRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a JSON document the store keeps (an event's payload) may hold, so that PostgreSQL stores it as sent and a
+ * read gives back the same value: strings and object keys as {@link Text} requires; numbers that are finite and
+ * come back unchanged (a double that is not a finite number, a decimal that a double cannot hold exactly, an
+ * integer of more than 1000 digits are refused rather than stored as another value); nesting at most
+ * {@value #MAX_DEPTH} deep. Every violation is a 400 naming the value by its path, e.g.
+ * {@code events[0].payload.items[3].name}.
+ */
+public final class JsonValues {
+
+  /** Deeper documents are refused: far beyond any real event, and recursion everywhere they go. */
+  public static final int MAX_DEPTH = 100;
+  /** Longer integers are refused; within it PostgreSQL's numeric and the JSON codecs keep every digit. */
+  public static final int MAX_INTEGER_DIGITS = 1000;
+  private static final int MAX_INTEGER_BITS = 3321; // about 1000 decimal digits; checked exactly beyond
+
+  private JsonValues() {
+  }
+
+  /** @throws InvalidRequest naming the first value under {@code path} that the store cannot keep as sent */
+  public static void check(String path, Object value) {
+    check(path, value, 0);
+  }
+
+  private static void check(String path, Object value, int depth) {
+    if (value == null || value instanceof Boolean) {
+      return;
+    }
+    if (value instanceof String text) {
+      Text.check(path, text);
+    } else if (value instanceof Number number) {
+      checkNumber(path, number);
+    } else if (value instanceof JsonObject object) {
+      checkObject(path, object.getMap(), depth);
+    } else if (value instanceof Map<?, ?> map) {
+      checkObject(path, map, depth);
+    } else if (value instanceof JsonArray array) {
+      checkArray(path, array.getList(), depth);
+    } else if (value instanceof List<?> list) {
+      checkArray(path, list, depth);
+    } else {
+      throw new InvalidRequest(path + " must be JSON (an object, array, string, number, boolean or null), got a "
+          + value.getClass().getSimpleName());
+    }
+  }
+
+  private static void checkObject(String path, Map<?, ?> map, int depth) {
+    nest(path, depth);
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      if (!(entry.getKey() instanceof String key)) {
+        throw new InvalidRequest(path + " has a key that is not a string");
+      }
+      String problem = Text.problem(key);
+      if (problem != null) {
+        throw new InvalidRequest(path + " has a key that " + problem + ": \"" + Text.shown(key) + "\"");
+      }
+      check(path + "." + Text.shown(key), entry.getValue(), depth + 1);
+    }
+  }
+
+  private static void checkArray(String path, List<?> list, int depth) {
+    nest(path, depth);
+    for (int i = 0; i < list.size(); i++) {
+      check(path + "[" + i + "]", list.get(i), depth + 1);
+    }
+  }
+
+  private static void nest(String path, int depth) {
+    if (depth >= MAX_DEPTH) {
+      throw new InvalidRequest(path + " is nested more than " + MAX_DEPTH + " levels deep");
+    }
+  }
+
+  private static void checkNumber(String path, Number number) {
+    if (number instanceof Double || number instanceof Float) {
+      if (!Double.isFinite(number.doubleValue())) {
+        throw new InvalidRequest(path + " is not a finite number (" + number
+            + "): JSON has no such value, and the store keeps only numbers it can give back unchanged");
+      }
+    } else if (number instanceof BigDecimal decimal) {
+      // Reads give floating-point numbers back as doubles: accept only what a double holds exactly.
+      double asDouble = decimal.doubleValue();
+      if (!Double.isFinite(asDouble) || new BigDecimal(Double.toString(asDouble)).compareTo(decimal) != 0) {
+        throw new InvalidRequest(path + " is a number that a 64-bit floating point cannot hold exactly ("
+            + shownNumber(decimal.toString()) + "): send it as a string to keep every digit");
+      }
+    } else if (number instanceof BigInteger integer) {
+      if (integer.bitLength() > MAX_INTEGER_BITS && integer.abs().toString().length() > MAX_INTEGER_DIGITS) {
+        throw new InvalidRequest(path + " is an integer of more than " + MAX_INTEGER_DIGITS + " digits");
+      }
+    } else if (!(number instanceof Integer || number instanceof Long || number instanceof Short
+        || number instanceof Byte)) {
+      throw new InvalidRequest(path + " is a number of an unsupported kind: " + number.getClass().getSimpleName());
+    }
+  }
+
+  private static String shownNumber(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+  }
+}

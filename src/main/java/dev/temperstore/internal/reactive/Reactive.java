@@ -1,0 +1,30 @@
+package dev.temperstore.internal.reactive;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+
+import java.util.function.Supplier;
+
+/**
+ * The one boundary between Vert.x futures and Mutiny.
+ *
+ * <p>The Mutiny bindings generated for Vert.x 5 do not exist, so the PG client's {@link Future}s are lifted into
+ * {@link Uni}s here and nowhere else; our own logic is written in Mutiny, and verticles hand a {@link Future}
+ * back to Vert.x through {@link #future(Uni, Context)}.
+ */
+public final class Reactive {
+
+  private Reactive() {
+  }
+
+  /** A lazy Uni: {@code operation} runs once per subscription, and continuations run where the future completes. */
+  public static <T> Uni<T> uni(Supplier<Future<T>> operation) {
+    return Uni.createFrom().completionStage(() -> operation.get().toCompletionStage());
+  }
+
+  /** Subscribes to {@code uni} and completes the returned future on {@code context}. */
+  public static <T> Future<T> future(Uni<T> uni, Context context) {
+    return Future.fromCompletionStage(uni.subscribeAsCompletionStage(), context);
+  }
+}
