@@ -1,0 +1,2 @@
+/** Internal: converters for the configuration. */
+package dev.temperstore.internal.config;

@@ -1,0 +1,2 @@
+/** Internal: the snapshot store on PostgreSQL. */
+package dev.temperstore.internal.snapshots;

@@ -1,0 +1,2 @@
+/** Where the database is: connection targets and URLs. */
+package dev.temperstore.postgres;

@@ -1,0 +1,2 @@
+/** The snapshot store: one snapshot per stream, saved and loaded. */
+package dev.temperstore.snapshots;
