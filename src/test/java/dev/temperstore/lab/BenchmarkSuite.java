@@ -1,16 +1,21 @@
-package dev.temperstore.service.bench;
+package dev.temperstore.lab;
 
 import dev.temperstore.config.ConfigLoader;
-import dev.temperstore.internal.config.DurationConverter;
 import dev.temperstore.config.StoreConfig;
+import dev.temperstore.internal.config.DurationConverter;
 import dev.temperstore.migration.MigrationListener;
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.postgres.DatabaseTarget;
+import dev.temperstore.service.bench.BenchDatabase;
+import dev.temperstore.service.bench.BenchResult;
+import dev.temperstore.service.bench.LoadCommand;
+import dev.temperstore.service.bench.LoadOptions;
+import dev.temperstore.service.bench.Workload;
 import io.vertx.core.Vertx;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

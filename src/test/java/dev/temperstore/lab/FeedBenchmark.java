@@ -1,4 +1,4 @@
-package dev.temperstore.service.bench;
+package dev.temperstore.lab;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
@@ -10,10 +10,12 @@ import dev.temperstore.migration.MigrationListener;
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.postgres.DatabaseTarget;
+import dev.temperstore.service.bench.BenchDatabase;
+import dev.temperstore.service.bench.BenchPayloads;
 import io.vertx.core.Vertx;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.time.Duration;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.temperstore.service.bench;
+package dev.temperstore.lab;
 
 import dev.temperstore.config.ConfigLoader;
 import dev.temperstore.config.StoreConfig;
@@ -6,18 +6,24 @@ import dev.temperstore.migration.MigrationListener;
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.postgres.DatabaseTarget;
+import dev.temperstore.service.bench.BenchDatabase;
+import dev.temperstore.service.bench.BenchPayloads;
+import dev.temperstore.service.bench.BenchResult;
+import dev.temperstore.service.bench.LoadCommand;
+import dev.temperstore.service.bench.LoadOptions;
+import dev.temperstore.service.bench.Workload;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import org.HdrHistogram.Histogram;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.time.Duration;
 import java.util.ArrayList;

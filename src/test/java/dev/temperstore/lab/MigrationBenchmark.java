@@ -1,4 +1,4 @@
-package dev.temperstore.service.bench;
+package dev.temperstore.lab;
 
 import dev.temperstore.migration.MigrationListener;
 import dev.temperstore.migration.MigrationPipeline;
@@ -7,13 +7,14 @@ import dev.temperstore.migration.MigrationStep;
 import dev.temperstore.migration.Schema;
 import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.postgres.DatabaseUrl;
+import dev.temperstore.service.bench.BenchDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

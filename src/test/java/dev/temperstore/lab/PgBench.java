@@ -1,6 +1,7 @@
-package dev.temperstore.service.bench;
+package dev.temperstore.lab;
 
 import dev.temperstore.postgres.DatabaseTarget;
+import dev.temperstore.service.bench.BenchPayloads;
 import io.vertx.pgclient.PgConnectOptions;
 
 import java.io.IOException;

@@ -1,22 +1,23 @@
-package dev.temperstore.service.bench;
+package dev.temperstore.lab;
 
+import dev.temperstore.internal.secrets.SecretRotation;
+import dev.temperstore.internal.secrets.crypto.EncryptedSecret;
+import dev.temperstore.internal.secrets.crypto.SecretCipher;
 import dev.temperstore.migration.MigrationListener;
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.postgres.DatabaseTarget;
+import dev.temperstore.secrets.KeyRing;
 import dev.temperstore.secrets.RotationProgress;
 import dev.temperstore.secrets.SecretSettings;
-import dev.temperstore.internal.secrets.crypto.EncryptedSecret;
-import dev.temperstore.secrets.KeyRing;
-import dev.temperstore.internal.secrets.crypto.SecretCipher;
-import dev.temperstore.internal.secrets.SecretRotation;
+import dev.temperstore.service.bench.BenchDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

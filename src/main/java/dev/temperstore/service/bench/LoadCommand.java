@@ -188,7 +188,7 @@ public final class LoadCommand implements Callable<Integer> {
   }
 
   /** One run on a fresh database of {@code server}; the store's settings come from {@code config}. */
-  static BenchResult run(Vertx vertx, DatabaseTarget server, StoreConfig config, LoadOptions options)
+  public static BenchResult run(Vertx vertx, DatabaseTarget server, StoreConfig config, LoadOptions options)
       throws InterruptedException {
     try (BenchDatabase database = BenchDatabase.create(vertx, server)) {
       StoreSettings configured = StoreSettings.of(config, database.target(), database.target());
