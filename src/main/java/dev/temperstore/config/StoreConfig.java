@@ -144,7 +144,8 @@ public interface StoreConfig {
     /**
      * Group commit: append statements in flight at once per verticle instance, under light load (at most the pool
      * size; unset: {@code EventLimits.DEFAULT_CONCURRENT_BATCHES}, or the pool size if smaller). Under load one
-     * batch at a time, the largest, which measured fastest (docs/benchmarks.md).
+     * batch at a time, the largest, which measured fastest
+     * (docs/decisions/0026-statements-in-flight-under-light-load.md).
      */
     OptionalInt concurrentBatches();
   }
@@ -220,7 +221,7 @@ public interface StoreConfig {
 
     /**
      * How often, at most, a caught-up deliverer reads, however many wake-ups come: fewer, larger reads cost the
-     * appends less; the delay they add to delivery is up to this (docs/benchmarks.md).
+     * appends less; the delay they add to delivery is up to this (docs/decisions/0022-tail-read-gap-20-ms.md).
      */
     @WithDefault("20ms")
     Duration tailReadGap();

@@ -16,11 +16,14 @@ import java.time.Duration;
  * @param maxQueuedAppends    appends waiting for a batch before new ones are refused (503)
  * @param deadline            how long an append may wait in the queue before it is dropped from it (503)
  */
-public record EventLimits(int maxEventsPerAppend, int maxEventBytes, int maxReadLimit, int concurrentBatches, int maxAppendsPerBatch,
-                          int maxQueuedAppends, Duration deadline) {
+public record EventLimits(int maxEventsPerAppend, int maxEventBytes, int maxReadLimit, int concurrentBatches,
+                          int maxAppendsPerBatch, int maxQueuedAppends, Duration deadline) {
 
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(20);
-  /** Statements in flight under light load, unless the pool is smaller (docs/benchmarks.md measured 4 at 8 clients). */
+  /**
+   * Statements in flight under light load, unless the pool is smaller (measured 4 at 8 clients:
+   * docs/decisions/0026-statements-in-flight-under-light-load.md).
+   */
   public static final int DEFAULT_CONCURRENT_BATCHES = 4;
 
   public static EventLimits defaults() {

@@ -10,8 +10,9 @@ import java.time.format.DateTimeParseException;
  * ISO-8601 instants as {@link Instant#parse} and {@link Instant#toString} read and write them, with a quick path
  * for the one shape the store writes ({@code 2026-11-26T10:15:30.123Z}, UTC, years 0000 to 9999). Every event's
  * timestamp is parsed and printed on each append and read, and the formatter-based JDK methods took a tenth of
- * the JVM's time there (JFR, docs/benchmarks.md). Anything off the quick path goes to the JDK methods, so the
- * results are theirs, errors included; {@link LocalDateTime#of} checks the calendar.
+ * the JVM's time there (JFR, docs/decisions/0003-uncopied-replies-and-quick-timestamps.md). Anything off the quick
+ * path goes to the JDK methods, so the results are theirs, errors included; {@link LocalDateTime#of} checks the
+ * calendar.
  */
 public final class IsoInstant {
 

@@ -12,8 +12,9 @@ import java.util.Objects;
  *
  * <p>An event read from the database holds its payload as the JSON text PostgreSQL sent, and parses it the first
  * time {@link #payload()} is asked for: a reader that passes events on, or reads only some payloads, does not pay
- * for parsing the others (it was a third of the store's time on feed reads, docs/benchmarks.md). The payload is
- * the reader's to look at, not to change: it is parsed once and shared by every call.
+ * for parsing the others (it was a third of the store's time on feed reads,
+ * docs/decisions/0011-typed-pages-and-lazy-payloads.md). The payload is the reader's to look at, not to change: it is
+ * parsed once and shared by every call.
  */
 public final class StoredEvent {
 

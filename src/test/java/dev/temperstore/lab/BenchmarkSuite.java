@@ -27,11 +27,13 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * The whole table of docs/benchmarks.md in one run: for each workload and client count, the raw-PostgreSQL
- * baseline (pgbench) and the store through the event bus, on fresh databases of the same server, as ratios.
+ * The whole table of docs/benchmarks.md#appends-and-reads-through-the-event-bus-beside-pgbench in one run: for each
+ * workload and client count, the raw-PostgreSQL baseline (pgbench) and the store through the event bus, on fresh
+ * databases of the same server, as ratios.
  *
- * <pre>java -cp target/temper-store.jar dev.temperstore.service.bench.BenchmarkSuite --url postgres://postgres@127.0.0.1:5432/postgres</pre>
- * The store's own settings come from the usual configuration sources (conf/, environment).
+ * <pre>java -cp target/temper-store.jar dev.temperstore.service.bench.BenchmarkSuite --url
+ * postgres://postgres@127.0.0.1:5432/postgres</pre> The store's own settings come from the usual configuration sources
+ * (conf/, environment).
  */
 @Command(name = "benchmark-suite", mixinStandardHelpOptions = true,
     description = "Store throughput and latency beside pgbench baselines, as a markdown table.")

@@ -18,8 +18,9 @@ import java.util.List;
  * Puts a subscription's delivery batches on the bus. To an address where a {@link StoreClient} of this Vert.x
  * instance consumes ({@link TypedConsumers}), a batch goes uncopied and to local consumers only, as a view of the
  * typed events ({@link DeliveryJson#view}): building its JSON, Vert.x's copy of it and the client's decoding took a
- * quarter of the JVM's time while a subscription followed 64 appending clients (docs/benchmarks.md). To any other
- * address (a raw bus consumer, the bridge, another node) it goes as ordinary JSON.
+ * quarter of the JVM's time while a subscription followed 64 appending clients
+ * (docs/decisions/0013-typed-deliveries-uncopied.md). To any other address (a raw bus consumer, the bridge, another
+ * node) it goes as ordinary JSON.
  */
 public final class DeliverySender {
 

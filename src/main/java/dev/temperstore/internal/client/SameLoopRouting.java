@@ -16,13 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * address and, local only, at an address of its own, and notes here which event loop it runs on. A
  * {@link StoreClient} of the same Vert.x that calls from that event loop sends to the instance's own address: the
  * request and its reply are then tasks on one thread, where otherwise the bus picks any instance and each side
- * wakes a sleeping thread (at one client that cost as much as the rest of an append together; docs/benchmarks.md,
- * "Where a lone append's time goes"). A caller on an event loop without an instance adopts one instance, the one
- * adopted by the fewest such loops, and keeps sending there, where the bus would alternate between instances: its
- * appends then gather in one batcher (at 8 clients on one loop, 4 requests a statement instead of 1, and a p99
- * about half; docs/benchmarks.md, "One instance per calling event loop"). Same consumers, same checks;
- * callers off event loops, other nodes and the bridge use the shared address. Kept in the Vert.x instance's local
- * shared data, so another Vert.x in the same JVM never sees it.
+ * wakes a sleeping thread (at one client that cost as much as the rest of an append together;
+ * docs/decisions/0018-same-loop-routing.md). A caller on an event loop without an instance adopts one instance, the
+ * one adopted by the fewest such loops, and keeps sending there, where the bus would alternate between instances: its
+ * appends then gather in one batcher (at 8 clients on one loop, 4 requests a statement instead of 1, and a p99 about
+ * half; docs/decisions/0028-one-instance-per-calling-event-loop.md). Same consumers, same checks; callers off event
+ * loops, other nodes and the bridge use the shared address. Kept in the Vert.x instance's local shared data, so another Vert.x in the same JVM never
+ * sees it.
  */
 public final class SameLoopRouting {
 

@@ -12,8 +12,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Replies handed to a {@link StoreClient} in the same JVM as they are, instead of deep-copied as Vert.x does for
  * every local JSON message: the copy of a page of events took a tenth of the JVM's time on reads (JFR, see
- * docs/benchmarks.md). Sharing is safe because the store builds each reply afresh and keeps no reference to it.
- * Between JVMs a reply travels as JSON text, as any JSON object does.
+ * docs/decisions/0003-uncopied-replies-and-quick-timestamps.md). Sharing is safe because the store builds each reply
+ * afresh and keeps no reference to it. Between JVMs a reply travels as JSON text, as any JSON object does.
  *
  * <p>Requests are still copied: the store must not read an object its caller may change after validation. A
  * client asks for shared replies with a header, and only clients that registered this codec send it, so a

@@ -5,9 +5,10 @@ package dev.temperstore.internal.events;
  * load, while nearly every batch is a lone append, up to {@code max}: a few writers' appends then go out at once,
  * rather than each waiting for the commit before it. Once batches average {@link #LOADED} requests or more, one:
  * appends then gather into the largest batches and the fewest commits, which is what PostgreSQL's CPU allows most
- * of. Measured on 2 cores with two store instances (docs/benchmarks.md): four statements in flight appended 21-49%
- * more than one at 8 clients, but less at 16 (batches of two) and a third to two thirds less at 64, where every
- * extra statement is a commit more for the same events. Not thread-safe: the batcher's context only.
+ * of. Measured on 2 cores with two store instances (docs/decisions/0026-statements-in-flight-under-light-load.md):
+ * four statements in flight appended 21-49% more than one at 8 clients, but less at 16 (batches of two) and a third to
+ * two thirds less at 64, where every extra statement is a commit more for the same events. Not thread-safe: the
+ * batcher's context only.
  */
 public final class BatchSlots {
 

@@ -11,7 +11,8 @@ import java.util.UUID;
 /**
  * Event metadata read as five text columns that PostgreSQL takes out of the stored JSONB, rather than as a JSON
  * document for the client to parse: parsing each row's metadata into a tree took about a quarter of the store's
- * time on reads (docs/benchmarks.md), and the fields are all the store wants of it.
+ * time on reads (docs/decisions/0008-replies-read-as-written-metadata-as-text.md), and the fields are all the store
+ * wants of it.
  */
 public final class MetadataColumns {
 

@@ -11,9 +11,10 @@ import java.util.function.Consumer;
 /**
  * Wake-ups of deliverers within one process, and which subscriptions the process delivers. After appends commit,
  * a store wakes its own process's deliverers of the tenants written ({@link FeedWakeup}) over the local event bus;
- * a PostgreSQL notification is needed only when a subscription may be delivered by another process. A {@code NOTIFY} per 5 ms from each store instance,
- * each waking every listener, cost a busy store a tenth of its appends (docs/benchmarks.md). Every store instance
- * of a Vert.x that serves the same addresses shares the state (the instance's local shared data). Thread-safe.
+ * a PostgreSQL notification is needed only when a subscription may be delivered by another process. A {@code NOTIFY}
+ * per 5 ms from each store instance, each waking every listener, cost a busy store a tenth of its appends
+ * (docs/decisions/0015-in-process-wake-ups.md). Every store instance of a Vert.x that serves the same addresses shares
+ * the state (the instance's local shared data). Thread-safe.
  */
 public final class LocalWakeups {
 

@@ -86,7 +86,7 @@ public final class EventJson {
   /**
    * A stored event as the store replies with it, read without the input gate: the store wrote it from checked
    * input, and the gate's walks over payloads and its UUID patterns took most of a typed client's time on reads
-   * (docs/benchmarks.md).
+   * (docs/decisions/0008-replies-read-as-written-metadata-as-text.md).
    */
   public static StoredEvent storedEventReply(JsonObject json) {
     StoredEvent shared = JsonView.sourceOf(json, StoredEvent.class);

@@ -19,9 +19,10 @@ import java.util.function.Function;
 /**
  * A reply's JSON object as a read-only view of the typed value the store made it from. Filling a map field by field
  * for every event of a page, and a typed client parsing it all back (ids, instants), took two fifths of the JVM's
- * time on feed reads (docs/benchmarks.md). With a view, a {@link StoreClient} in the same JVM, which gets replies
- * uncopied ({@link SharedReplyCodec}), takes the value back as it was ({@link #sourceOf}); everyone else reads,
- * copies or encodes the fields, each made when it is read, so the JSON they see is unchanged.
+ * time on feed reads (docs/decisions/0011-typed-pages-and-lazy-payloads.md). With a view, a {@link StoreClient} in the
+ * same JVM, which gets replies uncopied ({@link SharedReplyCodec}), takes the value back as it was ({@link
+ * #sourceOf}); everyone else reads, copies or encodes the fields, each made when it is read, so the JSON they see is
+ * unchanged.
  *
  * <p>A view cannot be changed: the store builds each reply afresh, and only a client that asked for uncopied
  * replies ever holds the view itself; any other caller gets it {@link #materialized} first.

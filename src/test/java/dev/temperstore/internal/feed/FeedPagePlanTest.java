@@ -16,8 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A feed page reads its own rows and no more, even on a table whose statistics still say it is empty (as they do
  * after the migration's CREATE INDEX, until autovacuum analyzes it): the planner then read every row after the
- * position and sorted them, which made a subscription behind a busy store take a core (docs/benchmarks.md). Both
- * forms of a page hold to it: the feed function's call and its query sent in a transaction of its own (PgFeed).
+ * position and sorted them, which made a subscription behind a busy store take a core
+ * (docs/decisions/0010-feed-function-plans-without-sorts.md). Both forms of a page hold to it: the feed function's
+ * call and its query sent in a transaction of its own (PgFeed).
  */
 class FeedPagePlanTest extends DatabaseTest {
 

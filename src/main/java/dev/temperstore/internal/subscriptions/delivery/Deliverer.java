@@ -51,7 +51,8 @@ final class Deliverer {
   private static final int WINDOW_PER_CREDIT = 4;
   /**
    * Events read ahead at least, whatever the credit. Every feed read waits its turn behind a busy store's appends,
-   * so a read of one batch's worth per batch held delivery to about 2,000 events/s (docs/benchmarks.md).
+   * so a read of one batch's worth per batch held delivery to about 2,000 events/s
+   * (docs/decisions/0006-batched-delivery-and-read-ahead.md).
    */
   private static final int MIN_WINDOW = 1024;
   /** Events per delivery message at most: bounds the JSON built, and its size, on the deliverer's event loop. */
@@ -71,7 +72,7 @@ final class Deliverer {
   /**
    * Caught up, it reads at most this often, however many wake-ups come: every store instance of every process
    * appending to the database wakes it, and a read per wake-up (two instances: 400 reads/s of a few dozen events
-   * each while 64 clients appended) cost more than its events (docs/benchmarks.md).
+   * each while 64 clients appended) cost more than its events (docs/decisions/0015-in-process-wake-ups.md).
    */
   private final long tailReadGapMillis;
   private final DeliveryWindow window = new DeliveryWindow();
