@@ -1,7 +1,5 @@
 package dev.temperstore.internal.events;
 
-import dev.temperstore.errors.ConcurrencyConflict;
-import dev.temperstore.errors.StoreException;
 import dev.temperstore.errors.Unavailable;
 import dev.temperstore.internal.postgres.SqlErrors;
 import dev.temperstore.tenancy.PersistenceId;
@@ -48,14 +46,6 @@ import java.util.function.Consumer;
 final class AppendBatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(AppendBatcher.class);
-
-  private static final String APPEND = "SELECT append_index, outcome, sequence_nr FROM temper_store_append("
-      + "$1::int[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::int[], $8::bigint[],"
-      + " $9::text[], $10::text[], $11::text[], $12::text[])";
-
-  /** A batch of one append to one stream: the same outcomes, without the batch function's grouping work. */
-  private static final String APPEND_ONE = "SELECT outcome, sequence_nr FROM temper_store_append_one("
-      + "$1, $2, $3, $4, $5::text[], $6::text[], $7::text[], $8::text[])";
 
   /** How often one request is sent again because its stream moved after the check, before its conflict is told. */
   static final int MAX_RESENDS = 3;
@@ -215,16 +205,16 @@ final class AppendBatcher {
    * global lock order), and their streams stay taken until they are decided.
    */
   private void write(List<Pending> batch, boolean mayRetry, Runnable then) {
-    boolean lone = batch.size() == 1 && batch.get(0).appends.size() == 1;
-    Tuple arguments = lone ? loneArguments(batch.get(0).appends.get(0)) : arguments(batch);
+    List<List<EncodedAppend>> requests = batch.stream().map(pending -> pending.appends).toList();
+    Tuple arguments = AppendStatements.arguments(requests);
     long sent = System.nanoTime();
-    Future<RowSet<Row>> written = pool.preparedQuery(lone ? APPEND_ONE : APPEND).execute(arguments);
+    Future<RowSet<Row>> written = pool.preparedQuery(AppendStatements.sql(requests)).execute(arguments);
     written.onComplete(result -> {
       metrics.statement(batch.size(), System.nanoTime() - sent);
       Throwable failure = result.cause();
       if (result.succeeded()) {
         release(batch);
-        complete(batch, result.result()).forEach(this::resend);
+        complete(batch, AppendStatements.outcomes(requests, result.result()));
         committed.accept(tenantsOf(batch));
         then.run();
       } else if (mayRetry && SqlErrors.isTransient(failure)) {
@@ -274,49 +264,6 @@ final class AppendBatcher {
     decided.forEach(pending -> pending.appends.forEach(append -> streamsInFlight.remove(append.persistenceId())));
   }
 
-  private static Tuple arguments(List<Pending> batch) {
-    List<Integer> groups = new ArrayList<>();
-    List<String> tenants = new ArrayList<>();
-    List<String> types = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
-    List<Long> expected = new ArrayList<>();
-    List<Integer> counts = new ArrayList<>();
-    List<Integer> eventAppends = new ArrayList<>();
-    List<Long> eventSequences = new ArrayList<>();
-    List<String> eventTypes = new ArrayList<>();
-    List<String> payloads = new ArrayList<>();
-    List<String> metadata = new ArrayList<>();
-    List<String> eventIds = new ArrayList<>();
-    int appendIndex = 0;
-    for (int group = 0; group < batch.size(); group++) {
-      for (EncodedAppend append : batch.get(group).appends) {
-        appendIndex++;
-        groups.add(group);
-        tenants.add(append.persistenceId().tenant());
-        types.add(append.persistenceId().entityType());
-        ids.add(append.persistenceId().entityId());
-        expected.add(append.expectedSequence());
-        counts.add(append.events().size());
-        long sequence = append.expectedSequence();
-        for (EncodedAppend.Event event : append.events()) {
-          eventAppends.add(appendIndex);
-          eventSequences.add(++sequence);
-          eventTypes.add(event.eventType());
-          payloads.add(event.payloadJson());
-          metadata.add(event.metadataJson());
-          eventIds.add(event.eventId());
-        }
-      }
-    }
-    return Tuple.of(groups.toArray(Integer[]::new), tenants.toArray(String[]::new), types.toArray(String[]::new),
-            ids.toArray(String[]::new), expected.toArray(Long[]::new), counts.toArray(Integer[]::new),
-            eventAppends.toArray(Integer[]::new), eventSequences.toArray(Long[]::new))
-        .addArrayOfString(eventTypes.toArray(String[]::new))
-        .addArrayOfString(payloads.toArray(String[]::new))
-        .addArrayOfString(metadata.toArray(String[]::new))
-        .addArrayOfString(eventIds.toArray(String[]::new));
-  }
-
   /** The tenants appended to by {@code batch}: mostly one, so no set is built for that case. */
   private static Set<String> tenantsOf(List<Pending> batch) {
     String first = batch.get(0).appends.get(0).persistenceId().tenant();
@@ -336,66 +283,25 @@ final class AppendBatcher {
     return tenants == null ? Set.of(first) : tenants;
   }
 
-  private static Tuple loneArguments(EncodedAppend append) {
-    int count = append.events().size();
-    String[] eventTypes = new String[count];
-    String[] payloads = new String[count];
-    String[] metadata = new String[count];
-    String[] eventIds = new String[count];
-    for (int i = 0; i < count; i++) {
-      EncodedAppend.Event event = append.events().get(i);
-      eventTypes[i] = event.eventType();
-      payloads[i] = event.payloadJson();
-      metadata[i] = event.metadataJson();
-      eventIds[i] = event.eventId();
-    }
-    PersistenceId stream = append.persistenceId();
-    return Tuple.of(stream.tenant(), stream.entityType(), stream.entityId(), append.expectedSequence())
-        .addArrayOfString(eventTypes)
-        .addArrayOfString(payloads)
-        .addArrayOfString(metadata)
-        .addArrayOfString(eventIds);
-  }
-
   /**
-   * Rows come back one per append, in input order; a group fails as a whole on its first conflict. A conflict at
-   * the expected sequence is a stream that moved there after the check: unless the group also has a true conflict,
-   * the request is returned to be sent again (a few times at most; then its conflict is told).
+   * Answers each request of {@code batch} as its outcome says; a request whose stream moved after the check is
+   * sent again (a few times at most, then its conflict is told), unless its caller has gone.
    */
-  private static List<Pending> complete(List<Pending> batch, RowSet<Row> rows) {
-    List<Pending> again = List.of();
-    var iterator = rows.iterator();
-    for (Pending pending : batch) {
-      long[] sequences = new long[pending.appends.size()];
-      StoreException failure = null;
-      StoreException moved = null;
-      for (int i = 0; i < sequences.length; i++) {
-        Row row = iterator.next();
-        String outcome = row.getString("outcome");
-        EncodedAppend append = pending.appends.get(i);
-        if (outcome.equals("conflict")) {
-          long actual = row.getLong("sequence_nr");
-          StoreException conflict =
-              new ConcurrencyConflict(append.persistenceId().toString(), append.expectedSequence(), actual);
-          if (actual != append.expectedSequence()) {
-            failure = failure == null ? conflict : failure;
-          } else {
-            moved = moved == null ? conflict : moved;
-          }
-        } else if (outcome.equals("ok") || outcome.equals("duplicate")) {
-          sequences[i] = row.getLong("sequence_nr");
-        }
-      }
-      if (failure == null && moved != null && pending.resends < MAX_RESENDS && !pending.decided) {
-        again = again.isEmpty() ? new ArrayList<>() : again;
-        again.add(pending);
-      } else if (failure == null && moved == null) {
-        pending.emitter.complete(sequences);
+  private void complete(List<Pending> batch, List<AppendStatements.Outcome> outcomes) {
+    for (int i = 0; i < batch.size(); i++) {
+      Pending pending = batch.get(i);
+      AppendStatements.Outcome outcome = outcomes.get(i);
+      if (outcome instanceof AppendStatements.Outcome.Written written) {
+        pending.emitter.complete(written.sequences());
+      } else if (outcome instanceof AppendStatements.Outcome.Moved moved
+          && (pending.resends >= MAX_RESENDS || pending.decided)) {
+        pending.fail(moved.conflict());
+      } else if (outcome instanceof AppendStatements.Outcome.Moved) {
+        resend(pending);
       } else {
-        pending.fail(failure != null ? failure : moved);
+        pending.fail(((AppendStatements.Outcome.Conflict) outcome).conflict());
       }
     }
-    return again;
   }
 
   /** Back to the front of the queue, with what is left of its deadline, ahead of later requests for its streams. */

@@ -14,14 +14,14 @@ import java.util.List;
  * An append with its events already encoded as the JSON text the database receives: encoded once, when the
  * append is accepted, which is also where the payload size limit is checked.
  */
-record EncodedAppend(PersistenceId persistenceId, long expectedSequence, List<Event> events) {
+public record EncodedAppend(PersistenceId persistenceId, long expectedSequence, List<Event> events) {
 
   /** One event as sent to {@code temper_store_append}. */
-  record Event(String eventType, String payloadJson, String metadataJson, String eventId) {
+  public record Event(String eventType, String payloadJson, String metadataJson, String eventId) {
   }
 
   /** @throws TooLarge when a payload's JSON is over {@code maxEventBytes} */
-  static EncodedAppend of(AppendRequest append, int maxEventBytes) {
+  public static EncodedAppend of(AppendRequest append, int maxEventBytes) {
     List<Event> events = new ArrayList<>(append.events().size());
     for (NewEvent event : append.events()) {
       String payload = Json.encode(event.payload());
