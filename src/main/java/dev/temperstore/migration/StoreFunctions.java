@@ -30,7 +30,8 @@ final class StoreFunctions {
         MigrationStep.create("get secret function", sql("secret-get.sql")),
         MigrationStep.create("delete secret function", sql("secret-delete.sql")),
         MigrationStep.create("list secrets function", sql("secret-list.sql")),
-        MigrationStep.create("secret rotation functions", sql("secret-rotation.sql")),
+        MigrationStep.create("secret rotation functions", sql("secret-rotation", "secret-tenants-to-rotate.sql", "secrets-to-rotate.sql",
+            "store-rotated-secrets.sql", "count-secrets-to-rotate.sql")),
         MigrationStep.create("append function plans", sql("append-plans.sql")),
         // The feed. The column has no default when added, so adding it rewrites nothing however large the table;
         // the default then applies to new rows only, and Temper's rows (no transaction) come first in the order.
@@ -59,7 +60,9 @@ final class StoreFunctions {
                 PRIMARY KEY (tenant, name)
             )"""),
         MigrationStep.enableTenantRls("temper_store_subscriptions"),
-        MigrationStep.create("subscription functions", sql("subscriptions.sql")),
+        MigrationStep.create("subscription functions", sql("subscriptions", "create-subscription.sql",
+            "subscription-lag.sql", "list-subscriptions.sql", "reset-subscription.sql", "delete-subscription.sql",
+            "save-checkpoint.sql", "subscriptions-to-deliver.sql")),
         // An append that goes to the database alone (light load) skips the batch function's grouping work.
         MigrationStep.create("lone append function", sql("superseded/append-one-1.sql")),
         // Consumer groups: a subscription's members and their leases; they go with their subscription.
@@ -76,7 +79,9 @@ final class StoreFunctions {
                     ON DELETE CASCADE
             )"""),
         MigrationStep.enableTenantRls("temper_store_subscription_members"),
-        MigrationStep.create("subscription member functions", sql("subscription-members.sql")),
+        MigrationStep.create("subscription member functions", sql("subscription-members",
+            "join-subscription.sql", "leave-subscription.sql", "subscription-members.sql",
+            "list-subscription-members.sql")),
         // The feed across every tenant, for an operator role: the same order without the tenant in front.
         MigrationStep.create("events feed index across tenants", "CREATE INDEX IF NOT EXISTS"
             + " idx_events_feed_all_tenants ON events ((coalesce(tx_id, '0'::xid8)), id)"),
@@ -92,6 +97,18 @@ final class StoreFunctions {
         // Each stream in sequence order in the feed: every head is checked before the transaction takes its id.
         MigrationStep.create("append function, every head checked before the first write", sql("append-events.sql")),
         MigrationStep.create("lone append function, refused after a write", sql("append-one.sql")));
+  }
+
+  /**
+   * One step of several SQL objects, one file each in {@code folder}: their text joined in the order given, exactly
+   * the text the step was released with (its checksum must not change).
+   */
+  private static String sql(String folder, String... files) {
+    StringBuilder joined = new StringBuilder();
+    for (String file : files) {
+      joined.append(sql(folder + "/" + file));
+    }
+    return joined.toString();
   }
 
   private static String sql(String file) {
