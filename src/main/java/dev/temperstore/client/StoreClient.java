@@ -78,7 +78,7 @@ public final class StoreClient implements EventStore, Feed, AllTenantsFeed, Snap
     this(new EventBusTransport(vertx, timeout), addresses, vertx);
   }
 
-  /** Over any transport, e.g. the TCP bridge from another process ({@code dev.temperstore.service.bridge.BridgeClient}). */
+  /** Over any transport, e.g. the TCP bridge from another process ({@code dev.temperstore.client.BridgeClient}). */
   public StoreClient(Transport transport, Addresses addresses) {
     this(transport, addresses, null);
   }

@@ -40,6 +40,7 @@ class LibraryArtifactIT {
     }
 
     assertThat(entries).contains("dev/temperstore/StoreVerticle.class", "dev/temperstore/client/StoreClient.class",
+        "dev/temperstore/client/BridgeClient.class",
         "db/functions/append-events.sql");
     assertThat(entries).noneMatch(name -> name.startsWith("dev/temperstore/service/"));
     assertThat(entries).noneMatch(name -> name.matches("(.*/)?logback(-test)?\\.xml|(.*/)?log4j2?\\.(xml|properties)"

@@ -2,8 +2,8 @@ package dev.temperstore.service.bench;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.service.bridge.BridgeClient;
-import dev.temperstore.service.bridge.BridgeTls;
+import dev.temperstore.client.BridgeClient;
+import dev.temperstore.client.BridgeTls;
 import dev.temperstore.service.cluster.Clustering;
 import dev.temperstore.protocol.Addresses;
 import dev.temperstore.client.StoreClient;

@@ -1,5 +1,7 @@
 package dev.temperstore.service.bridge;
 
+import dev.temperstore.internal.wire.FrameWriter;
+import dev.temperstore.internal.wire.FrameReader;
 import dev.temperstore.internal.bus.Endpoints;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,5 +1,6 @@
 package dev.temperstore.service.bridge;
 
+import dev.temperstore.client.BridgeTls;
 import java.util.Optional;
 
 /**

@@ -1,5 +1,6 @@
 package dev.temperstore.service.bridge;
 
+import dev.temperstore.client.BridgeTls;
 import dev.temperstore.config.ConfigException;
 import dev.temperstore.config.StoreConfig;
 import io.vertx.core.Vertx;

@@ -1,5 +1,6 @@
 package dev.temperstore.service.bridge;
 
+import dev.temperstore.internal.wire.FrameWriter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;

@@ -1,5 +1,6 @@
 package dev.temperstore.service.bridge;
 
+import dev.temperstore.internal.wire.FrameWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;

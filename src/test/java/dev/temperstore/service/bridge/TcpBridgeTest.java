@@ -1,5 +1,6 @@
 package dev.temperstore.service.bridge;
 
+import dev.temperstore.client.BridgeClient;
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.protocol.Addresses;

@@ -1,5 +1,7 @@
 package dev.temperstore.service.bridge;
 
+import dev.temperstore.client.BridgeTls;
+import dev.temperstore.client.BridgeClient;
 import dev.temperstore.protocol.Addresses;
 import dev.temperstore.testing.Ports;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package dev.temperstore.service.cli;
 
-import dev.temperstore.service.bridge.BridgeClient;
+import dev.temperstore.client.BridgeClient;
 import dev.temperstore.protocol.Addresses;
 import dev.temperstore.client.StoreClient;
 import dev.temperstore.events.NewEvent;

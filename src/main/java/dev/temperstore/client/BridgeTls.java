@@ -1,8 +1,8 @@
-package dev.temperstore.service.bridge;
+package dev.temperstore.client;
 
 import io.vertx.core.net.PfxOptions;
 
-/** TLS on the bridge port: a PKCS#12 keystore holding the bridge's key and certificate. */
+/** A PKCS#12 store for the TCP bridge: the bridge's key and certificate, or a client's trust store. */
 public record BridgeTls(String keystore, String password) {
 
   public BridgeTls {
@@ -12,7 +12,7 @@ public record BridgeTls(String keystore, String password) {
     password = password == null ? "" : password;
   }
 
-  PfxOptions keyCert() {
+  public PfxOptions keyCert() {
     return new PfxOptions().setPath(keystore).setPassword(password);
   }
 

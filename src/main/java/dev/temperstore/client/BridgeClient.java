@@ -1,6 +1,7 @@
-package dev.temperstore.service.bridge;
+package dev.temperstore.client;
 
-import dev.temperstore.client.Transport;
+import dev.temperstore.internal.wire.FrameWriter;
+import dev.temperstore.internal.wire.FrameReader;
 import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.StoreErrors;
 import dev.temperstore.errors.StoreException;

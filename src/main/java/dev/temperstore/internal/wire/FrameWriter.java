@@ -1,4 +1,4 @@
-package dev.temperstore.service.bridge;
+package dev.temperstore.internal.wire;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

@@ -1,4 +1,4 @@
-package dev.temperstore.service.bridge;
+package dev.temperstore.internal.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
