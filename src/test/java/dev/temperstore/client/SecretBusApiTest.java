@@ -12,18 +12,17 @@ import dev.temperstore.secrets.SecretSettings;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.TestKeys;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.temperstore.testing.Await.await;
 import static dev.temperstore.testing.Events.events;
 import static dev.temperstore.testing.TestKeys.PLAINTEXT_MARKER;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -149,7 +148,4 @@ class SecretBusApiTest extends DatabaseTest {
     throw new AssertionError("expected a failure from " + address);
   }
 
-  private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(Duration.ofSeconds(30));
-  }
 }

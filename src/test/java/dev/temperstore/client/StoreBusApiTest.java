@@ -2,6 +2,7 @@ package dev.temperstore.client;
 
 import dev.temperstore.internal.wire.EventJson;
 import dev.temperstore.protocol.BusLimits;
+import dev.temperstore.testing.Await;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
@@ -17,7 +18,6 @@ import dev.temperstore.events.EventPage;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
@@ -36,13 +36,14 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.temperstore.testing.Await.await;
 import static dev.temperstore.testing.Events.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StoreBusApiTest extends DatabaseTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration TIMEOUT = Await.TIMEOUT;
   private static final PersistenceId ORDER = PersistenceId.parse("acme:Order:o-1");
 
   private StoreClient client;
@@ -356,9 +357,6 @@ class StoreBusApiTest extends DatabaseTest {
     throw new AssertionError("expected a failure from " + address + " for " + body);
   }
 
-  private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(TIMEOUT);
-  }
 
   /** One malformed request: where it goes, what it is, and the field its 400 must name. */
   record Malformed(String operation, Object body, String field) {

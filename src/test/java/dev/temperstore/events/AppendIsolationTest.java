@@ -3,6 +3,7 @@ package dev.temperstore.events;
 import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.internal.events.PgEventStore;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AppendIsolationTest extends DatabaseTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration TIMEOUT = Await.TIMEOUT;
 
   private Pool pool;
   private EventStore store;

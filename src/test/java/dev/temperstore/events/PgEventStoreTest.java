@@ -5,6 +5,7 @@ import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.TooLarge;
 import dev.temperstore.internal.events.PgEventStore;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.temperstore.testing.Await.await;
 import static dev.temperstore.testing.Events.event;
 import static dev.temperstore.testing.Events.events;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PgEventStoreTest extends DatabaseTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration TIMEOUT = Await.TIMEOUT;
 
   private final List<Pool> pools = new ArrayList<>();
   private EventStore store;
@@ -281,7 +283,4 @@ class PgEventStoreTest extends DatabaseTest {
     return new PgEventStore(pool, vertx.getOrCreateContext(), EventLimits.defaults());
   }
 
-  private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(TIMEOUT);
-  }
 }

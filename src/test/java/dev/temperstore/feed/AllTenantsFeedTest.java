@@ -6,26 +6,26 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.protocol.Addresses;
-import dev.temperstore.protocol.BusLimits;
-import dev.temperstore.internal.bus.Endpoints;
 import dev.temperstore.client.StoreClient;
 import dev.temperstore.errors.Forbidden;
-import dev.temperstore.events.NewEvent;
 import dev.temperstore.events.EventLimits;
+import dev.temperstore.events.NewEvent;
+import dev.temperstore.internal.bus.Endpoints;
 import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.migration.RuntimeGrants;
+import dev.temperstore.protocol.Addresses;
+import dev.temperstore.protocol.BusLimits;
 import dev.temperstore.secrets.SecretSettings;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
-import dev.temperstore.testing.FeedReader;
 import dev.temperstore.testing.Events;
 import dev.temperstore.testing.FeedHorizon;
+import dev.temperstore.testing.FeedReader;
 import dev.temperstore.testing.MigratedDatabase;
 import dev.temperstore.testing.OutOfOrderWriters;
 import dev.temperstore.testing.Sql;
 import dev.temperstore.testing.TestDatabase;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -46,6 +46,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
+import static dev.temperstore.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -55,7 +56,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class AllTenantsFeedTest extends DatabaseTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration TIMEOUT = Await.TIMEOUT;
   private static final String READ_ALL = "temper.store.events.read-all";
 
   private String servingRole;
@@ -321,7 +322,4 @@ class AllTenantsFeedTest extends DatabaseTest {
     return event.persistenceId() + "@" + event.event().sequenceNr();
   }
 
-  private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(TIMEOUT);
-  }
 }

@@ -4,6 +4,7 @@ import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.client.StoreClient;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Events;
 import dev.temperstore.testing.Sql;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The feed on a database Temper wrote, and on one restored from another cluster. */
 class FeedAdoptionTest extends DatabaseTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration TIMEOUT = Await.TIMEOUT;
 
   @Override
   protected boolean migrated() {

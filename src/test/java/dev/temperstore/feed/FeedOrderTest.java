@@ -4,11 +4,11 @@ import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.client.StoreClient;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
-import dev.temperstore.testing.FeedReader;
 import dev.temperstore.testing.Events;
+import dev.temperstore.testing.FeedReader;
 import dev.temperstore.testing.OutOfOrderWriters;
-import io.smallrye.mutiny.Uni;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import static dev.temperstore.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FeedOrderTest extends DatabaseTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration TIMEOUT = Await.TIMEOUT;
 
   private StoreClient client;
   private Feed feed;
@@ -126,7 +127,4 @@ class FeedOrderTest extends DatabaseTest {
     }
   }
 
-  private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(TIMEOUT);
-  }
 }

@@ -5,8 +5,9 @@ import dev.temperstore.StoreVerticle;
 import dev.temperstore.client.StoreClient;
 import dev.temperstore.feed.subscriptions.Subscription;
 import dev.temperstore.feed.subscriptions.SubscriptionSettings;
-import dev.temperstore.testing.AppendCalls;
 import dev.temperstore.testing.AppendCalls.Append;
+import dev.temperstore.testing.AppendCalls;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.FeedReader;
 import dev.temperstore.testing.MigratedDatabase;
@@ -48,7 +49,7 @@ class StreamOrderTortureTest extends DatabaseTest {
   private static final List<String> TENANTS = List.of("a", "b", "c");
   private static final List<String> ENTITIES = List.of("s0", "s1");
   private static final Duration WRITING = Duration.ofSeconds(6);
-  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration TIMEOUT = Await.TIMEOUT;
   private static final SubscriptionSettings PROMPT = SubscriptionSettings.defaults()
       .withIntervals(Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(100))
       .withDeliveryTimeout(Duration.ofSeconds(5));

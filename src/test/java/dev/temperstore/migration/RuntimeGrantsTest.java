@@ -9,19 +9,18 @@ import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.MigratedDatabase;
 import dev.temperstore.testing.Sql;
 import dev.temperstore.testing.TestKeys;
-import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static dev.temperstore.testing.Await.await;
 import static dev.temperstore.testing.Events.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -139,7 +138,4 @@ class RuntimeGrantsTest extends DatabaseTest {
     assertThat(RuntimeGrants.FUNCTIONS).doesNotContainAnyElementsOf(RuntimeGrants.OPERATOR_FUNCTIONS);
   }
 
-  private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(Duration.ofSeconds(30));
-  }
 }

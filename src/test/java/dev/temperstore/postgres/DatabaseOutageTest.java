@@ -1,10 +1,11 @@
 package dev.temperstore.postgres;
 
 import dev.temperstore.errors.Unavailable;
-import dev.temperstore.events.EventStore;
 import dev.temperstore.events.EventLimits;
+import dev.temperstore.events.EventStore;
 import dev.temperstore.internal.events.PgEventStore;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.TableLock;
 import io.vertx.pgclient.PgConnectOptions;
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** A database that goes away under a request, or was never there, is a 503 the client may retry: not a 500. */
 class DatabaseOutageTest extends DatabaseTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration TIMEOUT = Await.TIMEOUT;
   private static final PersistenceId ORDER = PersistenceId.parse("acme:Order:o-1");
 
   @Test

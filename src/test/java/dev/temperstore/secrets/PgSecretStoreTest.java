@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.temperstore.testing.Await.await;
 import static dev.temperstore.testing.TestKeys.PLAINTEXT_MARKER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -196,7 +197,4 @@ class PgSecretStoreTest extends DatabaseTest {
     return new PgSecretStore(vertx, pool, TestKeys.settings(keys, primary));
   }
 
-  private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(Duration.ofSeconds(30));
-  }
 }

@@ -6,7 +6,6 @@ import dev.temperstore.internal.secrets.SecretRotation;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.TemperSecrets;
 import dev.temperstore.testing.TestKeys;
-import io.smallrye.mutiny.Uni;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static dev.temperstore.testing.Await.await;
 import static dev.temperstore.testing.TestKeys.PLAINTEXT_MARKER;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -136,8 +136,5 @@ class SecretRotationTest extends DatabaseTest {
     return new SecretRotation(vertx, pool, new SecretCipher(settings.keys()), settings);
   }
 
-  private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(Duration.ofSeconds(60));
-  }
 
 }

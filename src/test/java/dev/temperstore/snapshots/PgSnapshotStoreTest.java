@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import static dev.temperstore.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -115,7 +116,4 @@ class PgSnapshotStoreTest extends DatabaseTest {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(Duration.ofSeconds(30));
-  }
 }

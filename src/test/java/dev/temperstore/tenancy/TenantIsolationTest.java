@@ -17,7 +17,6 @@ import dev.temperstore.internal.snapshots.PgSnapshotStore;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.FeedHorizon;
 import dev.temperstore.testing.MigratedDatabase;
-import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -31,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import static dev.temperstore.testing.Await.await;
 import static dev.temperstore.testing.Events.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -159,7 +159,4 @@ class TenantIsolationTest extends DatabaseTest {
     return pool;
   }
 
-  private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(Duration.ofSeconds(30));
-  }
 }

@@ -9,7 +9,7 @@ import java.time.Duration;
  */
 public final class FeedHorizon {
 
-  private static final Duration PATIENCE = Duration.ofSeconds(30);
+  private static final Duration PATIENCE = Await.TIMEOUT;
 
   private FeedHorizon() {
   }

@@ -15,7 +15,7 @@ import java.time.Duration;
  */
 public final class TableLock implements AutoCloseable {
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = Await.TIMEOUT;
 
   private final TestDatabase database;
   private final Pool pool;

@@ -3,6 +3,7 @@ package dev.temperstore.internal.feed;
 import dev.temperstore.errors.StoreException;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Events;
 import dev.temperstore.testing.FeedHorizon;
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class StreamedFeedPageTest extends DatabaseTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration TIMEOUT = Await.TIMEOUT;
 
   private Pool pool;
   private PgFeed feed;
