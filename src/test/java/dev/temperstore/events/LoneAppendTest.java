@@ -2,6 +2,7 @@ package dev.temperstore.events;
 
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.MigratedDatabase;
+import dev.temperstore.testing.TableLock;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -31,11 +32,13 @@ class LoneAppendTest extends DatabaseTest {
       + " array_fill(1, ARRAY[cardinality($4::text[])]), ARRAY(SELECT $3::bigint + g FROM generate_series(1,"
       + " cardinality($4::text[])) g), $4::text[], $5::text[], $6::text[], $4::text[])";
 
+  private String role;
   private Pool runtime;
 
   @BeforeEach
   void runtimeRole() {
-    runtime = database.as(MigratedDatabase.createServingRole(database)).pool(vertx, 3);
+    role = MigratedDatabase.createServingRole(database);
+    runtime = database.as(role).pool(vertx, 3);
   }
 
   @AfterEach
@@ -84,7 +87,7 @@ class LoneAppendTest extends DatabaseTest {
       // The second sees the stream empty, writes position 2, then waits on position 1 for the first's commit.
       Future<String> racing = second.preparedQuery(ONE).execute(arguments("acme", "o-1", 0, "p", "q"))
           .map(LoneAppendTest::outcome);
-      Thread.sleep(300);
+      TableLock.awaitWaiters(database, role, 1);
       assertThat(racing.isComplete()).as("the second waits for the first on position 1").isFalse();
       first.query("COMMIT").execute().await();
 
@@ -106,7 +109,7 @@ class LoneAppendTest extends DatabaseTest {
       first.preparedQuery(ONE).execute(arguments("acme", "o-2", 0, "a")).await();
       Future<String> retry = second.preparedQuery(ONE).execute(arguments("acme", "o-2", 0, "a"))
           .map(LoneAppendTest::outcome);
-      Thread.sleep(300);
+      TableLock.awaitWaiters(database, role, 1); // the retry waits on the first attempt's row
       first.query("COMMIT").execute().await();
 
       assertThat(retry.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo("duplicate 1");

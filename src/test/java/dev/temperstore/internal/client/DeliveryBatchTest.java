@@ -11,7 +11,9 @@ import dev.temperstore.events.StoredEvent;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.Eventually;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -33,8 +35,13 @@ class DeliveryBatchTest {
 
   private final Vertx vertx = Vertx.vertx();
   private final List<FeedDelivery> emitted = new CopyOnWriteArrayList<>();
+  /** The context deliveries are handed out on: once a task queued there now has run, so has what came before. */
+  private volatile Context deliveries;
   private final Cancellable consumer = StoreClient.create(vertx).subscribe("app.batch").subscribe()
-      .with(emitted::add);
+      .with(delivery -> {
+        deliveries = Vertx.currentContext();
+        emitted.add(delivery);
+      });
 
   @AfterEach
   void close() {
@@ -133,12 +140,14 @@ class DeliveryBatchTest {
         new StoredEvent(sequenceNr, "E", new JsonObject(), EventMetadata.root(eventId, "actor")));
   }
 
-  private static void pause() {
-    try {
-      Thread.sleep(100);
-    } catch (InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
+  /**
+   * Returns once the deliveries' context has run everything queued on it before now: an acknowledgement from this
+   * thread queues its hand-out there at once, so what it would hand out has been handed out by then.
+   */
+  private void pause() {
+    Promise<Void> settled = Promise.promise();
+    deliveries.runOnContext(ignored -> settled.complete());
+    settled.future().await();
   }
 
   private static void eventually(java.util.function.BooleanSupplier condition) {
