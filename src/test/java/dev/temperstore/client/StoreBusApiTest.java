@@ -18,6 +18,7 @@ import dev.temperstore.events.EventPage;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.TableLock;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
@@ -329,16 +330,9 @@ class StoreBusApiTest extends DatabaseTest {
     vertx.deployVerticle(new StoreVerticle(StoreSettings.defaults(database.asOwner()).withBusLimits(limits))).await();
   }
 
-  private void awaitInFlight() throws InterruptedException {
-    // The append is in the database, waiting on the blocker's row: wait until PostgreSQL shows it waiting.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (database.admin().count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-        + " AND datname = current_database()") == 0) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the append never reached the database");
-      }
-      Thread.sleep(20);
-    }
+  /** The append is in the database, waiting on the blocker's row. */
+  private void awaitInFlight() {
+    TableLock.awaitWaiters(database, database.owner(), 1);
   }
 
   private static JsonObject request(String address, Object body) {
