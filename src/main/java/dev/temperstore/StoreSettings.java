@@ -47,28 +47,11 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
     }
   }
 
-  /** Subscriptions delivered with their defaults, no all-tenant reads. */
-  public StoreSettings(DatabaseTarget migration, DatabaseTarget serving, MigrationSettings migrationSettings,
-                       int poolSize, Duration statementTimeout, Duration requestDeadline, Addresses addresses,
-                       BusLimits busLimits, EventLimits eventLimits, SecretSettings secrets) {
-    this(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline, addresses, busLimits,
-        eventLimits, secrets, SubscriptionSettings.defaults());
-  }
-
-  /** No all-tenant reads (no operator role). */
-  public StoreSettings(DatabaseTarget migration, DatabaseTarget serving, MigrationSettings migrationSettings,
-                       int poolSize, Duration statementTimeout, Duration requestDeadline, Addresses addresses,
-                       BusLimits busLimits, EventLimits eventLimits, SecretSettings secrets,
-                       SubscriptionSettings subscriptions) {
-    this(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline, addresses, busLimits,
-        eventLimits, secrets, subscriptions, Optional.empty());
-  }
-
   /** Defaults throughout, one role migrating and serving {@code database}. */
   public static StoreSettings defaults(DatabaseTarget database) {
     return new StoreSettings(database, database, MigrationSettings.defaults(), DEFAULT_POOL_SIZE,
-        DEFAULT_STATEMENT_TIMEOUT, DEFAULT_REQUEST_DEADLINE, Addresses.defaults(), BusLimits.defaults(), EventLimits.defaults(),
-        SecretSettings.disabled());
+        DEFAULT_STATEMENT_TIMEOUT, DEFAULT_REQUEST_DEADLINE, Addresses.defaults(), BusLimits.defaults(),
+        EventLimits.defaults(), SecretSettings.disabled(), SubscriptionSettings.defaults(), Optional.empty());
   }
 
   /** {@code config}'s settings, against the given roles. */
@@ -85,6 +68,17 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
         config.database().statementTimeout().orElse(deadline), deadline, new Addresses(config.bus().prefix()),
         busLimits, eventLimits, SecretKeys.settings(config.secrets()), subscriptionsOf(config.subscriptions()),
         config.database().operatorUrl().map(url -> DatabaseTarget.fromUrl(url, config.database().connectTimeout())));
+  }
+
+  /** Requests served as {@code role} (a non-owner role with only the grants it needs), migrations still as before. */
+  public StoreSettings withServing(DatabaseTarget role) {
+    return new StoreSettings(migration, role, migrationSettings, poolSize, statementTimeout, requestDeadline,
+        addresses, busLimits, eventLimits, secrets, subscriptions, operator);
+  }
+
+  public StoreSettings withPoolSize(int connections) {
+    return new StoreSettings(migration, serving, migrationSettings, connections, statementTimeout, requestDeadline,
+        addresses, busLimits, eventLimits, secrets, subscriptions, operator);
   }
 
   public StoreSettings withBusLimits(BusLimits limits) {

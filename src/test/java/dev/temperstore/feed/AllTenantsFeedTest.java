@@ -8,14 +8,9 @@ import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.client.StoreClient;
 import dev.temperstore.errors.Forbidden;
-import dev.temperstore.events.EventLimits;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.internal.bus.Endpoints;
-import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.migration.RuntimeGrants;
-import dev.temperstore.protocol.Addresses;
-import dev.temperstore.protocol.BusLimits;
-import dev.temperstore.secrets.SecretSettings;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
@@ -270,9 +265,7 @@ class AllTenantsFeedTest extends DatabaseTest {
   }
 
   private StoreSettings settings() {
-    return new StoreSettings(database.asOwner(), database.as(servingRole), MigrationSettings.defaults(), 2,
-        StoreSettings.DEFAULT_STATEMENT_TIMEOUT, StoreSettings.DEFAULT_REQUEST_DEADLINE, Addresses.defaults(),
-        BusLimits.defaults(), EventLimits.defaults(), SecretSettings.disabled());
+    return StoreSettings.defaults(database.asOwner()).withServing(database.as(servingRole)).withPoolSize(2);
   }
 
   private void deploy(StoreSettings settings) {

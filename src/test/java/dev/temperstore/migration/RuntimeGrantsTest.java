@@ -33,11 +33,8 @@ class RuntimeGrantsTest extends DatabaseTest {
   @Test
   void the_granted_role_serves_every_operation_through_the_bus() {
     String role = MigratedDatabase.createServingRole(database);
-    StoreSettings settings = new StoreSettings(database.asOwner(), database.as(role),
-        MigrationSettings.defaults(), 2, StoreSettings.DEFAULT_STATEMENT_TIMEOUT,
-        StoreSettings.DEFAULT_REQUEST_DEADLINE, dev.temperstore.protocol.Addresses.defaults(),
-        dev.temperstore.protocol.BusLimits.defaults(), dev.temperstore.events.EventLimits.defaults(),
-        TestKeys.settings(Map.of(1, TestKeys.KEY_1), 1));
+    StoreSettings settings = StoreSettings.defaults(database.asOwner()).withServing(database.as(role)).withPoolSize(2)
+        .withSecrets(TestKeys.settings(Map.of(1, TestKeys.KEY_1), 1));
     vertx.deployVerticle(new StoreVerticle(settings)).await();
     StoreClient client = StoreClient.create(vertx);
     PersistenceId order = PersistenceId.parse("acme:Order:o-1");

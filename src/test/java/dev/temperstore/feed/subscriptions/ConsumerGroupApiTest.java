@@ -3,17 +3,13 @@ package dev.temperstore.feed.subscriptions;
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.protocol.Addresses;
-import dev.temperstore.protocol.BusLimits;
 import dev.temperstore.client.StoreClient;
 import dev.temperstore.errors.ConcurrencyConflict;
 import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.NotFound;
 import dev.temperstore.errors.OverBudget;
-import dev.temperstore.events.EventLimits;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPosition;
-import dev.temperstore.migration.MigrationSettings;
-import dev.temperstore.secrets.SecretSettings;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Eventually;
 import dev.temperstore.testing.MigratedDatabase;
@@ -155,9 +151,8 @@ class ConsumerGroupApiTest extends DatabaseTest {
   @Test
   void through_the_runtime_role_a_tenant_can_neither_join_nor_see_nor_write_another_tenants_members() {
     String role = MigratedDatabase.createServingRole(database);
-    StoreSettings granted = new StoreSettings(database.asOwner(), database.as(role), MigrationSettings.defaults(),
-        2, StoreSettings.DEFAULT_STATEMENT_TIMEOUT, StoreSettings.DEFAULT_REQUEST_DEADLINE, Addresses.defaults(),
-        BusLimits.defaults(), EventLimits.defaults(), SecretSettings.disabled(), NOT_DELIVERING);
+    StoreSettings granted = StoreSettings.defaults(database.asOwner()).withServing(database.as(role)).withPoolSize(2)
+        .withSubscriptions(NOT_DELIVERING);
     vertx.deployVerticle(new StoreVerticle(granted)).await();
     StoreClient client = StoreClient.create(vertx);
     await(client.createSubscription(subscription("beta", "orders")));

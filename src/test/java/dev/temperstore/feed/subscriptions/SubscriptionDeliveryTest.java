@@ -2,13 +2,8 @@ package dev.temperstore.feed.subscriptions;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.protocol.Addresses;
-import dev.temperstore.protocol.BusLimits;
 import dev.temperstore.internal.bus.DeliverySender;
 import dev.temperstore.client.StoreClient;
-import dev.temperstore.events.EventLimits;
-import dev.temperstore.migration.MigrationSettings;
-import dev.temperstore.secrets.SecretSettings;
 import dev.temperstore.testing.MigratedDatabase;
 import dev.temperstore.feed.FeedEvent;
 import dev.temperstore.feed.FeedFilter;
@@ -469,9 +464,8 @@ class SubscriptionDeliveryTest extends DatabaseTest {
   @Test
   void a_runtime_role_with_only_the_granted_privileges_discovers_claims_delivers_and_checkpoints() {
     String role = MigratedDatabase.createServingRole(database);
-    StoreSettings granted = new StoreSettings(database.asOwner(), database.as(role), MigrationSettings.defaults(),
-        2, StoreSettings.DEFAULT_STATEMENT_TIMEOUT, StoreSettings.DEFAULT_REQUEST_DEADLINE, Addresses.defaults(),
-        BusLimits.defaults(), EventLimits.defaults(), SecretSettings.disabled(), FAST);
+    StoreSettings granted = StoreSettings.defaults(database.asOwner()).withServing(database.as(role)).withPoolSize(2)
+        .withSubscriptions(FAST);
     vertx.deployVerticle(new StoreVerticle(granted)).await();
     StoreClient client = StoreClient.create(vertx);
     Recorder consumer = Recorder.acking(vertx).listen(client, "app.granted");
