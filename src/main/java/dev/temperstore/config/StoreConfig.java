@@ -13,9 +13,9 @@ import java.util.OptionalInt;
  *
  * <p>Sources, strongest first: system properties ({@code -Dtemper.database.url=…}), environment variables
  * ({@code TEMPER_DATABASE_URL}), the properties file ({@code conf/application.properties}), the defaults here.
- * {@code conf/application.properties} documents each key; keep the two in step. The standalone service maps its own
- * {@code temper.*} sections on top of these; loaded alone, this mapping leaves other sections to it
- * ({@link ConfigLoader}).
+ * {@code conf/application.properties} and the README's configuration table show each key with its default (the
+ * service's ConfigurationDocsTest holds them to the code). The standalone service maps its own {@code temper.*}
+ * sections on top of these; loaded alone, this mapping leaves other sections to it ({@link ConfigLoader}).
  */
 @ConfigMapping(prefix = "temper")
 public interface StoreConfig {

@@ -13,7 +13,8 @@ import java.util.Optional;
  * from the sources the library reads. One mapping of every {@code temper.*} key, so that a key neither knows is
  * refused; the library alone leaves these sections to the service.
  *
- * <p>{@code conf/application.properties} documents each key, with its default; keep the two in step.
+ * <p>{@code conf/application.properties} and the README's configuration table show each key with its default;
+ * ConfigurationDocsTest holds both to this mapping and {@link StoreConfig}.
  */
 @ConfigMapping(prefix = "temper")
 public interface ServiceConfig extends StoreConfig {
@@ -106,7 +107,7 @@ public interface ServiceConfig extends StoreConfig {
       /** A public key in PEM (the text, or the path of a file holding it), for tokens signed elsewhere. */
       Optional<String> jwtPublicKey();
 
-      /** The algorithm of tokens signed with that key: RS256, RS384, RS512, ES256, ES384, ES512. */
+      /** The algorithm of tokens signed with that key: RS, ES or PS with 256, 384 or 512. */
       @WithDefault("RS256")
       String jwtPublicKeyAlgorithm();
 

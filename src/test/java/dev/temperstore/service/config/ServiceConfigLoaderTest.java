@@ -2,11 +2,8 @@ package dev.temperstore.service.config;
 
 import dev.temperstore.config.ConfigException;
 import dev.temperstore.config.ConfigLoader;
-import dev.temperstore.internal.config.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,8 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,39 +31,6 @@ class ServiceConfigLoaderTest {
     assertThat(config.embedded().port()).isZero();
     assertThat(config.http().port()).isEqualTo(8081);
     assertThat(config.cluster().enabled()).isFalse();
-  }
-
-  @Test
-  void the_shipped_properties_file_documents_every_key_with_its_default() throws IOException {
-    Properties shipped = new Properties();
-    try (var reader = Files.newBufferedReader(SHIPPED_FILE)) {
-      shipped.load(reader);
-    }
-    SmallRyeConfig defaults = new SmallRyeConfigBuilder().withMapping(ServiceConfig.class)
-        .withConverter(Duration.class, 200, new DurationConverter()).build();
-    Map<String, String> defaultValues = new TreeMap<>();
-    for (String name : defaults.getPropertyNames()) {
-      if (name.startsWith("temper.")) {
-        defaultValues.put(name, defaults.getConfigValue(name).getRawValue());
-      }
-    }
-    defaultValues.put("temper.database.migration-url", ""); // optional: no default, shown empty
-    defaultValues.put("temper.database.operator-url", "");
-    defaultValues.put("temper.database.statement-timeout", "");
-    defaultValues.put("temper.events.concurrent-batches", ""); // 4, or the pool size if smaller
-    defaultValues.put("temper.secrets.primary", "");
-    defaultValues.put("temper.cluster.public-host", "");
-    defaultValues.put("temper.cluster.tls-keystore", "");
-    defaultValues.put("temper.cluster.tls-keystore-password", "");
-    for (String optional : List.of("tls-keystore", "tls-keystore-password", "auth.jwt-secret", "auth.jwt-public-key",
-        "auth.issuer", "auth.audience")) {
-      defaultValues.put("temper.bridge." + optional, "");
-    }
-
-    Map<String, String> documented = new TreeMap<>();
-    shipped.stringPropertyNames().forEach(name -> documented.put(name, shipped.getProperty(name)));
-    assertThat(documented).isEqualTo(defaultValues);
-    assertThat(documented).hasSize(70);
   }
 
   @Test
