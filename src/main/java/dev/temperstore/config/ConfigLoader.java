@@ -3,6 +3,7 @@ package dev.temperstore.config;
 import dev.temperstore.internal.config.DurationConverter;
 
 import dev.temperstore.postgres.DatabaseUrl;
+import io.smallrye.config.ConfigMappings;
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -16,24 +17,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Builds a validated {@link StoreConfig}. SmallRye reads no file by default: the properties file is a source we
  * add ourselves, below environment variables and system properties so that both override it.
+ *
+ * <p>A {@code temper.*} key that the mapping does not read is refused, naming it, so that a misspelt key never
+ * passes for a setting. {@link StoreConfig} alone checks the keys of its own sections ({@code temper.database.*},
+ * {@code temper.events.*}, ...) and leaves those of other sections to whoever reads them: an application's
+ * {@code conf/} file may hold the standalone service's keys too. A mapping that extends StoreConfig
+ * ({@link #load(Optional, Class)}) answers for every {@code temper.*} key.
  */
 public final class ConfigLoader {
 
   /** The properties file read when none is named, relative to the working directory. */
   public static final Path DEFAULT_FILE = Path.of("conf", "application.properties");
 
+  private static final String PREFIX = "temper.";
   /** Between the environment (300) and SmallRye's META-INF file (100). */
   private static final int FILE_ORDINAL = 250;
   private static final int OVERRIDES_ORDINAL = 500;
-  private static final int MIN_JWT_SECRET_BYTES = 32;
+  /** The sections StoreConfig maps, read from the mapping itself so that they never drift from it. */
+  private static final Set<String> STORE_SECTIONS = sections(StoreConfig.class);
 
   private ConfigLoader() {
   }
@@ -45,18 +57,33 @@ public final class ConfigLoader {
    * @throws ConfigException naming the key, when a value cannot work
    */
   public static StoreConfig load(Optional<Path> file) {
+    return load(file, StoreConfig.class);
+  }
+
+  /**
+   * As {@link #load(Optional)}, into {@code mapping}: a {@code @ConfigMapping(prefix = "temper")} that extends
+   * StoreConfig with keys of its own (the standalone service's). The store's keys are validated here; the others are
+   * the caller's to validate.
+   *
+   * @throws ConfigException naming the key, when a value cannot work or a key is read by no part of the mapping
+   */
+  public static <T extends StoreConfig> T load(Optional<Path> file, Class<T> mapping) {
     List<ConfigSource> sources = new ArrayList<>();
     Path path = file.orElse(DEFAULT_FILE);
     if (file.isPresent() || Files.isRegularFile(path)) {
       sources.add(propertiesFile(path));
     }
-    SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addSystemSources();
-    return build(builder, sources);
+    return build(() -> new SmallRyeConfigBuilder().addSystemSources().withSources(sources), mapping);
   }
 
   /** Only {@code properties} and the defaults: for embedding in an application and for tests. */
   public static StoreConfig fromProperties(Map<String, String> properties) {
-    return fromSources(List.of(new PropertiesConfigSource(properties, "overrides", OVERRIDES_ORDINAL)));
+    return fromProperties(properties, StoreConfig.class);
+  }
+
+  /** As {@link #fromProperties(Map)}, into {@code mapping} (see {@link #load(Optional, Class)}). */
+  public static <T extends StoreConfig> T fromProperties(Map<String, String> properties, Class<T> mapping) {
+    return fromSources(List.of(new PropertiesConfigSource(properties, "overrides", OVERRIDES_ORDINAL)), mapping);
   }
 
   /**
@@ -72,7 +99,12 @@ public final class ConfigLoader {
 
   /** Exactly {@code sources} and the defaults. */
   public static StoreConfig fromSources(List<ConfigSource> sources) {
-    return build(new SmallRyeConfigBuilder(), sources);
+    return fromSources(sources, StoreConfig.class);
+  }
+
+  /** As {@link #fromSources(List)}, into {@code mapping} (see {@link #load(Optional, Class)}). */
+  public static <T extends StoreConfig> T fromSources(List<ConfigSource> sources, Class<T> mapping) {
+    return build(() -> new SmallRyeConfigBuilder().withSources(sources), mapping);
   }
 
   /** Reads a properties file as a source of the file's rank. */
@@ -85,16 +117,16 @@ public final class ConfigLoader {
     }
   }
 
-  private static StoreConfig build(SmallRyeConfigBuilder builder, List<ConfigSource> sources) {
-    builder
-        .addDefaultInterceptors()
-        .withSources(sources)
-        .withConverter(Duration.class, 200, new DurationConverter())
-        .withMapping(StoreConfig.class);
-    StoreConfig config;
+  /** {@code sources} makes a builder that holds the sources; called twice when StoreConfig is read alone. */
+  private static <T extends StoreConfig> T build(Supplier<SmallRyeConfigBuilder> sources, Class<T> mapping) {
+    T config;
     try {
+      SmallRyeConfigBuilder builder = withConverters(sources.get()).withMapping(mapping);
+      if (mapping == StoreConfig.class) {
+        othersKeys(sources.get()).forEach(builder::withMappingIgnore);
+      }
       SmallRyeConfig built = builder.build();
-      config = built.getConfigMapping(StoreConfig.class);
+      config = built.getConfigMapping(mapping);
     } catch (ConfigValidationException e) {
       throw new ConfigException(oneLine(e.getProblem(0).getMessage()));
     } catch (NoSuchElementException | IllegalArgumentException e) {
@@ -102,6 +134,39 @@ public final class ConfigLoader {
     }
     validate(config);
     return config;
+  }
+
+  private static SmallRyeConfigBuilder withConverters(SmallRyeConfigBuilder builder) {
+    return builder.addDefaultInterceptors().withConverter(Duration.class, 200, new DurationConverter());
+  }
+
+  /**
+   * The {@code temper.*} names in the sources outside the store's sections, as SmallRye's check of unknown keys
+   * lists them (the same interceptors applied): not ours to refuse.
+   */
+  private static Set<String> othersKeys(SmallRyeConfigBuilder sources) {
+    Set<String> others = new HashSet<>();
+    for (String name : withConverters(sources).build().getPropertyNames()) {
+      if (name.startsWith(PREFIX) && !STORE_SECTIONS.contains(section(name))) {
+        others.add(name);
+      }
+    }
+    return others;
+  }
+
+  private static Set<String> sections(Class<?> mapping) {
+    Set<String> sections = new HashSet<>();
+    ConfigMappings.ConfigClass.configClass(mapping).getProperties().keySet().forEach(key -> sections.add(section(key)));
+    return sections;
+  }
+
+  /** {@code database} of {@code temper.database.url}. */
+  private static String section(String name) {
+    int end = PREFIX.length();
+    while (end < name.length() && name.charAt(end) != '.' && name.charAt(end) != '[') {
+      end++;
+    }
+    return name.substring(PREFIX.length(), end);
   }
 
   private static void validate(StoreConfig config) {
@@ -157,69 +222,6 @@ public final class ConfigLoader {
     positive("temper.database.connect-timeout", config.database().connectTimeout());
     positive("temper.migration.lock-timeout", config.migration().lockTimeout());
     positive("temper.migration.statement-timeout", config.migration().statementTimeout());
-    if (config.http().port() < 0 || config.http().port() > 65535) {
-      throw new ConfigException("temper.http.port must be between 0 and 65535, got " + config.http().port());
-    }
-    if (config.bridge().port() < 0 || config.bridge().port() > 65535) {
-      throw new ConfigException("temper.bridge.port must be between 0 and 65535, got " + config.bridge().port());
-    }
-    validateBridge(config.bridge(), config.bus().prefix());
-    config.cluster().tlsKeystore().ifPresent(keystore -> {
-      if (!Files.isReadable(Path.of(keystore))) {
-        throw new ConfigException("temper.cluster.tls-keystore names a file that cannot be read: " + keystore);
-      }
-    });
-    int port = config.embedded().port();
-    if (port < 0 || port > 65535) {
-      throw new ConfigException("temper.embedded.port must be between 0 and 65535, got " + port);
-    }
-    if (config.embedded().dataDir().isBlank()) {
-      throw new ConfigException("temper.embedded.data-dir must not be empty");
-    }
-  }
-
-  private static void validateBridge(StoreConfig.Bridge bridge, String busPrefix) {
-    atLeast("temper.bridge.max-frame-bytes", bridge.maxFrameBytes(), 1);
-    atLeast("temper.bridge.max-outstanding-per-connection", bridge.maxOutstandingPerConnection(), 1);
-    atLeast("temper.bridge.max-connections", bridge.maxConnections(), 1);
-    atLeast("temper.bridge.max-registrations-per-connection", bridge.maxRegistrationsPerConnection(), 1);
-    atLeast("temper.bridge.max-deliveries-per-connection", bridge.maxDeliveriesPerConnection(), 1);
-    String delivery = bridge.deliveryPrefix();
-    if (delivery.isBlank() || delivery.startsWith(".") || delivery.endsWith(".")) {
-      throw new ConfigException("temper.bridge.delivery-prefix must be an address that neither starts nor ends with"
-          + " '.', got \"" + delivery + "\"");
-    }
-    // A bridge client registering under the delivery prefix must never be able to register a store address.
-    boolean overlap = delivery.equals(busPrefix) || delivery.startsWith(busPrefix + ".")
-        || busPrefix.startsWith(delivery + ".");
-    if (bridge.enabled() && overlap) {
-      throw new ConfigException("temper.bridge.delivery-prefix \"" + delivery + "\" overlaps temper.bus.prefix \""
-          + busPrefix + "\": bridge clients could register the store's own addresses; choose one outside it");
-    }
-    positive("temper.bridge.idle-timeout", bridge.idleTimeout());
-    bridge.tlsKeystore().ifPresent(keystore -> {
-      if (!Files.isReadable(Path.of(keystore))) {
-        throw new ConfigException("temper.bridge.tls-keystore names a file that cannot be read: " + keystore);
-      }
-    });
-    bridge.auth().jwtSecret().ifPresent(secret -> {
-      // HS256 with a short secret can be brute-forced offline from any one token.
-      int bytes = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-      if (bytes < MIN_JWT_SECRET_BYTES) {
-        throw new ConfigException("temper.bridge.auth.jwt-secret must be at least " + MIN_JWT_SECRET_BYTES
-            + " bytes, got " + bytes + " (e.g. openssl rand -base64 32)");
-      }
-    });
-    if (!bridge.auth().jwtPublicKeyAlgorithm().matches("(?i)(RS|ES|PS)(256|384|512)")) {
-      throw new ConfigException("temper.bridge.auth.jwt-public-key-algorithm must be one of RS256, RS384, RS512, "
-          + "ES256, ES384, ES512, PS256, PS384, PS512, got \"" + bridge.auth().jwtPublicKeyAlgorithm() + "\"");
-    }
-    bridge.auth().jwtPublicKey().ifPresent(key -> {
-      if (!key.contains("-----BEGIN") && !Files.isReadable(Path.of(key))) {
-        throw new ConfigException("temper.bridge.auth.jwt-public-key is neither PEM text nor a readable file: "
-            + key);
-      }
-    });
   }
 
   private static void url(String key, String url) {

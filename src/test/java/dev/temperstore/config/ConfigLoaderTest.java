@@ -6,8 +6,6 @@ import dev.temperstore.StoreSettings;
 import dev.temperstore.postgres.DatabaseTarget;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,8 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,41 +34,6 @@ class ConfigLoaderTest {
     assertThat(config.database().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.migration().lockTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.migration().statementTimeout()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(config.embedded().dataDir()).isEqualTo("data/postgres");
-    assertThat(config.embedded().port()).isZero();
-  }
-
-  @Test
-  void the_shipped_properties_file_documents_every_key_with_its_default() throws IOException {
-    Properties shipped = new Properties();
-    try (var reader = Files.newBufferedReader(SHIPPED_FILE)) {
-      shipped.load(reader);
-    }
-    SmallRyeConfig defaults = new SmallRyeConfigBuilder().withMapping(StoreConfig.class)
-        .withConverter(Duration.class, 200, new DurationConverter()).build();
-    Map<String, String> defaultValues = new TreeMap<>();
-    for (String name : defaults.getPropertyNames()) {
-      if (name.startsWith("temper.")) {
-        defaultValues.put(name, defaults.getConfigValue(name).getRawValue());
-      }
-    }
-    defaultValues.put("temper.database.migration-url", ""); // optional: no default, shown empty
-    defaultValues.put("temper.database.operator-url", "");
-    defaultValues.put("temper.database.statement-timeout", "");
-    defaultValues.put("temper.events.concurrent-batches", ""); // 4, or the pool size if smaller
-    defaultValues.put("temper.secrets.primary", "");
-    defaultValues.put("temper.cluster.public-host", "");
-    defaultValues.put("temper.cluster.tls-keystore", "");
-    defaultValues.put("temper.cluster.tls-keystore-password", "");
-    for (String optional : List.of("tls-keystore", "tls-keystore-password", "auth.jwt-secret", "auth.jwt-public-key",
-        "auth.issuer", "auth.audience")) {
-      defaultValues.put("temper.bridge." + optional, "");
-    }
-
-    Map<String, String> documented = new TreeMap<>();
-    shipped.stringPropertyNames().forEach(name -> documented.put(name, shipped.getProperty(name)));
-    assertThat(documented).isEqualTo(defaultValues);
-    assertThat(documented).hasSize(70);
   }
 
   @Test
@@ -97,29 +58,6 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void a_bridge_delivery_prefix_overlapping_the_bus_prefix_is_refused_naming_both_keys() {
-    StoreConfig defaults = ConfigLoader.fromProperties(Map.of());
-
-    assertThat(defaults.bridge().deliveryPrefix()).isEqualTo("temper.bridge.delivery");
-    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.bridge.enabled", "true",
-        "temper.bridge.delivery-prefix", "temper.store.in")))
-        .isInstanceOf(ConfigException.class)
-        .hasMessage("temper.bridge.delivery-prefix \"temper.store.in\" overlaps temper.bus.prefix \"temper.store\":"
-            + " bridge clients could register the store's own addresses; choose one outside it");
-    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.bridge.enabled", "true",
-        "temper.bus.prefix", "temper")))
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith("temper.bridge.delivery-prefix");
-    assertThat(ConfigLoader.fromProperties(Map.of("temper.bus.prefix", "temper")).bus().prefix())
-        .isEqualTo("temper"); // no bridge: no overlap to fear
-    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.bridge.delivery-prefix", "out.")))
-        .isInstanceOf(ConfigException.class).hasMessage("temper.bridge.delivery-prefix must be an address that"
-            + " neither starts nor ends with '.', got \"out.\"");
-    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.bridge.max-deliveries-per-connection", "0")))
-        .isInstanceOf(ConfigException.class)
-        .hasMessage("temper.bridge.max-deliveries-per-connection must be at least 1, got 0");
-  }
-
-  @Test
   void database_url_is_honoured_as_in_temper() {
     StoreConfig config = ConfigLoader.fromSources(List.of(
         env(Map.of("DATABASE_URL", "postgres://temper:pw@db:5432/temper"))));
@@ -139,13 +77,44 @@ class ConfigLoaderTest {
   @Test
   void environment_variables_override_the_properties_file(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("app.properties");
-    Files.writeString(file, "temper.migration.lock-timeout=7s\ntemper.embedded.port=5999\n");
+    Files.writeString(file, "temper.migration.lock-timeout=7s\ntemper.database.pool-size=5\n");
 
     StoreConfig config = ConfigLoader.fromSources(List.of(
         ConfigLoader.propertiesFile(file), env(Map.of("TEMPER_MIGRATION_LOCK_TIMEOUT", "500ms"))));
 
     assertThat(config.migration().lockTimeout()).isEqualTo(Duration.ofMillis(500));
-    assertThat(config.embedded().port()).isEqualTo(5999);
+    assertThat(config.database().poolSize()).isEqualTo(5);
+  }
+
+  @Test
+  void the_shipped_file_with_the_services_keys_loads_into_the_stores_configuration() {
+    StoreConfig config = ConfigLoader.fromSources(List.of(ConfigLoader.propertiesFile(SHIPPED_FILE)));
+
+    assertThat(config.requests().deadline()).isEqualTo(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void keys_of_other_sections_are_left_to_whoever_reads_them_even_values_they_would_refuse(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("app.properties");
+    Files.writeString(file, "temper.database.pool-size=3\n"
+        + "temper.http.port=70000\ntemper.bridge.auth.jwt-secret=short\ntemper.cluster.enabled=maybe\n"
+        + "temper.embedded.data-dir=\ntemper.someone-else.key=1\n");
+
+    StoreConfig config = ConfigLoader.load(Optional.of(file));
+
+    assertThat(config.database().poolSize()).isEqualTo(3);
+  }
+
+  @Test
+  void an_unknown_key_in_a_section_of_the_store_is_refused_naming_it(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("app.properties");
+    Files.writeString(file, "temper.http.port=8082\ntemper.database.pool-sise=3\n");
+
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("temper.database.pool-sise in PropertiesConfigSource[source=")
+        .hasMessageEndingWith(" does not map to any root");
   }
 
   @Test
@@ -182,12 +151,6 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.database.connect-timeout", "0s")))
         .isInstanceOf(ConfigException.class)
         .hasMessage("temper.database.connect-timeout must be a positive duration, got PT0S");
-  }
-
-  @Test
-  void an_out_of_range_port_is_refused_naming_the_key() {
-    assertThatThrownBy(() -> ConfigLoader.fromProperties(Map.of("temper.embedded.port", "70000")))
-        .hasMessage("temper.embedded.port must be between 0 and 65535, got 70000");
   }
 
   @Test

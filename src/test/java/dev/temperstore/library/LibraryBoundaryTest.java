@@ -1,5 +1,8 @@
 package dev.temperstore.library;
 
+import dev.temperstore.config.StoreConfig;
+import dev.temperstore.service.config.ServiceConfig;
+import io.smallrye.config.ConfigMappings;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -7,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The service's dependencies are optional, so they are on the compile path of the library's code too: this keeps
  * the library's sources from ever using them (or the service), which a library user would find missing at run time.
+ * Nor do they name the service's configuration keys: those are read and checked by the service alone.
  */
 class LibraryBoundaryTest {
 
@@ -36,6 +42,34 @@ class LibraryBoundaryTest {
 
       assertThat(offending).isEmpty();
     }
+  }
+
+  @Test
+  void no_library_source_names_a_key_of_the_services() throws IOException {
+    Set<String> serviceSections = sections(ServiceConfig.class);
+    serviceSections.removeAll(sections(StoreConfig.class));
+    assertThat(serviceSections).as("the service's own sections").isNotEmpty();
+    Path root = Path.of("src/main/java/dev/temperstore");
+    try (Stream<Path> sources = Files.walk(root)) {
+      List<String> offending = sources
+          .filter(path -> path.toString().endsWith(".java"))
+          .filter(path -> !path.startsWith(root.resolve("service")))
+          .flatMap(path -> lines(path).stream()
+              .filter(line -> serviceSections.stream().anyMatch(section -> line.contains("temper." + section + ".")))
+              .map(line -> root.relativize(path) + ": " + line.strip()))
+          .toList();
+
+      assertThat(offending).isEmpty();
+    }
+  }
+
+  /** {@code database}, {@code events}, ...: the sections a mapping reads, from SmallRye's view of it. */
+  private static Set<String> sections(Class<?> mapping) {
+    Set<String> sections = new TreeSet<>();
+    for (String key : ConfigMappings.ConfigClass.configClass(mapping).getProperties().keySet()) {
+      sections.add(key.split("\\.")[1]);
+    }
+    return sections;
   }
 
   private static List<String> lines(Path path) {

@@ -1,2 +1,2 @@
-/** Internal: the boundary between Vert.x futures and Mutiny. */
+/** Internal: Vert.x futures into Mutiny and back, as most code crosses between them ({@link Reactive}). */
 package dev.temperstore.internal.reactive;

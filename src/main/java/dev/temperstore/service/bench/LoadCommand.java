@@ -8,10 +8,11 @@ import dev.temperstore.service.cluster.Clustering;
 import dev.temperstore.protocol.Addresses;
 import dev.temperstore.client.StoreClient;
 import dev.temperstore.config.ConfigException;
-import dev.temperstore.config.ConfigLoader;
 import dev.temperstore.internal.config.DurationConverter;
 import dev.temperstore.config.StoreConfig;
 import dev.temperstore.postgres.DatabaseTarget;
+import dev.temperstore.service.config.ServiceConfig;
+import dev.temperstore.service.config.ServiceConfigLoader;
 import dev.temperstore.service.embedded.EmbeddedServer;
 import dev.temperstore.secrets.SecretSettings;
 import dev.temperstore.secrets.KeyRing;
@@ -102,10 +103,10 @@ public final class LoadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    StoreConfig storeConfig;
+    ServiceConfig storeConfig;
     LoadOptions options;
     try {
-      storeConfig = ConfigLoader.load(Optional.ofNullable(config));
+      storeConfig = ServiceConfigLoader.load(Optional.ofNullable(config));
       Workload chosen = Workload.valueOf(workload.toUpperCase(Locale.ROOT).replace('-', '_'));
       Duration measured = duration(duration);
       options = new LoadOptions(chosen, positive("--clients", clients), measured, requests, duration(warmup),

@@ -2,7 +2,7 @@ package dev.temperstore.service.bridge;
 
 import dev.temperstore.client.BridgeTls;
 import dev.temperstore.config.ConfigException;
-import dev.temperstore.config.StoreConfig;
+import dev.temperstore.service.config.ServiceConfig;
 import io.vertx.core.Vertx;
 
 import java.io.IOException;
@@ -21,7 +21,7 @@ public final class BridgeSettings {
    * @param requestTimeout  how long the bridge waits for the store; give it more than the store's own deadline
    * @param deliveryTimeout how long the store waits for a delivery's answer ({@code temper.subscriptions.*})
    */
-  public static BridgeOptions options(Vertx vertx, StoreConfig.Bridge bridge, Duration requestTimeout,
+  public static BridgeOptions options(Vertx vertx, ServiceConfig.Bridge bridge, Duration requestTimeout,
                                       Duration deliveryTimeout) {
     BridgeLimits limits = new BridgeLimits(bridge.maxFrameBytes(), bridge.maxOutstandingPerConnection(),
         bridge.idleTimeout(), bridge.maxConnections(), requestTimeout, bridge.maxRegistrationsPerConnection(),
@@ -33,7 +33,7 @@ public final class BridgeSettings {
   }
 
   /** Token verification as configured; empty when neither a secret nor a public key is set. */
-  public static Optional<BridgeAuth> auth(Vertx vertx, StoreConfig.Bridge.Auth auth) {
+  public static Optional<BridgeAuth> auth(Vertx vertx, ServiceConfig.Bridge.Auth auth) {
     if (auth.jwtSecret().isEmpty() && auth.jwtPublicKey().isEmpty()) {
       return Optional.empty();
     }

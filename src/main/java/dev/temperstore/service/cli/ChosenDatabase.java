@@ -1,7 +1,7 @@
 package dev.temperstore.service.cli;
 
-import dev.temperstore.config.StoreConfig;
 import dev.temperstore.postgres.DatabaseTarget;
+import dev.temperstore.service.config.ServiceConfig;
 import dev.temperstore.service.embedded.EmbeddedServer;
 
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ final class ChosenDatabase implements AutoCloseable {
   }
 
   /** Blocks while an embedded server starts; call from the main thread, never from an event loop. */
-  static ChosenDatabase resolve(StoreConfig config) {
+  static ChosenDatabase resolve(ServiceConfig config) {
     Duration connectTimeout = config.database().connectTimeout();
     Optional<String> url = config.database().url();
     if (url.isPresent()) {

@@ -1,8 +1,8 @@
 package dev.temperstore.service.cli;
 
 import dev.temperstore.config.ConfigException;
-import dev.temperstore.config.ConfigLoader;
-import dev.temperstore.config.StoreConfig;
+import dev.temperstore.service.config.ServiceConfig;
+import dev.temperstore.service.config.ServiceConfigLoader;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -20,9 +20,9 @@ final class ConfigOption {
   Path file;
 
   /** The validated configuration, or empty after printing the problem on one line. */
-  Optional<StoreConfig> load() {
+  Optional<ServiceConfig> load() {
     try {
-      return Optional.of(ConfigLoader.load(Optional.ofNullable(file)));
+      return Optional.of(ServiceConfigLoader.load(Optional.ofNullable(file)));
     } catch (ConfigException e) {
       System.err.println("configuration error: " + e.getMessage());
       return Optional.empty();

@@ -1,6 +1,6 @@
 package dev.temperstore.service.cli;
 
-import dev.temperstore.config.StoreConfig;
+import dev.temperstore.service.config.ServiceConfig;
 import dev.temperstore.migration.RuntimeGrants;
 import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.postgres.DatabaseUrl;
@@ -50,7 +50,7 @@ public final class GrantCommand implements Callable<Integer> {
       System.err.println("grant refused: " + e.getMessage());
       return ConfigOption.BAD_CONFIG;
     }
-    Optional<StoreConfig> loaded = config.load();
+    Optional<ServiceConfig> loaded = config.load();
     if (loaded.isEmpty()) {
       return ConfigOption.BAD_CONFIG;
     }

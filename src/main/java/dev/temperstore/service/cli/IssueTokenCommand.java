@@ -3,8 +3,8 @@ package dev.temperstore.service.cli;
 import dev.temperstore.service.bridge.BridgeAuth;
 import dev.temperstore.service.bridge.BridgeSettings;
 import dev.temperstore.service.bridge.Permission;
+import dev.temperstore.service.config.ServiceConfig;
 import dev.temperstore.internal.config.DurationConverter;
-import dev.temperstore.config.StoreConfig;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,11 +47,11 @@ public final class IssueTokenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Optional<StoreConfig> loaded = config.load();
+    Optional<ServiceConfig> loaded = config.load();
     if (loaded.isEmpty()) {
       return ConfigOption.BAD_CONFIG;
     }
-    StoreConfig.Bridge.Auth auth = loaded.get().bridge().auth();
+    ServiceConfig.Bridge.Auth auth = loaded.get().bridge().auth();
     if (auth.jwtSecret().isEmpty()) {
       System.err.println("issue-token: temper.bridge.auth.jwt-secret is not set: there is no key to sign with");
       return ConfigOption.BAD_CONFIG;

@@ -1,6 +1,6 @@
 package dev.temperstore.service.cli;
 
-import dev.temperstore.config.StoreConfig;
+import dev.temperstore.service.config.ServiceConfig;
 import dev.temperstore.migration.MigrationFailed;
 import dev.temperstore.migration.MigrationListener;
 import dev.temperstore.migration.MigrationPipeline;
@@ -29,7 +29,7 @@ public final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Optional<StoreConfig> loaded = config.load();
+    Optional<ServiceConfig> loaded = config.load();
     if (loaded.isEmpty()) {
       return ConfigOption.BAD_CONFIG;
     }

@@ -1,7 +1,7 @@
 package dev.temperstore.service.cli;
 
 import dev.temperstore.config.SecretKeys;
-import dev.temperstore.config.StoreConfig;
+import dev.temperstore.service.config.ServiceConfig;
 import dev.temperstore.migration.MigrationListener;
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.MigrationSettings;
@@ -38,7 +38,7 @@ public final class RotateSecretsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Optional<StoreConfig> loaded = config.load();
+    Optional<ServiceConfig> loaded = config.load();
     if (loaded.isEmpty()) {
       return ConfigOption.BAD_CONFIG;
     }

@@ -1,13 +1,13 @@
 package dev.temperstore.service.cli;
 
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.config.StoreConfig;
 import dev.temperstore.StoreSettings;
 import dev.temperstore.client.StoreClient;
 import dev.temperstore.service.bridge.BridgeOptions;
 import dev.temperstore.service.bridge.BridgeSettings;
 import dev.temperstore.service.bridge.TcpBridge;
 import dev.temperstore.service.cluster.Clustering;
+import dev.temperstore.service.config.ServiceConfig;
 import dev.temperstore.service.ops.OpsServer;
 import dev.temperstore.service.ops.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -57,12 +57,12 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Optional<StoreConfig> loaded = config.load();
+    Optional<ServiceConfig> loaded = config.load();
     if (loaded.isEmpty()) {
       return ConfigOption.BAD_CONFIG;
     }
     long started = System.nanoTime();
-    StoreConfig config = loaded.get();
+    ServiceConfig config = loaded.get();
     ChosenDatabase database = ChosenDatabase.resolve(config);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Vert.x's own metrics (pools, event bus, HTTP) go to the same registry as the store's request timers.

@@ -2,7 +2,7 @@ package dev.temperstore.service.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
-import dev.temperstore.config.StoreConfig;
+import dev.temperstore.service.config.ServiceConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -29,7 +29,7 @@ public final class Clustering {
   }
 
   /** A clustered Vert.x configured by {@code temper.cluster.*}; {@code builder} may carry metrics already. */
-  public static Future<Vertx> start(StoreConfig.Cluster cluster, VertxBuilder builder, VertxOptions options) {
+  public static Future<Vertx> start(ServiceConfig.Cluster cluster, VertxBuilder builder, VertxOptions options) {
     EventBusOptions bus = options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.port());
     cluster.publicHost().ifPresent(bus::setClusterPublicHost);
     cluster.tlsKeystore().ifPresent(keystore -> {
@@ -41,11 +41,11 @@ public final class Clustering {
   }
 
   /** A client JVM's clustered Vert.x, configured like a store node's. */
-  public static Future<Vertx> client(StoreConfig.Cluster cluster) {
+  public static Future<Vertx> client(ServiceConfig.Cluster cluster) {
     return start(cluster, Vertx.builder(), new VertxOptions());
   }
 
-  static Config hazelcast(StoreConfig.Cluster cluster) {
+  static Config hazelcast(ServiceConfig.Cluster cluster) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());
     config.setProperty("hazelcast.logging.type", "slf4j");

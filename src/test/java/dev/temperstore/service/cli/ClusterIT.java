@@ -3,7 +3,7 @@ package dev.temperstore.service.cli;
 import dev.temperstore.protocol.Addresses;
 import dev.temperstore.client.StoreClient;
 import dev.temperstore.service.cluster.Clustering;
-import dev.temperstore.config.ConfigLoader;
+import dev.temperstore.service.config.ServiceConfigLoader;
 import dev.temperstore.errors.Unavailable;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.tenancy.PersistenceId;
@@ -96,7 +96,7 @@ class ClusterIT extends DatabaseTest {
 
     try (JarProcess store = storeNode(Ports.free(), tls)) {
       store.awaitLine(line -> line.contains("temper-store ready in"), TIMEOUT);
-      Vertx withTls = Clustering.client(ConfigLoader.fromProperties(Map.of(
+      Vertx withTls = Clustering.client(ServiceConfigLoader.fromProperties(Map.of(
           "temper.cluster.name", clusterName,
           "temper.cluster.hazelcast-port", Integer.toString(hazelcastPort),
           "temper.cluster.tls-keystore", keystore.toString(),
@@ -203,7 +203,7 @@ class ClusterIT extends DatabaseTest {
   }
 
   private Vertx joinAsClient() {
-    clientNode = Clustering.client(ConfigLoader.fromProperties(Map.of(
+    clientNode = Clustering.client(ServiceConfigLoader.fromProperties(Map.of(
         "temper.cluster.name", clusterName,
         "temper.cluster.hazelcast-port", Integer.toString(hazelcastPort))).cluster()).await();
     return clientNode;
