@@ -89,7 +89,8 @@ public final class BridgeClient implements Transport, AutoCloseable {
         .map(socket -> {
           BridgeClient bridgeClient = new BridgeClient(vertx, socket, options);
           // Replies are bounded by the store's own limits; 64 MiB leaves room for any of them.
-          socket.handler(new FrameReader(64 * 1024 * 1024, bridgeClient::received, violation -> socket.close()));
+          socket.handler(new FrameReader(64 * 1024 * 1024, "the bridge client's limit", bridgeClient::received,
+              violation -> socket.close()));
           socket.closeHandler(ignored -> bridgeClient.connectionClosed());
           return bridgeClient;
         });

@@ -14,7 +14,7 @@ public final class FeedHorizon {
   private FeedHorizon() {
   }
 
-  /** @throws AssertionError when the horizon has not passed every event within 30 s */
+  /** @throws AssertionError when the horizon has not passed every event within {@link Await#TIMEOUT} */
   public static void awaitPastEveryEvent(TestDatabase database) {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (database.admin().count("SELECT count(*) FROM events"

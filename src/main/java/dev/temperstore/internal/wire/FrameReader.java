@@ -21,6 +21,7 @@ public final class FrameReader implements Handler<Buffer> {
   private static final int LENGTH_BYTES = 4;
 
   private final int maxFrameBytes;
+  private final String limitName;
   private final Consumer<JsonObject> frames;
   private final Consumer<String> violations;
   private Buffer pending = Buffer.buffer();
@@ -34,11 +35,13 @@ public final class FrameReader implements Handler<Buffer> {
    * @param frames        receives each frame, in order
    * @param violations    receives the one protocol violation, as a message naming it
    */
-  public FrameReader(int maxFrameBytes, Consumer<JsonObject> frames, Consumer<String> violations) {
+  /** {@code limitName} says in a violation where the limit comes from, e.g. the setting that made it. */
+  public FrameReader(int maxFrameBytes, String limitName, Consumer<JsonObject> frames, Consumer<String> violations) {
     if (maxFrameBytes < 1) {
       throw new IllegalArgumentException("maxFrameBytes must be at least 1, got " + maxFrameBytes);
     }
     this.maxFrameBytes = maxFrameBytes;
+    this.limitName = limitName;
     this.frames = frames;
     this.violations = violations;
   }
@@ -77,7 +80,7 @@ public final class FrameReader implements Handler<Buffer> {
         position += LENGTH_BYTES;
         if (length <= 0 || length > maxFrameBytes) {
           fail("frame length " + length + " is not between 1 and " + maxFrameBytes
-              + " bytes (temper.bridge.max-frame-bytes)");
+              + " bytes (" + limitName + ")");
           break;
         }
         frameLength = length;

@@ -45,7 +45,8 @@ final class BridgeConnection {
     this.bridge = bridge;
     this.socket = socket;
     this.auth = auth;
-    this.reader = new FrameReader(bridge.limits().maxFrameBytes(), this::frame, this::violation);
+    this.reader = new FrameReader(bridge.limits().maxFrameBytes(), "temper.bridge.max-frame-bytes", this::frame,
+        this::violation);
     this.output = new ConnectionOutput(socket);
     this.deliveries = new PendingDeliveries(bridge.vertx(), bridge.limits());
     this.registrations = new Registrations(bridge.vertx(), output, bridge.limits(), deliveries);

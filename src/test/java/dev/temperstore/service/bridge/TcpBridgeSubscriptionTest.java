@@ -12,6 +12,7 @@ import dev.temperstore.feed.subscriptions.Subscription;
 import dev.temperstore.feed.subscriptions.SubscriptionSettings;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.FeedHorizon;
 import dev.temperstore.testing.Eventually;
 import dev.temperstore.testing.Events;
 import dev.temperstore.testing.Ports;
@@ -565,7 +566,9 @@ class TcpBridgeSubscriptionTest extends DatabaseTest {
   }
 
   /** Every position of the tenant's feed, in feed order. */
+  /** The tenant's whole feed, once the horizon is past every event (another suite on the server may hold it). */
   private List<String> feed(String tenant) {
+    FeedHorizon.awaitPastEveryEvent(database);
     FeedPage page = await(store.readAll(tenant, FeedPosition.START, FeedFilter.ALL, 1000));
     return page.events().stream().map(event -> event.position().toString()).toList();
   }
