@@ -2,7 +2,6 @@ package dev.temperstore.service.bridge;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.protocol.Addresses;
 import dev.temperstore.client.StoreClient;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.feed.FeedFilter;
@@ -10,13 +9,14 @@ import dev.temperstore.feed.FeedPage;
 import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.feed.subscriptions.Subscription;
 import dev.temperstore.feed.subscriptions.SubscriptionSettings;
+import dev.temperstore.protocol.Addresses;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
-import dev.temperstore.testing.FeedHorizon;
-import dev.temperstore.testing.Eventually;
 import dev.temperstore.testing.Events;
+import dev.temperstore.testing.Eventually;
+import dev.temperstore.testing.FeedHorizon;
 import dev.temperstore.testing.Ports;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.ReplyException;
@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
+import static dev.temperstore.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -46,7 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TcpBridgeSubscriptionTest extends DatabaseTest {
 
   private static final String SECRET = "a-test-secret-of-at-least-32-bytes-long";
-  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration TIMEOUT = Await.TIMEOUT;
   private static final String CREATE = "temper.store.subscriptions.create";
   private static final String ORDERS = "temper.bridge.delivery.acme.orders";
   /** Claims every 300 ms and retries after 100 ms, so that deliveries follow within a second. */
@@ -618,7 +619,4 @@ class TcpBridgeSubscriptionTest extends DatabaseTest {
     Eventually.eventually(TIMEOUT, what, condition);
   }
 
-  private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(TIMEOUT);
-  }
 }

@@ -1,12 +1,13 @@
 package dev.temperstore.service.cli;
 
-import dev.temperstore.protocol.Addresses;
 import dev.temperstore.client.StoreClient;
-import dev.temperstore.service.cluster.Clustering;
-import dev.temperstore.service.config.ServiceConfigLoader;
 import dev.temperstore.errors.Unavailable;
 import dev.temperstore.events.NewEvent;
+import dev.temperstore.protocol.Addresses;
+import dev.temperstore.service.cluster.Clustering;
+import dev.temperstore.service.config.ServiceConfigLoader;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Events;
 import dev.temperstore.testing.JarProcess;
@@ -43,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Store nodes as separate processes on one Hazelcast cluster, and this JVM as a client node. */
 class ClusterIT extends DatabaseTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration TIMEOUT = Await.PROCESS_TIMEOUT;
   private static final Pattern APPENDS_SERVED = Pattern.compile(
       "temper_store_requests_seconds_count\\{address=\"temper.store.events.append\",outcome=\"ok\"} (\\d+)");
 

@@ -1,5 +1,6 @@
 package dev.temperstore.service.cli;
 
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.JarProcess;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -21,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The service on its embedded PostgreSQL: durable, restartable after kill -9, and one service per data folder. */
 class EmbeddedServerIT {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration TIMEOUT = Await.PROCESS_TIMEOUT;
   private static final Pattern LISTENING = Pattern.compile("embedded PostgreSQL listening on 127\\.0\\.0\\.1:(\\d+)");
 
   private static Vertx vertx;

@@ -1,6 +1,7 @@
 package dev.temperstore.service.cli;
 
 import dev.temperstore.migration.RuntimeGrants;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.JarProcess;
 import dev.temperstore.testing.PostgresServer;
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** {@code grant --role} run from the fat jar as the owner, as the README's two-role setup does. */
 class GrantCommandIT extends DatabaseTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration TIMEOUT = Await.PROCESS_TIMEOUT;
 
   @TempDir
   Path workDir;

@@ -2,8 +2,9 @@ package dev.temperstore.service.cli;
 
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.Schema;
-import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.Catalog;
+import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.JarProcess;
 import dev.temperstore.testing.PostgresServer;
 import dev.temperstore.testing.TestDatabase;
@@ -24,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MigrateCommandIT extends DatabaseTest {
 
   private static final int STEPS = Schema.steps().size();
-  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration TIMEOUT = Await.PROCESS_TIMEOUT;
   private static final Pattern SUMMARY = Pattern.compile("schema up to date: applied (\\d+) steps, (\\d+) already applied");
 
   @TempDir

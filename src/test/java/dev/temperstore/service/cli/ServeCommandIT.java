@@ -1,13 +1,14 @@
 package dev.temperstore.service.cli;
 
 import dev.temperstore.client.BridgeClient;
-import dev.temperstore.protocol.Addresses;
 import dev.temperstore.client.StoreClient;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.migration.MigrationPipeline;
 import dev.temperstore.migration.Schema;
-import dev.temperstore.testing.Catalog;
+import dev.temperstore.protocol.Addresses;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.Await;
+import dev.temperstore.testing.Catalog;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Events;
 import dev.temperstore.testing.JarProcess;
@@ -44,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ServeCommandIT extends DatabaseTest {
 
   private static final int STEPS = Schema.steps().size();
-  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration TIMEOUT = Await.PROCESS_TIMEOUT;
   /** What the JVM returns after running its shutdown hooks on SIGTERM (128 + 15). */
   private static final int SIGTERM_EXIT = 143;
 
