@@ -8,6 +8,7 @@ import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.feed.subscriptions.SubscriptionSettings;
 import dev.temperstore.internal.subscriptions.PgSubscriptionStore;
 import dev.temperstore.internal.subscriptions.SubscriptionRow;
+import dev.temperstore.internal.subscriptions.delivery.DelivererLife.State;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -41,7 +42,8 @@ import java.util.function.Consumer;
  * holding it is in flight, so no stream is ever with two targets at once. The checkpoint is the position before the
  * first unacknowledged event; it is saved after {@code checkpointEvery} acknowledged events or
  * {@code checkpointInterval}, whichever comes first. Caught up, it waits for a wake-up (LISTEN) or its poll
- * interval, and reads at most every {@code tailReadGap}.
+ * interval, and reads at most every {@code tailReadGap}: its states, and when it reads, are its
+ * {@link DelivererLife}'s.
  */
 final class Deliverer {
 
@@ -58,7 +60,6 @@ final class Deliverer {
   /** Events per delivery message at most: bounds the JSON built, and its size, on the deliverer's event loop. */
   private static final int MAX_BATCH = DeliveryJson.MAX_EVENTS;
 
-  private final Vertx vertx;
   private final Context context;
   private final SubscriptionRow subscription;
   private final Feed feed;
@@ -68,13 +69,8 @@ final class Deliverer {
   private final int maxWindow;
   private final Consumer<Deliverer> onStale;
   private final DeliverySender sender;
-
-  /**
-   * Caught up, it reads at most this often, however many wake-ups come: every store instance of every process
-   * appending to the database wakes it, and a read per wake-up (two instances: 400 reads/s of a few dozen events
-   * each while 64 clients appended) cost more than its events (docs/decisions/0015-in-process-wake-ups.md).
-   */
-  private final long tailReadGapMillis;
+  /** Its state, when it reads, and every timer it sets. */
+  private final DelivererLife life;
   private final DeliveryWindow window = new DeliveryWindow();
   private final BatchSizes batchSizes;
   /** Null until the members were first read: nothing is sent before. */
@@ -86,26 +82,10 @@ final class Deliverer {
   private FeedPosition acknowledged;
   private FeedPosition saved;
   private int unsavedAcks;
-  private boolean reading;
-  /** When the last read started ({@link System#currentTimeMillis}). */
-  private long lastRead;
-  /** When the poll timer fires, if set. */
-  private long pollDue;
-  private boolean caughtUp;
-  /**
-   * Whether the last page read was full, so that the next one is likely full too: the feed then reads it in the
-   * form that is fastest for many rows, and at the end in the one that costs least for a few ({@link Feed}).
-   * {@link #caughtUp} cannot say it: a read only ever starts once that is cleared.
-   */
-  private boolean behind = true;
-  private boolean wokenWhileReading;
   private boolean saving;
+  private long saveTimer = -1;
   private boolean refreshing;
   private boolean refreshAgain;
-  private boolean stopped;
-  private long pollTimer = -1;
-  private long saveTimer = -1;
-  private long membersTimer = -1;
 
   /**
    * @param readLimit the most events one page may hold (the feed's own limit)
@@ -113,7 +93,6 @@ final class Deliverer {
    */
   Deliverer(Vertx vertx, Context context, SubscriptionRow subscription, Feed feed, PgSubscriptionStore store,
             SubscriptionSettings settings, int readLimit, Consumer<Deliverer> onStale) {
-    this.vertx = vertx;
     this.context = context;
     this.subscription = subscription;
     this.feed = feed;
@@ -121,7 +100,7 @@ final class Deliverer {
     this.settings = settings;
     this.maxWindow = Math.max(settings.credit() * WINDOW_PER_CREDIT, MIN_WINDOW);
     this.batchSizes = new BatchSizes(Math.min(settings.credit(), MAX_BATCH), settings.deliveryTimeout());
-    this.tailReadGapMillis = settings.tailReadGap().toMillis();
+    this.life = new DelivererLife(DelivererLife.Timers.of(vertx), System::currentTimeMillis, settings, this::pump);
     this.readLimit = Math.max(1, Math.min(readLimit, maxWindow));
     this.onStale = onStale;
     this.sender = new DeliverySender(vertx, subscription.tenant(), subscription.name(), settings.deliveryTimeout());
@@ -146,31 +125,15 @@ final class Deliverer {
 
   void start() {
     LOG.info("delivering subscription {} after {}", subscription.id(), readAfter);
+    life.start();
     refreshMembers();
-    membersTimer = vertx.setPeriodic(settings.claimInterval().toMillis(), id -> refreshMembers());
+    life.every(settings.claimInterval().toMillis(), this::refreshMembers);
     pump();
   }
 
-  /** Something was written: read now rather than at the next poll. */
+  /** Something was written: read now rather than at the next poll (caught up, at most every tail-read gap). */
   void wake() {
-    if (stopped) {
-      return;
-    }
-    if (reading) {
-      wokenWhileReading = true;
-      return;
-    }
-    if (caughtUp) {
-      long wait = lastRead + tailReadGapMillis - System.currentTimeMillis();
-      if (wait > 0) {
-        if (pollTimer == -1 || pollDue > lastRead + tailReadGapMillis) {
-          poll(wait); // read once the gap has passed; later wake-ups until then change nothing
-        }
-        return;
-      }
-    }
-    caughtUp = false;
-    pump();
+    life.wake();
   }
 
   /**
@@ -178,14 +141,10 @@ final class Deliverer {
    * then saves the checkpoint reached; completes when saved or the save failed.
    */
   Future<Void> stop() {
-    if (stopped) {
+    if (life.stopped()) {
       return Future.succeededFuture();
     }
-    stopped = true;
-    cancel(pollTimer);
-    cancel(saveTimer);
-    cancel(membersTimer);
-    paused.values().forEach(this::cancel);
+    life.stop(); // cancels every timer: the poll, the save, the members' and the paused targets'
     if (acknowledged.equals(saved)) {
       return Future.succeededFuture();
     }
@@ -202,12 +161,12 @@ final class Deliverer {
   }
 
   private void pump() {
-    if (stopped) {
+    if (life.stopped()) {
       return;
     }
     send();
     // behind, it reads once half the window is free: a few big reads rather than many small ones
-    if (!reading && !caughtUp && maxWindow - window.size() >= Math.min(readLimit, maxWindow / 2)) {
+    if (life.state() == State.CATCHING_UP && maxWindow - window.size() >= Math.min(readLimit, maxWindow / 2)) {
       read();
     }
   }
@@ -228,7 +187,7 @@ final class Deliverer {
       long sent = System.nanoTime();
       sender.send(batch.target().address(), batch.events())
           .onComplete(reply -> onContext(() -> {
-            if (stopped) {
+            if (life.stopped()) {
               return;
             }
             inFlight.remove(batch.target());
@@ -259,7 +218,7 @@ final class Deliverer {
     if (unsavedAcks >= settings.checkpointEvery()) {
       save();
     } else if (unsavedAcks > 0 && saveTimer == -1) {
-      saveTimer = vertx.setTimer(settings.checkpointInterval().toMillis(), id -> {
+      saveTimer = life.once(settings.checkpointInterval().toMillis(), () -> {
         saveTimer = -1;
         save();
       });
@@ -280,7 +239,7 @@ final class Deliverer {
           subscription.id(), target, batchSizes.timedOut(target, batch.events().size()));
     }
     if (assignment != null && assignment.targets().contains(target)) {
-      paused.put(target, vertx.setTimer(settings.retryDelay().toMillis(), id -> {
+      paused.put(target, life.once(settings.retryDelay().toMillis(), () -> {
         paused.remove(target);
         pump();
       }));
@@ -297,7 +256,7 @@ final class Deliverer {
 
   /** Reads the live members; when they changed, streams move to their new owners as their batches end. */
   private void refreshMembers() {
-    if (stopped) {
+    if (life.stopped()) {
       return;
     }
     if (refreshing) {
@@ -308,7 +267,7 @@ final class Deliverer {
     store.members(subscription).subscribe().with(
         members -> onContext(() -> {
           refreshing = false;
-          if (stopped) {
+          if (life.stopped()) {
             return;
           }
           apply(Assignment.of(subscription, members));
@@ -320,7 +279,7 @@ final class Deliverer {
         failure -> onContext(() -> {
           refreshing = false;
           refreshAgain = false;
-          if (stopped) {
+          if (life.stopped()) {
             return;
           }
           LOG.warn("subscription {}: reading its members failed: {}; {}", subscription.id(), failure.getMessage(),
@@ -338,63 +297,40 @@ final class Deliverer {
     batchSizes.retain(next.targets());
     for (Target target : List.copyOf(paused.keySet())) {
       if (!next.targets().contains(target)) {
-        cancel(paused.remove(target));
+        life.cancel(paused.remove(target));
       }
     }
     pump();
   }
 
   private void read() {
-    reading = true;
-    lastRead = System.currentTimeMillis();
-    wokenWhileReading = false;
-    cancel(pollTimer);
-    pollTimer = -1;
+    life.readStarted();
     int limit = Math.min(readLimit, maxWindow - window.size());
-    Uni<FeedPage> page = feed.readAll(subscription.tenant(), readAfter, subscription.filter(), limit, !behind);
+    Uni<FeedPage> page = feed.readAll(subscription.tenant(), readAfter, subscription.filter(), limit, life.atEnd());
     page.subscribe().with(
         read -> onContext(() -> {
-          reading = false;
-          if (stopped) {
+          if (life.stopped()) {
             return;
           }
           window.add(read.events());
           readAfter = read.next();
-          caughtUp = !read.hasMore();
-          behind = read.hasMore();
-          if (caughtUp) {
-            // woken while reading, something may have committed after the read's snapshot: look again soon
-            poll(wokenWhileReading ? Math.max(0, lastRead + tailReadGapMillis - System.currentTimeMillis())
-                : settings.pollInterval().toMillis());
-          }
+          life.pageRead(read.hasMore());
           pump();
         }),
         failure -> onContext(() -> {
-          reading = false;
-          if (stopped) {
+          if (life.stopped()) {
             return;
           }
           LOG.warn("subscription {}: feed read after {} failed: {}; retrying in {} ms", subscription.id(), readAfter,
               failure.getMessage(), settings.retryDelay().toMillis());
-          caughtUp = true;
-          poll(settings.retryDelay().toMillis());
+          life.readFailed();
         }));
   }
 
-  private void poll(long delayMillis) {
-    cancel(pollTimer);
-    pollDue = System.currentTimeMillis() + delayMillis;
-    pollTimer = vertx.setTimer(Math.max(1, delayMillis), id -> {
-      pollTimer = -1;
-      caughtUp = false;
-      pump();
-    });
-  }
-
   private void save() {
-    cancel(saveTimer);
+    life.cancel(saveTimer);
     saveTimer = -1;
-    if (saving || stopped || acknowledged.equals(saved)) {
+    if (saving || life.stopped() || acknowledged.equals(saved)) {
       return;
     }
     saving = true;
@@ -403,7 +339,7 @@ final class Deliverer {
     store.saveCheckpoint(subscription, target).subscribe().with(
         stored -> onContext(() -> {
           saving = false;
-          if (stopped) {
+          if (life.stopped()) {
             return;
           }
           if (!stored) {
@@ -418,24 +354,18 @@ final class Deliverer {
         }),
         failure -> onContext(() -> {
           saving = false;
-          if (stopped) {
+          if (life.stopped()) {
             return;
           }
           LOG.warn("subscription {}: saving checkpoint {} failed: {}; retrying", subscription.id(), target,
               failure.getMessage());
           if (saveTimer == -1) {
-            saveTimer = vertx.setTimer(settings.retryDelay().toMillis(), id -> {
+            saveTimer = life.once(settings.retryDelay().toMillis(), () -> {
               saveTimer = -1;
               save();
             });
           }
         }));
-  }
-
-  private void cancel(long timer) {
-    if (timer != -1) {
-      vertx.cancelTimer(timer);
-    }
   }
 
   private void onContext(Runnable action) {

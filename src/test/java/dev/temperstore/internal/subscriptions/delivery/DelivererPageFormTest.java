@@ -13,6 +13,8 @@ import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Events;
 import dev.temperstore.testing.FeedHorizon;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.Test;
@@ -62,10 +64,12 @@ class DelivererPageFormTest extends DatabaseTest {
       delivered.addAndGet(message.body().getJsonArray("events").size());
       message.reply(new JsonObject());
     });
-    Deliverer deliverer = new Deliverer(vertx, vertx.getOrCreateContext(), row, recording, store,
+    // every field of a deliverer is touched only on its context: it is started and stopped there too
+    Context context = vertx.getOrCreateContext();
+    Deliverer deliverer = new Deliverer(vertx, context, row, recording, store,
         SubscriptionSettings.defaults(), PAGE, stale -> { });
     try {
-      deliverer.start();
+      context.runOnContext(ignored -> deliverer.start());
       eventually(TIMEOUT, "250 delivered in 3 pages and a read at the end",
           () -> delivered.get() == 250 && atEnd.size() >= 4);
       Events.insertFirstEvents(database, "acme", 250, 1);
@@ -74,7 +78,9 @@ class DelivererPageFormTest extends DatabaseTest {
       assertThat(atEnd.subList(0, 3)).containsExactly(false, false, false); // 100, 100, then 50 of 250
       assertThat(atEnd.subList(3, atEnd.size())).isNotEmpty().containsOnly(true);
     } finally {
-      deliverer.stop().await();
+      Promise<Void> stopped = Promise.promise();
+      context.runOnContext(ignored -> deliverer.stop().onComplete(stopped));
+      stopped.future().await();
     }
   }
 }
