@@ -2,7 +2,6 @@ package dev.temperstore.feed.subscriptions;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.protocol.Addresses;
 import dev.temperstore.client.StoreClient;
 import dev.temperstore.errors.ConcurrencyConflict;
 import dev.temperstore.errors.InvalidRequest;
@@ -10,11 +9,12 @@ import dev.temperstore.errors.NotFound;
 import dev.temperstore.errors.OverBudget;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.protocol.Addresses;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Eventually;
 import dev.temperstore.testing.MigratedDatabase;
 import dev.temperstore.testing.Sql;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -30,13 +30,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static dev.temperstore.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** subscriptions.join and subscriptions.leave: what each answers, what each refuses, and what the table holds. */
 class ConsumerGroupApiTest extends DatabaseTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration TIMEOUT = Await.TIMEOUT;
   /** Deliverers off: these tests look at members only. */
   private static final SubscriptionSettings NOT_DELIVERING = SubscriptionSettings.defaults().withEnabled(false);
 
@@ -242,7 +243,4 @@ class ConsumerGroupApiTest extends DatabaseTest {
     return copy;
   }
 
-  private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(TIMEOUT);
-  }
 }

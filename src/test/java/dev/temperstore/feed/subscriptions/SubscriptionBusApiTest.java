@@ -2,7 +2,6 @@ package dev.temperstore.feed.subscriptions;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.protocol.Addresses;
 import dev.temperstore.client.StoreClient;
 import dev.temperstore.errors.ConcurrencyConflict;
 import dev.temperstore.errors.InvalidRequest;
@@ -10,10 +9,11 @@ import dev.temperstore.errors.NotFound;
 import dev.temperstore.errors.OverBudget;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.protocol.Addresses;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Events;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,13 +28,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import static dev.temperstore.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The subscriptions.* addresses: what each answers, what each refuses, and what the table then holds. */
 class SubscriptionBusApiTest extends DatabaseTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration TIMEOUT = Await.TIMEOUT;
 
   private StoreClient client;
 
@@ -159,7 +160,4 @@ class SubscriptionBusApiTest extends DatabaseTest {
     assertThat(database.admin().count("SELECT count(*) FROM temper_store_subscriptions")).isZero();
   }
 
-  private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(TIMEOUT);
-  }
 }

@@ -2,21 +2,21 @@ package dev.temperstore.feed.subscriptions;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
-import dev.temperstore.internal.bus.DeliverySender;
 import dev.temperstore.client.StoreClient;
-import dev.temperstore.testing.MigratedDatabase;
 import dev.temperstore.feed.FeedEvent;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPage;
 import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.internal.bus.DeliverySender;
+import dev.temperstore.internal.subscriptions.FeedWakeups;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Events;
+import dev.temperstore.testing.MigratedDatabase;
 import dev.temperstore.testing.OutOfOrderWriters;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.smallrye.mutiny.Uni;
-import dev.temperstore.internal.subscriptions.FeedWakeups;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.pubsub.PgSubscriber;
@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.temperstore.testing.Await.await;
 import static dev.temperstore.testing.Eventually.eventually;
 import static dev.temperstore.testing.Eventually.pause;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Delivery of durable subscriptions against a real PostgreSQL: order, completeness, restarts, takeover, credit. */
 class SubscriptionDeliveryTest extends DatabaseTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration TIMEOUT = Await.TIMEOUT;
   /** Claims every 300 ms: the takeover bound these tests hold the store to. */
   private static final SubscriptionSettings FAST = SubscriptionSettings.defaults()
       .withIntervals(Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(100))
@@ -524,7 +525,4 @@ class SubscriptionDeliveryTest extends DatabaseTest {
     return OutOfOrderWriters.start(vertx, database.asOwner(), writers, appendsEach, 7, 30).join();
   }
 
-  private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(TIMEOUT);
-  }
 }

@@ -8,11 +8,11 @@ import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPage;
 import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Events;
 import dev.temperstore.testing.JarProcess;
 import dev.temperstore.testing.PostgresServer;
-import io.smallrye.mutiny.Uni;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.temperstore.testing.Await.await;
 import static dev.temperstore.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SubscriptionReplicasIT extends DatabaseTest {
 
-  private static final Duration START = Duration.ofSeconds(60);
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration START = Await.TIMEOUT;
+  private static final Duration TIMEOUT = Await.TIMEOUT;
   private static final long CLAIM_INTERVAL_MILLIS = 500;
   private static final String ADDRESS = "app.audit";
   private static final int STREAMS = 5;
@@ -146,7 +147,4 @@ class SubscriptionReplicasIT extends DatabaseTest {
         + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
   }
 
-  private static <T> T await(Uni<T> uni) {
-    return uni.await().atMost(TIMEOUT);
-  }
 }

@@ -1,6 +1,7 @@
 package dev.temperstore.feed.subscriptions;
 
 import dev.temperstore.internal.subscriptions.LocalWakeups;
+import dev.temperstore.testing.Await;
 
 import dev.temperstore.client.StoreClient;
 import dev.temperstore.events.EventStore;
@@ -42,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TenantWakeupsTest extends DatabaseTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration TIMEOUT = Await.TIMEOUT;
   private static final SubscriptionSettings SLOW_POLL = SubscriptionSettings.defaults()
       .withIntervals(Duration.ofSeconds(60), Duration.ofMillis(300), Duration.ofMillis(100));
 

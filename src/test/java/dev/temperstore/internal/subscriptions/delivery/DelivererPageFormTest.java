@@ -4,11 +4,12 @@ import dev.temperstore.feed.Feed;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPage;
 import dev.temperstore.feed.FeedPosition;
-import dev.temperstore.internal.feed.PgFeed;
 import dev.temperstore.feed.subscriptions.Subscription;
 import dev.temperstore.feed.subscriptions.SubscriptionSettings;
+import dev.temperstore.internal.feed.PgFeed;
 import dev.temperstore.internal.subscriptions.PgSubscriptionStore;
 import dev.temperstore.internal.subscriptions.SubscriptionRow;
+import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
 import dev.temperstore.testing.Events;
 import dev.temperstore.testing.FeedHorizon;
@@ -33,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DelivererPageFormTest extends DatabaseTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration TIMEOUT = Await.TIMEOUT;
   private static final int PAGE = 100;
 
   @Test
