@@ -1,15 +1,11 @@
 package dev.temperstore.events;
 
-import dev.temperstore.testing.DatabaseTest;
-import dev.temperstore.testing.MigratedDatabase;
+import dev.temperstore.testing.RuntimeRoleTest;
 import dev.temperstore.testing.TableLock;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -23,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * for a batch of one, and is never partly written when it loses a race. Called as a runtime role under row-level
  * security (NOBYPASSRLS, not the owner), as the store calls it.
  */
-class LoneAppendTest extends DatabaseTest {
+class LoneAppendTest extends RuntimeRoleTest {
 
   private static final String ONE = "SELECT outcome, sequence_nr FROM temper_store_append_one($1, 'Order', $2, $3,"
       + " $4::text[], $5::text[], $6::text[], $4::text[])";
@@ -31,20 +27,6 @@ class LoneAppendTest extends DatabaseTest {
       + " '{Order}', ARRAY[$2::text], ARRAY[$3::bigint], ARRAY[cardinality($4::text[])],"
       + " array_fill(1, ARRAY[cardinality($4::text[])]), ARRAY(SELECT $3::bigint + g FROM generate_series(1,"
       + " cardinality($4::text[])) g), $4::text[], $5::text[], $6::text[], $4::text[])";
-
-  private String role;
-  private Pool runtime;
-
-  @BeforeEach
-  void runtimeRole() {
-    role = MigratedDatabase.createServingRole(database);
-    runtime = database.as(role).pool(vertx, 3);
-  }
-
-  @AfterEach
-  void closePool() {
-    runtime.close().await();
-  }
 
   @Test
   void every_outcome_of_the_lone_function_matches_the_batch_function_for_one_append() {

@@ -1,18 +1,14 @@
 package dev.temperstore.feed;
 
-import dev.temperstore.testing.AppendCalls;
 import dev.temperstore.testing.AppendCalls.Append;
-import dev.temperstore.testing.DatabaseTest;
-import dev.temperstore.testing.MigratedDatabase;
+import dev.temperstore.testing.AppendCalls;
+import dev.temperstore.testing.RuntimeRoleTest;
 import dev.temperstore.testing.StreamOrder;
 import dev.temperstore.testing.TableLock;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,21 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * wrote them: here the interleaving that broke it, played by three sessions of the runtime role calling the
  * store's own functions with the arguments its batcher sends, coordinated by the locks they wait on.
  */
-class StreamSequenceOrderTest extends DatabaseTest {
-
-  private String role;
-  private Pool runtime;
-
-  @BeforeEach
-  void runtimeRole() {
-    role = MigratedDatabase.createServingRole(database);
-    runtime = database.as(role).pool(vertx, 3);
-  }
-
-  @AfterEach
-  void closePool() {
-    runtime.close().await();
-  }
+class StreamSequenceOrderTest extends RuntimeRoleTest {
 
   /**
    * C holds u2:1 open; batch B (tenant u: u1 and u2 as one group; tenant t: s at 1, pipelined after s:1) waits on
