@@ -11,11 +11,14 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Bridge authentication: a JWT bearer token in every {@code send} frame's {@code headers.authorization}
@@ -37,11 +40,13 @@ public final class BridgeAuth {
   private final JWTAuth jwt;
   private final Optional<String> issuer;
   private final List<String> audience;
+  private final TokenLifetime lifetime;
 
-  private BridgeAuth(JWTAuth jwt, Optional<String> issuer, List<String> audience) {
+  private BridgeAuth(JWTAuth jwt, Optional<String> issuer, List<String> audience, TokenLifetime lifetime) {
     this.jwt = jwt;
     this.issuer = issuer;
     this.audience = audience;
+    this.lifetime = lifetime;
   }
 
   /**
@@ -50,9 +55,12 @@ public final class BridgeAuth {
    * @param publicKeyAlg    the algorithm of tokens signed by that key, e.g. RS256 or ES256
    * @param issuer          the {@code iss} a token must carry, if any
    * @param audience        the {@code aud} a token must name, if any
+   * @param maxLifetime     the longest a token may be valid ({@link TokenLifetime})
    */
   public static BridgeAuth create(Vertx vertx, Optional<String> secret, Optional<String> publicKeyPem,
-                                  String publicKeyAlg, Optional<String> issuer, Optional<String> audience) {
+                                  String publicKeyAlg, Optional<String> issuer, Optional<String> audience,
+                                  Duration maxLifetime) {
+    TokenLifetime lifetime = new TokenLifetime(maxLifetime);
     if (secret.isEmpty() && publicKeyPem.isEmpty()) {
       throw new IllegalArgumentException("bridge authentication needs a JWT secret or a public key");
     }
@@ -64,16 +72,28 @@ public final class BridgeAuth {
     issuer.ifPresent(verification::setIssuer);
     audience.ifPresent(verification::addAudience);
     options.setJWTOptions(verification);
-    return new BridgeAuth(JWTAuth.create(vertx, options), issuer, audience.map(List::of).orElse(List.of()));
+    return new BridgeAuth(JWTAuth.create(vertx, options), issuer, audience.map(List::of).orElse(List.of()),
+        lifetime);
+  }
+
+  /** The longest lifetime a token may have. */
+  public Duration maxLifetime() {
+    return lifetime.max();
   }
 
   /**
-   * A token for a bridge client, signed with the HS256 secret: how a deployment issues credentials.
+   * A token for a bridge client, signed with the HS256 secret: how a deployment issues credentials. It carries
+   * {@code iat}, {@code exp} and a {@code jti} of its own.
    *
    * @param tenants the tenants it grants; {@code ["*"]} for all
+   * @param ttl     how long it is valid: at most {@link #maxLifetime()}
    */
   public String issue(String subject, Collection<String> tenants, Collection<Permission> permissions, Duration ttl) {
-    JsonObject claims = new JsonObject().put("sub", subject)
+    if (ttl.compareTo(lifetime.max()) > 0) {
+      throw new IllegalArgumentException("a lifetime of " + ttl + " is longer than " + TokenLifetime.SETTING
+          + " (" + lifetime.max() + "): the bridge would refuse the token");
+    }
+    JsonObject claims = new JsonObject().put("sub", subject).put("jti", UUID.randomUUID().toString())
         .put("tenants", tenants.equals(List.of(Grant.ALL_TENANTS)) ? Grant.ALL_TENANTS : new JsonArray(List.copyOf(tenants)))
         .put("permissions", new JsonArray(permissions.stream().map(Permission::claim).toList()));
     JWTOptions signing = new JWTOptions().setAlgorithm(HS256).setExpiresInSeconds((int) ttl.toSeconds());
@@ -108,10 +128,21 @@ public final class BridgeAuth {
             ? Future.failedFuture(BridgeRefusal.unauthenticated("the token has expired"))
             : Future.succeededFuture(verifiedGrant);
       }
-      return jwt.authenticate(new TokenCredentials(token))
-          .recover(e -> Future.failedFuture(BridgeRefusal.unauthenticated(rejected(e.getMessage()))))
+      Future<User> verified;
+      try {
+        verified = jwt.authenticate(new TokenCredentials(token));
+      } catch (RuntimeException e) {
+        // vertx-auth-jwt throws, rather than fails, on a time claim that is not a number (a ClassCastException)
+        verified = Future.failedFuture(e);
+      }
+      return verified
+          .recover(e -> Future.failedFuture(BridgeRefusal.unauthenticated(e instanceof ClassCastException
+              ? "invalid token (its exp, iat and nbf claims must be numbers of seconds)"
+              : rejected(e.getMessage(), token))))
           .map(user -> {
-            Grant grant = Grant.fromClaims(claims(user));
+            JsonObject claims = claims(user);
+            lifetime.check(claims, System.currentTimeMillis());
+            Grant grant = Grant.fromClaims(claims);
             verifiedToken = token;
             verifiedGrant = grant;
             return grant;
@@ -123,9 +154,10 @@ public final class BridgeAuth {
    * Why vertx-auth-jwt rejected a token: its own fixed messages are passed on; anything else (a decoder's message
    * may quote part of the token) becomes a fixed text.
    */
-  private static String rejected(String reason) {
+  private static String rejected(String reason, String token) {
     if (reason != null && reason.contains("expired")) {
-      return "the token has expired";
+      // vertx-auth-jwt says "expired" for an iat in the future too; the unverified claims only pick the fixed text
+      return issuedInTheFuture(token) ? "the token was issued in the future (iat claim)" : "the token has expired";
     }
     for (String known : KNOWN_REJECTIONS) {
       if (reason != null && reason.startsWith(known)) {
@@ -133,6 +165,17 @@ public final class BridgeAuth {
       }
     }
     return "invalid token (it could not be decoded)";
+  }
+
+  private static boolean issuedInTheFuture(String token) {
+    try {
+      String[] parts = token.split("\\.");
+      JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+      return claims.getValue("iat") instanceof Number issued
+          && issued.doubleValue() > System.currentTimeMillis() / 1000.0;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private static JsonObject claims(User user) {

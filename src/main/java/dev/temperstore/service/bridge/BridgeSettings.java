@@ -38,7 +38,7 @@ public final class BridgeSettings {
       return Optional.empty();
     }
     return Optional.of(BridgeAuth.create(vertx, auth.jwtSecret(), auth.jwtPublicKey().map(BridgeSettings::pem),
-        auth.jwtPublicKeyAlgorithm(), auth.issuer(), auth.audience()));
+        auth.jwtPublicKeyAlgorithm(), auth.issuer(), auth.audience(), auth.maxTokenLifetime()));
   }
 
   /** The PEM text itself, or the content of the file it names (read once, at start). */

@@ -77,6 +77,11 @@ public final class IssueTokenCommand implements Callable<Integer> {
       System.err.println("issue-token: --ttl must be between 1s and 68 years, got " + ttl);
       return ConfigOption.BAD_CONFIG;
     }
+    if (validFor.compareTo(auth.maxTokenLifetime()) > 0) {
+      System.err.println("issue-token: --ttl " + ttl + " is longer than temper.bridge.auth.max-token-lifetime ("
+          + auth.maxTokenLifetime() + "): the bridge would refuse the token; ask for less or raise the setting");
+      return ConfigOption.BAD_CONFIG;
+    }
     Vertx vertx = Vertx.vertx();
     try {
       BridgeAuth signer = BridgeSettings.auth(vertx, auth).orElseThrow();

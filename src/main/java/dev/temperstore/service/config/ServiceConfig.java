@@ -116,6 +116,13 @@ public interface ServiceConfig extends StoreConfig {
 
       /** The {@code aud} every token must name, when set. */
       Optional<String> audience();
+
+      /**
+       * The longest a token may be valid, from its {@code iat} (or from now, without one) to its {@code exp}; a
+       * token without {@code exp} is refused. {@code issue-token --ttl} may not ask for more.
+       */
+      @WithDefault("720h")
+      Duration maxTokenLifetime();
     }
   }
 

@@ -92,6 +92,10 @@ public final class ServiceConfigLoader {
             + " bytes, got " + bytes + " (e.g. openssl rand -base64 32)");
       }
     });
+    if (bridge.auth().maxTokenLifetime().toSeconds() < 1) {
+      throw new ConfigException("temper.bridge.auth.max-token-lifetime must be at least 1s, got "
+          + bridge.auth().maxTokenLifetime());
+    }
     if (!bridge.auth().jwtPublicKeyAlgorithm().matches("(?i)(RS|ES|PS)(256|384|512)")) {
       throw new ConfigException("temper.bridge.auth.jwt-public-key-algorithm must be one of RS256, RS384, RS512, "
           + "ES256, ES384, ES512, PS256, PS384, PS512, got \"" + bridge.auth().jwtPublicKeyAlgorithm() + "\"");

@@ -39,6 +39,7 @@ class TcpBridgeAuthTest extends DatabaseTest {
   private static final String ISSUER = "temper-test";
   private static final String AUDIENCE = "temper-bridge";
   private static final String APPEND = "temper.store.events.append";
+  private static final Duration MAX_LIFETIME = Duration.ofHours(1);
 
   private BridgeAuth auth;
   private NetServer bridge;
@@ -48,7 +49,7 @@ class TcpBridgeAuthTest extends DatabaseTest {
   void storeAndAuthenticatedBridge() {
     vertx.deployVerticle(new StoreVerticle(StoreSettings.defaults(database.asOwner()))).await();
     auth = BridgeAuth.create(vertx, Optional.of(SECRET), Optional.empty(), "RS256", Optional.of(ISSUER),
-        Optional.of(AUDIENCE));
+        Optional.of(AUDIENCE), MAX_LIFETIME);
     port = Ports.free();
     bridge = TcpBridge.listen(vertx, Addresses.defaults(), BridgeOptions.loopback(port).withAuth(auth)).await();
   }
@@ -103,6 +104,62 @@ class TcpBridgeAuthTest extends DatabaseTest {
       assertThat(reply.getInteger("failureCode")).isEqualTo(401);
       assertThat(reply.getString("message")).isEqualTo("unauthorized: the token has expired");
     }
+  }
+
+  @Test
+  void a_token_without_exp_or_living_longer_than_the_cap_or_issued_in_the_future_is_refused_with_401()
+      throws IOException {
+    long now = System.currentTimeMillis() / 1000;
+    JsonObject claims = new JsonObject().put("tenants", "*").put("permissions", new JsonArray().add("write"));
+    String noExpiry = jwt(SECRET).generateToken(claims.copy(), signing());
+    String tooLong = jwt(SECRET).generateToken(claims.copy().put("exp", now + 3600 + 60), signing());
+    String tooLongWithoutIat = jwt(SECRET).generateToken(claims.copy().put("exp", now + 3600 + 60),
+        signing().setNoTimestamp(true));
+    String fromTheFuture = jwt(SECRET).generateToken(claims.copy().put("exp", now + 7200).put("iat", now + 3000),
+        signing().setNoTimestamp(true));
+    String farFuture = jwt(SECRET).generateToken(claims.copy().put("exp", 1e300), signing());
+    String textExpiry = jwt(SECRET).generateToken(claims.copy().put("exp", String.valueOf(now + 60)), signing());
+    String textIat = jwt(SECRET).generateToken(claims.copy().put("exp", now + 60).put("iat", "yesterday"),
+        signing().setNoTimestamp(true));
+    String withinCap = jwt(SECRET).generateToken(claims.copy().put("exp", now + 3500), signing());
+    try (WireClient client = new WireClient(port)) {
+      assertThat(client.request(APPEND, append("acme:Order:o-1", 0), noExpiry).getString("message")).isEqualTo(
+          "unauthorized: the token has no expiry (exp claim): bridge tokens must expire, at most 1h after they are"
+              + " issued (temper.bridge.auth.max-token-lifetime)");
+      for (String token : List.of(tooLong, tooLongWithoutIat, farFuture)) {
+        JsonObject reply = client.request(APPEND, append("acme:Order:o-1", 0), token);
+        assertThat(reply.getInteger("failureCode")).isEqualTo(401);
+        assertThat(reply.getString("message")).startsWith(
+            "unauthorized: the token may live longer than temper.bridge.auth.max-token-lifetime allows (1h");
+      }
+      JsonObject future = client.request(APPEND, append("acme:Order:o-1", 0), fromTheFuture);
+      assertThat(future.getInteger("failureCode")).isEqualTo(401);
+      assertThat(future.getString("message")).contains("future");
+      for (String token : List.of(textExpiry, textIat)) {
+        JsonObject reply = client.request(APPEND, append("acme:Order:o-1", 0), token);
+        assertThat(reply.getInteger("failureCode")).as(reply.encode()).isEqualTo(401);
+        assertThat(reply.getString("message")).contains("must be").contains("number");
+      }
+      assertThat(database.admin().count("SELECT count(*) FROM events")).isZero();
+
+      assertThat(client.request(APPEND, append("acme:Order:o-1", 0), withinCap).getString("type")).isEqualTo("message");
+    }
+    assertThat(database.admin().count("SELECT count(*) FROM events")).isEqualTo(1);
+  }
+
+  @Test
+  void issuing_a_token_longer_than_the_cap_is_refused_and_an_issued_token_carries_iat_exp_and_its_own_jti() {
+    assertThatThrownBy(() -> auth.issue("c", List.of("acme"), Set.of(Permission.READ), Duration.ofHours(2)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("temper.bridge.auth.max-token-lifetime");
+    String first = token(List.of("acme"), Permission.READ);
+    String second = token(List.of("acme"), Permission.READ);
+    JsonObject claims = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(first.split("\\.")[1]),
+        java.nio.charset.StandardCharsets.UTF_8));
+    JsonObject other = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(second.split("\\.")[1]),
+        java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(claims.getLong("exp") - claims.getLong("iat")).isEqualTo(Duration.ofMinutes(5).toSeconds());
+    assertThat(claims.getString("jti")).isNotBlank().isNotEqualTo(other.getString("jti"));
   }
 
   @Test

@@ -53,8 +53,8 @@ class TcpBridgeOperatorTest extends DatabaseTest {
     store.append(PersistenceId.parse("acme:Order:o-1"), 0, events(1)).await().atMost(Duration.ofSeconds(10));
     store.append(PersistenceId.parse("globex:Order:o-1"), 0, events(1)).await().atMost(Duration.ofSeconds(10));
     FeedHorizon.awaitPastEveryEvent(database);
-    auth = BridgeAuth.create(vertx, Optional.of(SECRET), Optional.empty(), "RS256", Optional.empty(),
-        Optional.empty());
+    auth = BridgeAuth.create(vertx, Optional.of(SECRET), Optional.empty(), "RS256", Optional.empty(), Optional.empty(),
+        Duration.ofDays(30));
     port = Ports.free();
     bridge = TcpBridge.listen(vertx, Addresses.defaults(), BridgeOptions.loopback(port).withAuth(auth)).await();
     audit.start();

@@ -65,8 +65,8 @@ class TcpBridgeSubscriptionTest extends DatabaseTest {
   void storeAndBridge() {
     vertx.deployVerticle(new StoreVerticle(StoreSettings.defaults(database.asOwner()).withSubscriptions(FAST)))
         .await();
-    auth = BridgeAuth.create(vertx, Optional.of(SECRET), Optional.empty(), "RS256", Optional.empty(),
-        Optional.empty());
+    auth = BridgeAuth.create(vertx, Optional.of(SECRET), Optional.empty(), "RS256", Optional.empty(), Optional.empty(),
+        Duration.ofDays(30));
     bridge = listen(BridgeLimits.defaults().withDeliveryTimeout(FAST.deliveryTimeout()));
     store = StoreClient.create(vertx);
   }

@@ -71,7 +71,8 @@ class TcpBridgeTlsTest {
             + "is configured; set temper.bridge.auth.jwt-secret or temper.bridge.auth.jwt-public-key, or "
             + "temper.bridge.host=127.0.0.1");
     BridgeAuth auth = BridgeAuth.create(vertx, Optional.of("a-test-secret-of-at-least-32-bytes-long"),
-        Optional.empty(), "RS256", Optional.empty(), Optional.empty());
+        Optional.empty(), "RS256", Optional.empty(), Optional.empty(),
+        Duration.ofDays(30));
     NetServer authenticated = TcpBridge.listen(vertx, Addresses.defaults(), open.withAuth(auth)).await();
     assertThat(authenticated.actualPort()).isPositive();
   }
