@@ -11,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PfxOptions;
@@ -29,16 +30,23 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class BridgeClient implements Transport, AutoCloseable {
 
   private final Vertx vertx;
+  /**
+   * Held for the connection's life: Vert.x closes a client that is no longer referenced (it is "cleanable"), and
+   * with it this connection, whenever the garbage collector happens to notice.
+   */
+  private final NetClient netClient;
   private final NetSocket socket;
   private final Duration timeout;
   private final JsonObject headers;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private volatile boolean closed;
-  private volatile String closedBecause = "the bridge connection closed";
+  private static final String CLOSED = "the bridge connection closed";
+  private volatile String closedBecause = CLOSED;
 
-  private BridgeClient(Vertx vertx, NetSocket socket, Options options) {
+  private BridgeClient(Vertx vertx, NetClient netClient, NetSocket socket, Options options) {
     this.vertx = vertx;
+    this.netClient = netClient;
     this.socket = socket;
     this.timeout = options.timeout();
     this.headers = options.bearerToken().map(token -> new JsonObject().put("authorization", "Bearer " + token))
@@ -83,14 +91,17 @@ public final class BridgeClient implements Transport, AutoCloseable {
     NetClientOptions client = new NetClientOptions();
     options.trustStore().ifPresent(store -> client.setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
         .setTrustOptions(new PfxOptions().setPath(store.keystore()).setPassword(store.password())));
-    return Reactive.uni(() -> vertx.createNetClient(client).connect(port, host))
+    NetClient netClient = vertx.createNetClient(client);
+    return Reactive.uni(() -> netClient.connect(port, host))
+        .onFailure().invoke(e -> netClient.close())
         .onFailure().transform(e -> new Unavailable("cannot reach the bridge at " + host + ":" + port + ": "
             + e.getMessage()))
         .map(socket -> {
-          BridgeClient bridgeClient = new BridgeClient(vertx, socket, options);
+          BridgeClient bridgeClient = new BridgeClient(vertx, netClient, socket, options);
           // Replies are bounded by the store's own limits; 64 MiB leaves room for any of them.
           socket.handler(new FrameReader(64 * 1024 * 1024, "the bridge client's limit", bridgeClient::received,
-              violation -> socket.close()));
+              violation -> bridgeClient.closeBecause("a reply could not be read: " + violation)));
+          socket.exceptionHandler(e -> bridgeClient.closeBecause(e.getClass().getSimpleName() + ": " + e.getMessage()));
           socket.closeHandler(ignored -> bridgeClient.connectionClosed());
           return bridgeClient;
         });
@@ -114,7 +125,7 @@ public final class BridgeClient implements Transport, AutoCloseable {
 
   @Override
   public void close() {
-    socket.close();
+    socket.close().onComplete(ignored -> netClient.close());
   }
 
   private void received(JsonObject frame) {
@@ -135,6 +146,14 @@ public final class BridgeClient implements Transport, AutoCloseable {
     } else {
       waiting.emitter().fail(new InvalidRequest("the bridge refused the request: " + frame.getString("message")));
     }
+  }
+
+  /** Closes the connection, saying why to the requests it fails (the first reason given is kept). */
+  private void closeBecause(String reason) {
+    if (!closed && closedBecause.equals(CLOSED)) {
+      closedBecause = CLOSED + ": " + reason;
+    }
+    socket.close();
   }
 
   private void connectionClosed() {
