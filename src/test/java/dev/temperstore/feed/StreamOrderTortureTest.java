@@ -13,6 +13,7 @@ import dev.temperstore.testing.FeedReader;
 import dev.temperstore.testing.MigratedDatabase;
 import dev.temperstore.testing.StreamOrder;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import org.junit.jupiter.api.Test;
@@ -128,8 +129,17 @@ class StreamOrderTortureTest extends DatabaseTest {
       SqlConnection connection = pool.getConnection().await();
       try {
         connection.query("BEGIN").execute().await();
-        String[] outcome = AppendCalls.one(connection, tenant, entity, committed.getOrDefault(stream, 0L)).await()
-            .split(" ");
+        String[] outcome;
+        try {
+          outcome = AppendCalls.one(connection, tenant, entity, committed.getOrDefault(stream, 0L)).await()
+              .split(" ");
+        } catch (PgException e) {
+          if (!rolledBackByPostgres(e)) {
+            throw e;
+          }
+          connection.query("ROLLBACK").execute().await();
+          continue;
+        }
         long sequence = Long.parseLong(outcome[1]);
         if (outcome[0].equals("ok")) {
           open.put(stream, sequence);
@@ -164,7 +174,15 @@ class StreamOrderTortureTest extends DatabaseTest {
         };
         appends.add(new Append(appends.size(), tenant, entity, expected, 1));
       }
-      List<String> outcomes = AppendCalls.batch(pool, appends).await();
+      List<String> outcomes;
+      try {
+        outcomes = AppendCalls.batch(pool, appends).await();
+      } catch (PgException e) {
+        if (!rolledBackByPostgres(e)) {
+          throw e;
+        }
+        continue; // nothing written; the store's batcher would send it again
+      }
       for (int i = 0; i < appends.size(); i++) {
         String[] outcome = outcomes.get(i).split(" ");
         Append append = appends.get(i);
@@ -186,6 +204,14 @@ class StreamOrderTortureTest extends DatabaseTest {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A deadlock between these writers, which lock streams in no agreed order (unlike the store's batcher, which sorts
+   * them): PostgreSQL rolls one transaction back, nothing of it is written, and the writer goes on.
+   */
+  private static boolean rolledBackByPostgres(PgException e) {
+    return "40P01".equals(e.getSqlState());
   }
 
   private static Set<String> names(List<FeedEvent> events) {
