@@ -1,7 +1,6 @@
 package dev.temperstore.testing;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Future;
 
 import java.time.Duration;
 
@@ -22,9 +21,5 @@ public final class Await {
 
   public static <T> T await(Uni<T> uni) {
     return uni.await().atMost(TIMEOUT);
-  }
-
-  public static <T> T await(Future<T> future) {
-    return await(Uni.createFrom().completionStage(future.toCompletionStage()));
   }
 }

@@ -111,11 +111,16 @@ final class AppendBatcher {
       return;
     }
     queue.add(pending);
-    pending.queued = true;
-    pending.queuedAt = System.nanoTime();
-    long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pending.deadline - pending.queuedAt));
-    pending.timer = context.owner().setTimer(wait, id -> expire(pending));
+    waitInQueue(pending, System.nanoTime());
     flush();
+  }
+
+  /** {@code pending} is in the queue from {@code now} until it goes out or its deadline passes. */
+  private void waitInQueue(Pending pending, long now) {
+    pending.queued = true;
+    pending.queuedAt = now;
+    long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pending.deadline - now));
+    pending.timer = context.owner().setTimer(wait, id -> expire(pending));
   }
 
   /** The deadline passed while the append waited: it leaves the queue unwritten, and the caller hears 503. */
@@ -293,13 +298,12 @@ final class AppendBatcher {
       AppendStatements.Outcome outcome = outcomes.get(i);
       if (outcome instanceof AppendStatements.Outcome.Written written) {
         pending.emitter.complete(written.sequences());
-      } else if (outcome instanceof AppendStatements.Outcome.Moved moved
-          && (pending.resends >= MAX_RESENDS || pending.decided)) {
-        pending.fail(moved.conflict());
-      } else if (outcome instanceof AppendStatements.Outcome.Moved) {
+      } else if (outcome instanceof AppendStatements.Outcome.Moved && pending.resends < MAX_RESENDS
+          && !pending.decided) {
         resend(pending);
       } else {
-        pending.fail(((AppendStatements.Outcome.Conflict) outcome).conflict());
+        pending.fail(outcome instanceof AppendStatements.Outcome.Moved moved ? moved.conflict()
+            : ((AppendStatements.Outcome.Conflict) outcome).conflict());
       }
     }
   }
@@ -307,7 +311,6 @@ final class AppendBatcher {
   /** Back to the front of the queue, with what is left of its deadline, ahead of later requests for its streams. */
   private void resend(Pending pending) {
     pending.resends++;
-    metrics.resent();
     long now = System.nanoTime();
     if (now - pending.deadline >= 0) {
       pending.fail(new Unavailable("deadline exceeded: append to " + pending.describe() + " not written within "
@@ -315,11 +318,9 @@ final class AppendBatcher {
           + " retry later"));
       return;
     }
+    metrics.resent();
     queue.addFirst(pending);
-    pending.queued = true;
-    pending.queuedAt = now;
-    long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pending.deadline - now));
-    pending.timer = context.owner().setTimer(wait, id -> expire(pending));
+    waitInQueue(pending, now);
   }
 
   /** One request, from submission until it is decided; touched only on the batcher's context. */
