@@ -7,6 +7,7 @@ import dev.temperstore.config.StoreConfig;
 import dev.temperstore.config.SubscriptionKeys;
 import dev.temperstore.events.EventLimits;
 import dev.temperstore.feed.subscriptions.SubscriptionSettings;
+import dev.temperstore.lifecycle.SweepSettings;
 import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.secrets.SecretSettings;
@@ -25,11 +26,13 @@ import java.util.Optional;
  * @param requestDeadline  the most time the store takes over one request, queueing and statement included
  * @param subscriptions    how subscriptions are delivered
  * @param operator         a role that may read every tenant, for all-tenant feed reads; empty refuses them (403)
+ * @param sweep            how this instance's sweeper removes rows no longer served
  */
 public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, MigrationSettings migrationSettings,
                             int poolSize, Duration statementTimeout, Duration requestDeadline, Addresses addresses,
                             BusLimits busLimits, EventLimits eventLimits, SecretSettings secrets,
-                            SubscriptionSettings subscriptions, Optional<DatabaseTarget> operator) {
+                            SubscriptionSettings subscriptions, Optional<DatabaseTarget> operator,
+                            SweepSettings sweep) {
 
   public static final Duration DEFAULT_REQUEST_DEADLINE = EventLimits.DEFAULT_DEADLINE;
   /** The deadline: a statement may use all of a request's time, never more. */
@@ -41,6 +44,7 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
     Objects.requireNonNull(serving, "serving");
     Objects.requireNonNull(subscriptions, "subscriptions");
     Objects.requireNonNull(operator, "operator");
+    Objects.requireNonNull(sweep, "sweep");
     if (statementTimeout.compareTo(requestDeadline) > 0) {
       throw new IllegalArgumentException("statement timeout " + statementTimeout.toMillis()
           + " ms exceeds the request deadline " + requestDeadline.toMillis() + " ms");
@@ -51,7 +55,8 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
   public static StoreSettings defaults(DatabaseTarget database) {
     return new StoreSettings(database, database, MigrationSettings.defaults(), DEFAULT_POOL_SIZE,
         DEFAULT_STATEMENT_TIMEOUT, DEFAULT_REQUEST_DEADLINE, Addresses.defaults(), BusLimits.defaults(),
-        EventLimits.defaults(), SecretSettings.disabled(), SubscriptionSettings.defaults(), Optional.empty());
+        EventLimits.defaults(), SecretSettings.disabled(), SubscriptionSettings.defaults(), Optional.empty(),
+        SweepSettings.defaults());
   }
 
   /** {@code config}'s settings, against the given roles. */
@@ -67,46 +72,52 @@ public record StoreSettings(DatabaseTarget migration, DatabaseTarget serving, Mi
     return new StoreSettings(migration, serving, MigrationSettings.of(config), config.database().poolSize(),
         config.database().statementTimeout().orElse(deadline), deadline, new Addresses(config.bus().prefix()),
         busLimits, eventLimits, SecretKeys.settings(config.secrets()), subscriptionsOf(config.subscriptions()),
-        config.database().operatorUrl().map(url -> DatabaseTarget.fromUrl(url, config.database().connectTimeout())));
+        config.database().operatorUrl().map(url -> DatabaseTarget.fromUrl(url, config.database().connectTimeout())),
+        new SweepSettings(config.lifecycle().sweepInterval(), config.lifecycle().sweepBatch()));
   }
 
   /** Requests served as {@code role} (a non-owner role with only the grants it needs), migrations still as before. */
   public StoreSettings withServing(DatabaseTarget role) {
     return new StoreSettings(migration, role, migrationSettings, poolSize, statementTimeout, requestDeadline,
-        addresses, busLimits, eventLimits, secrets, subscriptions, operator);
+        addresses, busLimits, eventLimits, secrets, subscriptions, operator, sweep);
   }
 
   public StoreSettings withPoolSize(int connections) {
     return new StoreSettings(migration, serving, migrationSettings, connections, statementTimeout, requestDeadline,
-        addresses, busLimits, eventLimits, secrets, subscriptions, operator);
+        addresses, busLimits, eventLimits, secrets, subscriptions, operator, sweep);
   }
 
   public StoreSettings withBusLimits(BusLimits limits) {
     return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline,
-        addresses, limits, eventLimits, secrets, subscriptions, operator);
+        addresses, limits, eventLimits, secrets, subscriptions, operator, sweep);
   }
 
   public StoreSettings withSecrets(SecretSettings settings) {
     return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline,
-        addresses, busLimits, eventLimits, settings, subscriptions, operator);
+        addresses, busLimits, eventLimits, settings, subscriptions, operator, sweep);
   }
 
   /** {@code deadline} for every request, and as the statement timeout when that would exceed it. */
   public StoreSettings withRequestDeadline(Duration deadline) {
     Duration statements = statementTimeout.compareTo(deadline) > 0 ? deadline : statementTimeout;
     return new StoreSettings(migration, serving, migrationSettings, poolSize, statements, deadline, addresses,
-        busLimits, eventLimits.withDeadline(deadline), secrets, subscriptions, operator);
+        busLimits, eventLimits.withDeadline(deadline), secrets, subscriptions, operator, sweep);
   }
 
   public StoreSettings withSubscriptions(SubscriptionSettings settings) {
     return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline,
-        addresses, busLimits, eventLimits, secrets, settings, operator);
+        addresses, busLimits, eventLimits, secrets, settings, operator, sweep);
   }
 
   /** All-tenant feed reads served as {@code role}: one that may read every tenant (docs/feed.md). */
   public StoreSettings withOperator(DatabaseTarget role) {
     return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline,
-        addresses, busLimits, eventLimits, secrets, subscriptions, Optional.of(role));
+        addresses, busLimits, eventLimits, secrets, subscriptions, Optional.of(role), sweep);
+  }
+
+  public StoreSettings withSweep(SweepSettings settings) {
+    return new StoreSettings(migration, serving, migrationSettings, poolSize, statementTimeout, requestDeadline,
+        addresses, busLimits, eventLimits, secrets, subscriptions, operator, settings);
   }
 
   /** The {@code temper.subscriptions.*} settings; IllegalArgumentException naming the key of a bad value. */

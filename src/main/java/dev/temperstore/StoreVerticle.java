@@ -15,6 +15,9 @@ import dev.temperstore.feed.AllTenantsFeed;
 import dev.temperstore.internal.feed.FeedGuard;
 import dev.temperstore.internal.feed.PgAllTenantsFeed;
 import dev.temperstore.internal.feed.PgFeed;
+import dev.temperstore.internal.bus.LifecycleHandlers;
+import dev.temperstore.internal.lifecycle.PgStreamLifecycle;
+import dev.temperstore.internal.lifecycle.Sweeper;
 import dev.temperstore.internal.subscriptions.LocalWakeups;
 import dev.temperstore.internal.subscriptions.delivery.SubscriptionDeliveries;
 import dev.temperstore.internal.subscriptions.FeedNotifier;
@@ -75,6 +78,7 @@ public final class StoreVerticle extends VerticleBase {
   private Endpoints endpoints;
   private SubscriptionDeliveries deliveries;
   private FeedNotifier notifier;
+  private Sweeper sweeper;
   /** The most often this instance wakes feed deliverers after commits: bounds their latency, not the appends. */
   static final Duration NOTIFY_INTERVAL = Duration.ofMillis(5);
   /** Connections of each instance's operator pool: all-tenant reads are an operator's tool, not a workload. */
@@ -185,12 +189,17 @@ public final class StoreVerticle extends VerticleBase {
       PgFeed feed = new PgFeed(pool, settings.busLimits().maxReadLimit());
       new FeedHandlers(feed, allTenants, settings.busLimits()).register(endpoints);
       new SubscriptionHandlers(subscriptions, settings.addresses(), vertx.eventBus()).register(endpoints);
+      new LifecycleHandlers(new PgStreamLifecycle(pool)).register(endpoints);
       new SnapshotHandlers(new PgSnapshotStore(pool, settings.busLimits().maxSnapshotBytes()), settings.busLimits())
           .register(endpoints);
       SecretStore secrets = settings.secrets().keys().isEmpty() ? new DisabledSecretStore()
           : new PgSecretStore(vertx, pool, settings.secrets());
       new SecretHandlers(secrets, settings.secrets().maxValueBytes()).register(endpoints);
-      return Reactive.uni(endpoints::ready).invoke(() -> deliver(feed, subscriptions, wakeups));
+      return Reactive.uni(endpoints::ready).invoke(() -> {
+        deliver(feed, subscriptions, wakeups);
+        sweeper = new Sweeper(vertx, pool, settings.sweep(), registry);
+        sweeper.start();
+      });
     });
   }
 
@@ -235,6 +244,9 @@ public final class StoreVerticle extends VerticleBase {
     return unregistered.eventually(() -> {
       if (notifier != null) {
         notifier.close();
+      }
+      if (sweeper != null) {
+        sweeper.close();
       }
       Future<Void> operatorClosed = operatorPool == null ? Future.succeededFuture() : operatorPool.close();
       return operatorClosed.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());

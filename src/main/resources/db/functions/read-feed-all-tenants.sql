@@ -1,5 +1,5 @@
 -- One page of the feed across every tenant, for an operator: the same order and horizon as
--- temper_store_read_feed (see read-feed.sql), (writing transaction, id) below the oldest running transaction, with
+-- temper_store_read_feed (see read-feed.sql), only events still served, (writing transaction, id) below the oldest running transaction, with
 -- no tenant predicate and no tenant set, read through idx_events_feed_all_tenants.
 --
 -- It sets no tenant, so under row-level security it would see nothing and return an empty page as if the feed were
@@ -10,6 +10,8 @@ CREATE OR REPLACE FUNCTION temper_store_read_feed_all_tenants(
 RETURNS TABLE (tx bigint, id bigint, tenant text, entity_type text, entity_id text, sequence_nr bigint,
                event_type text, payload jsonb, metadata jsonb)
 LANGUAGE plpgsql
+-- feed-plans.sql's setting, which CREATE OR REPLACE would drop: only the feed index's order serves.
+SET enable_sort = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -29,6 +31,7 @@ BEGIN
            AND coalesce(e.tx_id, '0'::xid8) < horizon
            AND (p_types IS NULL OR e.entity_type = ANY (p_types))
            AND (p_event_types IS NULL OR e.event_type = ANY (p_event_types))
+           AND temper_store_served(e.tenant, e.entity_type, e.entity_id, e.sequence_nr, e.created_at)
          ORDER BY coalesce(e.tx_id, '0'::xid8), e.id
          LIMIT p_limit;
 END

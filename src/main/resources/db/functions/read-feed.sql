@@ -7,12 +7,15 @@
 -- transactions below the oldest one still running (pg_snapshot_xmin): each of those has committed or rolled back,
 -- so nothing can appear below a position once a reader has seen it. Rows Temper wrote before the column existed
 -- have no transaction and come first, as transaction 0, in id order. Group commit writes many appends in one
--- transaction: they share its position's first half and keep their id order.
+-- transaction: they share its position's first half and keep their id order. Events no longer served (truncated,
+-- deleted, tombstoned or past a retention policy: temper_store_served) are skipped from the moment that committed.
 CREATE OR REPLACE FUNCTION temper_store_read_feed(
     p_tenant text, p_after_tx bigint, p_after_id bigint, p_types text[], p_event_types text[], p_limit int)
 RETURNS TABLE (tx bigint, id bigint, entity_type text, entity_id text, sequence_nr bigint, event_type text,
                payload jsonb, metadata jsonb)
 LANGUAGE plpgsql
+-- feed-plans.sql's setting, which CREATE OR REPLACE would drop: only the feed index's order serves.
+SET enable_sort = off
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -28,6 +31,7 @@ BEGIN
            AND coalesce(e.tx_id, '0'::xid8) < horizon
            AND (p_types IS NULL OR e.entity_type = ANY (p_types))
            AND (p_event_types IS NULL OR e.event_type = ANY (p_event_types))
+           AND temper_store_served(e.tenant, e.entity_type, e.entity_id, e.sequence_nr, e.created_at)
          ORDER BY coalesce(e.tx_id, '0'::xid8), e.id
          LIMIT p_limit;
 END

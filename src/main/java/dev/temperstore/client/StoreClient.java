@@ -5,6 +5,10 @@ import dev.temperstore.internal.client.GroupMembership;
 import dev.temperstore.internal.wire.EventJson;
 import dev.temperstore.internal.wire.FeedJson;
 import dev.temperstore.internal.wire.Fields;
+import dev.temperstore.internal.wire.LifecycleJson;
+import dev.temperstore.lifecycle.RetentionPolicy;
+import dev.temperstore.lifecycle.StreamChange;
+import dev.temperstore.lifecycle.StreamLifecycle;
 import dev.temperstore.protocol.Addresses;
 
 import dev.temperstore.StoreSettings;
@@ -43,6 +47,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The store as seen from a user's verticle: the {@link EventStore}, {@link SnapshotStore} and {@link SecretStore}
@@ -56,7 +61,7 @@ import java.util.Optional;
  * in time means the store is down or unreachable, never merely slow.
  */
 public final class StoreClient implements EventStore, Feed, AllTenantsFeed, SnapshotStore, SecretStore,
-    Subscriptions {
+    Subscriptions, StreamLifecycle {
 
   /** What a client waits beyond the store's deadline: the reply's trip back, and timers that fire a little late. */
   public static final Duration DEADLINE_MARGIN = Duration.ofSeconds(5);
@@ -309,6 +314,42 @@ public final class StoreClient implements EventStore, Feed, AllTenantsFeed, Snap
   private static SubscriptionMember member(Fields fields) {
     return new SubscriptionMember(fields.string("member", 128),
         fields.string("address", Subscription.MAX_ADDRESS_LENGTH), fields.optionalInstant("expiresAt").orElseThrow());
+  }
+
+  /** {@inheritDoc} Over the bridge, the audit names the bridge client and its token's subject instead of {@code actor}. */
+  @Override
+  public Uni<StreamChange> truncate(PersistenceId stream, long before, OptionalLong expectedHead, String actor) {
+    return request(Addresses.STREAMS_TRUNCATE, LifecycleJson.streamRequest(stream, expectedHead)
+        .put("before", before).put("actor", actor)).map(LifecycleJson::change);
+  }
+
+  @Override
+  public Uni<StreamChange> delete(PersistenceId stream, OptionalLong expectedHead, String actor) {
+    return request(Addresses.STREAMS_DELETE, LifecycleJson.streamRequest(stream, expectedHead).put("actor", actor))
+        .map(LifecycleJson::change);
+  }
+
+  @Override
+  public Uni<StreamChange> tombstone(PersistenceId stream, OptionalLong expectedHead, String actor) {
+    return request(Addresses.STREAMS_TOMBSTONE, LifecycleJson.streamRequest(stream, expectedHead)
+        .put("actor", actor)).map(LifecycleJson::change);
+  }
+
+  @Override
+  public Uni<Void> setRetention(String tenant, RetentionPolicy policy, String actor) {
+    return request(Addresses.RETENTION_SET, LifecycleJson.policy(policy).put("tenant", tenant).put("actor", actor))
+        .replaceWithVoid();
+  }
+
+  @Override
+  public Uni<Boolean> clearRetention(String tenant, String entityType, String actor) {
+    return request(Addresses.RETENTION_CLEAR, new JsonObject().put("tenant", tenant).put("entityType", entityType)
+        .put("actor", actor)).map(reply -> reply.getBoolean("cleared"));
+  }
+
+  @Override
+  public Uni<List<RetentionPolicy>> retention(String tenant) {
+    return request(Addresses.RETENTION_LIST, new JsonObject().put("tenant", tenant)).map(LifecycleJson::policies);
   }
 
   /** Sends one request; failures arrive as the store's own errors. */

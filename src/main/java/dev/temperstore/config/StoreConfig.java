@@ -40,6 +40,8 @@ public interface StoreConfig {
 
   Subscriptions subscriptions();
 
+  Lifecycle lifecycle();
+
   interface Database {
 
     /**
@@ -241,6 +243,17 @@ public interface StoreConfig {
     /** Live members one subscription may have (429 beyond), at most 100. */
     @WithDefault("100")
     int maxMembers();
+  }
+
+  interface Lifecycle {
+
+    /** How long the sweeper rests after a round that found less than a batch to remove; 0 turns it off here. */
+    @WithDefault("1s")
+    Duration sweepInterval();
+
+    /** Rows one sweeper round removes at most, in one short transaction. */
+    @WithDefault("1000")
+    int sweepBatch();
   }
 
   interface Snapshots {

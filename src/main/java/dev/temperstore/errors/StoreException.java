@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
  */
 public abstract sealed class StoreException extends RuntimeException
     permits InvalidRequest, NotFound, ConcurrencyConflict, TooLarge, OverBudget, StorageFailure, Unavailable,
-    Unauthenticated, Forbidden {
+    Unauthenticated, Forbidden, StreamTombstoned {
 
   protected StoreException(String message, Throwable cause) {
     super(message, cause, false, false);

@@ -16,6 +16,12 @@ import java.util.Optional;
 public interface EventStore {
 
   /**
+   * The highest sequence number an event can take. The one above it marks a tombstoned stream
+   * ({@code streams.tombstone}), so that every append to it fails.
+   */
+  long HIGHEST_SEQUENCE = Long.MAX_VALUE - 1;
+
+  /**
    * Appends {@code events} at {@code expectedSequence + 1, + 2, …} and returns the new highest sequence.
    * A stale {@code expectedSequence}, or a writer that got there first, fails with a {@code ConcurrencyConflict}
    * carrying expected and actual. Appending the very same events again (same event ids at the same positions)

@@ -24,9 +24,10 @@ public final class RuntimeGrants {
   public static final String SCHEMA = "public";
   /** The tables the store reads and writes while serving; Temper's other tables are not the store's to serve. */
   public static final List<String> SERVED_TABLES = List.of("events", "snapshots", "tenant_secrets",
-      "temper_store_subscriptions", "temper_store_subscription_members");
+      "temper_store_subscriptions", "temper_store_subscription_members", "temper_store_streams",
+      "temper_store_retention", "temper_store_sweep_queue", "temper_store_audit");
   /** {@code events.id} is a BIGSERIAL: an append's INSERT draws from it. */
-  public static final List<String> SEQUENCES = List.of("events_id_seq");
+  public static final List<String> SEQUENCES = List.of("events_id_seq", "temper_store_audit_id_seq");
   /** Every function the stores call; their names are unique, so no argument list is needed. */
   public static final List<String> FUNCTIONS = List.of(
       "temper_store_append", "temper_store_append_one", "temper_store_read_events", "temper_store_list_entities", "temper_store_read_feed",
@@ -38,7 +39,9 @@ public final class RuntimeGrants {
       "temper_store_save_snapshot", "temper_store_load_snapshot",
       "temper_store_put_secret", "temper_store_get_secret", "temper_store_delete_secret",
       "temper_store_list_secrets", "temper_store_secret_tenants_to_rotate", "temper_store_secrets_to_rotate",
-      "temper_store_store_rotated_secrets", "temper_store_count_secrets_to_rotate");
+      "temper_store_store_rotated_secrets", "temper_store_count_secrets_to_rotate",
+      "temper_store_served", "temper_store_change_stream", "temper_store_set_retention",
+      "temper_store_clear_retention", "temper_store_list_retention", "temper_store_sweep");
   /**
    * The functions only an operator role calls (the feed across tenants): not granted to the runtime role, which
    * row-level security confines to one tenant, so the function refuses it anyway.
@@ -83,7 +86,8 @@ public final class RuntimeGrants {
 
   /**
    * The statements, in order, that let {@code role} read every tenant's feed on {@code database}, run as the owner:
-   * CONNECT, USAGE on the schema, SELECT on {@code events}, EXECUTE on {@link #OPERATOR_FUNCTIONS}; nothing else.
+   * CONNECT, USAGE on the schema, SELECT on {@code events}, the lifecycle's
+   * tables (what the feed no longer serves) and its audit, EXECUTE on {@link #OPERATOR_FUNCTIONS}; nothing else.
    * The role must also bypass row-level security, which only a superuser can give:
    * {@code ALTER ROLE <role> BYPASSRLS}.
    *
@@ -95,7 +99,8 @@ public final class RuntimeGrants {
     return List.of(
         "GRANT CONNECT ON DATABASE " + quote(database) + " TO " + grantee,
         "GRANT USAGE ON SCHEMA " + SCHEMA + " TO " + grantee,
-        "GRANT SELECT ON TABLE events TO " + grantee,
+        "GRANT SELECT ON TABLE events, temper_store_streams, temper_store_retention, temper_store_audit TO "
+            + grantee,
         "GRANT EXECUTE ON FUNCTION " + String.join(", ", OPERATOR_FUNCTIONS) + " TO " + grantee);
   }
 

@@ -19,10 +19,10 @@ final class StoreFunctions {
   static List<MigrationStep> steps() {
     return List.of(
         MigrationStep.create("append function", sql("superseded/append-events-1.sql")),
-        MigrationStep.create("read events function", sql("read-events.sql")),
-        MigrationStep.create("list entities function", sql("list-entities.sql")),
+        MigrationStep.create("read events function", sql("superseded/read-events-1.sql")),
+        MigrationStep.create("list entities function", sql("superseded/list-entities-1.sql")),
         MigrationStep.create("save snapshot function", sql("save-snapshot.sql")),
-        MigrationStep.create("load snapshot function", sql("load-snapshot.sql")),
+        MigrationStep.create("load snapshot function", sql("superseded/load-snapshot-1.sql")),
         // Secrets: the key version each row is encrypted under. Rows Temper wrote get 0, the legacy version.
         MigrationStep.create("tenant_secrets key_version migration",
             "ALTER TABLE tenant_secrets ADD COLUMN IF NOT EXISTS key_version INT NOT NULL DEFAULT 0"),
@@ -40,7 +40,7 @@ final class StoreFunctions {
             "ALTER TABLE events ALTER COLUMN tx_id SET DEFAULT pg_current_xact_id()"),
         MigrationStep.create("events feed index", "CREATE INDEX IF NOT EXISTS idx_events_feed"
             + " ON events (tenant, (coalesce(tx_id, '0'::xid8)), id)"),
-        MigrationStep.create("read feed function", sql("read-feed.sql")),
+        MigrationStep.create("read feed function", sql("superseded/read-feed-1.sql")),
         MigrationStep.create("feed guard function", sql("feed-guard.sql")),
         // Durable subscriptions: a named feed reader's definition and checkpoint, per tenant.
         MigrationStep.create("temper_store_subscriptions table", """
@@ -85,7 +85,7 @@ final class StoreFunctions {
         // The feed across every tenant, for an operator role: the same order without the tenant in front.
         MigrationStep.create("events feed index across tenants", "CREATE INDEX IF NOT EXISTS"
             + " idx_events_feed_all_tenants ON events ((coalesce(tx_id, '0'::xid8)), id)"),
-        MigrationStep.create("read feed across tenants function", sql("read-feed-all-tenants.sql")),
+        MigrationStep.create("read feed across tenants function", sql("superseded/read-feed-all-tenants-1.sql")),
         MigrationStep.create("feed function plans", sql("feed-plans.sql")),
         MigrationStep.create("asynchronous checkpoint commits", sql("checkpoint-async.sql")),
         // The two append functions again, their stream-head lookup bounded below by the expected sequence. A
@@ -96,7 +96,65 @@ final class StoreFunctions {
             sql("superseded/append-one-2.sql")),
         // Each stream in sequence order in the feed: every head is checked before the transaction takes its id.
         MigrationStep.create("append function, every head checked before the first write", sql("append-events.sql")),
-        MigrationStep.create("lone append function, refused after a write", sql("append-one.sql")));
+        MigrationStep.create("lone append function, refused after a write", sql("append-one.sql")),
+        // The data lifecycle (docs/protocol.md, "Stream lifecycle"): additive only, events is never rewritten.
+        MigrationStep.create("temper_store_streams table", """
+            CREATE TABLE IF NOT EXISTS temper_store_streams (
+                tenant       TEXT NOT NULL,
+                entity_type  TEXT NOT NULL,
+                entity_id    TEXT NOT NULL,
+                hidden_below BIGINT NOT NULL DEFAULT 0 CHECK (hidden_below >= 0),
+                tombstoned   BOOLEAN NOT NULL DEFAULT false,
+                changed_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (tenant, entity_type, entity_id)
+            )"""),
+        MigrationStep.enableTenantRls("temper_store_streams"),
+        MigrationStep.create("temper_store_retention table", """
+            CREATE TABLE IF NOT EXISTS temper_store_retention (
+                tenant      TEXT NOT NULL,
+                entity_type TEXT NOT NULL,
+                max_age     INTERVAL CHECK (max_age > interval '0'),
+                max_count   BIGINT CHECK (max_count > 0),
+                changed_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+                CHECK (max_age IS NOT NULL OR max_count IS NOT NULL),
+                PRIMARY KEY (tenant, entity_type)
+            )"""),
+        MigrationStep.enableTenantRls("temper_store_retention"),
+        // What the sweeper has to do, across tenants (sweep.sql); it holds names, never event data.
+        MigrationStep.create("temper_store_sweep_queue table", """
+            CREATE TABLE IF NOT EXISTS temper_store_sweep_queue (
+                kind        TEXT NOT NULL CHECK (kind IN ('stream', 'retention')),
+                tenant      TEXT NOT NULL,
+                entity_type TEXT NOT NULL,
+                entity_id   TEXT NOT NULL,
+                cursor_id   TEXT NOT NULL DEFAULT '',
+                queued_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+                swept_at    TIMESTAMPTZ NOT NULL DEFAULT '-infinity',
+                PRIMARY KEY (kind, tenant, entity_type, entity_id)
+            );
+            CREATE INDEX IF NOT EXISTS idx_temper_store_sweep_queue_order ON temper_store_sweep_queue (kind, swept_at)"""),
+        // Who changed what and when, for every lifecycle action; counts and positions, never event data.
+        MigrationStep.create("temper_store_audit table", """
+            CREATE TABLE IF NOT EXISTS temper_store_audit (
+                id          BIGSERIAL PRIMARY KEY,
+                at          TIMESTAMPTZ NOT NULL DEFAULT now(),
+                tenant      TEXT NOT NULL,
+                action      TEXT NOT NULL,
+                entity_type TEXT,
+                entity_id   TEXT,
+                actor       TEXT NOT NULL,
+                detail      JSONB NOT NULL DEFAULT '{}'
+            )"""),
+        MigrationStep.enableTenantRls("temper_store_audit"),
+        MigrationStep.create("stream lifecycle functions", sql("lifecycle", "served.sql", "change-stream.sql",
+            "retention.sql", "sweep.sql")),
+        // The read paths again, serving only what the lifecycle leaves (temper_store_served); same signatures, so
+        // an older store on the same database stops serving deleted events too.
+        MigrationStep.create("read events function, lifecycle", sql("read-events.sql")),
+        MigrationStep.create("load snapshot function, lifecycle", sql("load-snapshot.sql")),
+        MigrationStep.create("list entities function, lifecycle", sql("list-entities.sql")),
+        MigrationStep.create("read feed function, lifecycle", sql("read-feed.sql")),
+        MigrationStep.create("read feed across tenants function, lifecycle", sql("read-feed-all-tenants.sql")));
   }
 
   /**

@@ -13,6 +13,12 @@ public record Addresses(String prefix) {
   public static final String EVENTS_READ = "events.read";
   public static final String EVENTS_LIST_ENTITIES = "events.list-entities";
   public static final String EVENTS_READ_ALL = "events.read-all";
+  public static final String STREAMS_TRUNCATE = "streams.truncate";
+  public static final String STREAMS_DELETE = "streams.delete";
+  public static final String STREAMS_TOMBSTONE = "streams.tombstone";
+  public static final String RETENTION_SET = "retention.set";
+  public static final String RETENTION_CLEAR = "retention.clear";
+  public static final String RETENTION_LIST = "retention.list";
   public static final String SNAPSHOTS_SAVE = "snapshots.save";
   public static final String SNAPSHOTS_LOAD = "snapshots.load";
   public static final String SECRETS_PUT = "secrets.put";

@@ -42,6 +42,18 @@ public record PersistenceId(String tenant, String entityType, String entityId) {
     }
   }
 
+  /** {@code entityType} if it could name streams' entity type (as in a persistence id), else InvalidRequest. */
+  public static String checkEntityType(String entityType) {
+    requireSegment("entity type", entityType);
+    if (entityType.indexOf(':') >= 0) {
+      throw new InvalidRequest("invalid entity type \"" + Text.shown(entityType) + "\": it must not contain ':'");
+    }
+    if (Text.utf8Length(entityType) > MAX_LENGTH) {
+      throw tooLong();
+    }
+    return Text.check("entity type", entityType);
+  }
+
   /** @throws InvalidRequest naming what is wrong with {@code text} */
   public static PersistenceId parse(String text) {
     if (text == null) {

@@ -28,7 +28,8 @@ public final class HostileRequests {
 
   static final List<String> OPERATIONS = List.of("events.append", "events.append-batch", "events.read",
       "events.list-entities", "events.read-all", "snapshots.save", "snapshots.load", "secrets.put", "secrets.get", "secrets.delete",
-      "secrets.list", "secrets.rotate");
+      "secrets.list", "secrets.rotate", "streams.truncate", "streams.delete", "streams.tombstone", "retention.set",
+      "retention.clear", "retention.list");
 
   private static final String CJK = "\u4e2d";
   private static final String EMOJI = "\ud83d\ude00";
@@ -67,6 +68,15 @@ public final class HostileRequests {
       case "secrets.put" -> new JsonObject().put("tenant", "mallory").put("keyName", "api").put("value", "v");
       case "secrets.rotate" -> new JsonObject().put("tenant", "mallory").put("maxRows", 10);
       case "secrets.list" -> new JsonObject().put("tenant", "mallory");
+      case "streams.truncate" -> new JsonObject().put("persistenceId", "mallory:Order:o-1").put("before", 1)
+          .put("expectedSequence", 0).put("actor", "fuzz");
+      case "streams.delete", "streams.tombstone" -> new JsonObject().put("persistenceId", "mallory:Order:o-3")
+          .put("expectedSequence", 0).put("actor", "fuzz");
+      case "retention.set" -> new JsonObject().put("tenant", "mallory").put("entityType", "Order")
+          .put("maxAgeSeconds", 3600).put("maxCount", 10).put("actor", "fuzz");
+      case "retention.clear" -> new JsonObject().put("tenant", "mallory").put("entityType", "Order")
+          .put("actor", "fuzz");
+      case "retention.list" -> new JsonObject().put("tenant", "mallory");
       default -> new JsonObject().put("tenant", "mallory").put("keyName", "api");
     };
   }
@@ -87,6 +97,11 @@ public final class HostileRequests {
       case "secrets.put" -> List.of("tenant", "keyName", "value");
       case "secrets.rotate" -> List.of("tenant", "maxRows");
       case "secrets.list" -> List.of("tenant");
+      case "streams.truncate" -> List.of("persistenceId", "before", "expectedSequence", "actor");
+      case "streams.delete", "streams.tombstone" -> List.of("persistenceId", "expectedSequence", "actor");
+      case "retention.set" -> List.of("tenant", "entityType", "maxAgeSeconds", "maxCount", "actor");
+      case "retention.clear" -> List.of("tenant", "entityType", "actor");
+      case "retention.list" -> List.of("tenant");
       default -> List.of("tenant", "keyName");
     };
   }

@@ -1,6 +1,8 @@
 package dev.temperstore.internal.events;
 
 import dev.temperstore.errors.ConcurrencyConflict;
+import dev.temperstore.errors.StoreException;
+import dev.temperstore.errors.StreamTombstoned;
 import dev.temperstore.tenancy.PersistenceId;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -37,7 +39,7 @@ public final class AppendStatements {
     }
 
     /** Not written: the first append whose stream was not where it expected. */
-    record Conflict(ConcurrencyConflict conflict) implements Outcome {
+    record Conflict(StoreException conflict) implements Outcome {
     }
 
     /**
@@ -143,12 +145,15 @@ public final class AppendStatements {
    * conflict at the expected sequence is a stream that moved there after the check; a request with only such
    * conflicts is {@link Outcome.Moved}, one with any other conflict fails with the first of those.
    */
+  /** The head a tombstoned stream reports: the row change-stream.sql writes above every event's sequence. */
+  static final long TOMBSTONED = Long.MAX_VALUE;
+
   public static List<Outcome> outcomes(List<List<EncodedAppend>> requests, RowSet<Row> rows) {
     List<Outcome> outcomes = new ArrayList<>(requests.size());
     Iterator<Row> iterator = rows.iterator();
     for (List<EncodedAppend> request : requests) {
       long[] sequences = new long[request.size()];
-      ConcurrencyConflict failure = null;
+      StoreException failure = null;
       ConcurrencyConflict moved = null;
       for (int i = 0; i < sequences.length; i++) {
         Row row = iterator.next();
@@ -158,7 +163,9 @@ public final class AppendStatements {
           long actual = row.getLong("sequence_nr");
           ConcurrencyConflict conflict =
               new ConcurrencyConflict(append.persistenceId().toString(), append.expectedSequence(), actual);
-          if (actual != append.expectedSequence()) {
+          if (actual == TOMBSTONED) {
+            failure = failure == null ? new StreamTombstoned(append.persistenceId().toString()) : failure;
+          } else if (actual != append.expectedSequence()) {
             failure = failure == null ? conflict : failure;
           } else {
             moved = moved == null ? conflict : moved;

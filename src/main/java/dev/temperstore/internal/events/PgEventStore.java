@@ -143,6 +143,10 @@ public final class PgEventStore implements EventStore {
     if (request.expectedSequence() < 0) {
       throw new InvalidRequest("expectedSequence must be 0 or more, got " + request.expectedSequence());
     }
+    if (request.expectedSequence() > HIGHEST_SEQUENCE - request.events().size()) {
+      throw new InvalidRequest("expectedSequence " + request.expectedSequence() + " leaves no room for "
+          + request.events().size() + " more events below the highest sequence number, " + HIGHEST_SEQUENCE);
+    }
     if (request.events().size() > limits.maxEventsPerAppend()) {
       throw new TooLarge("append of " + request.events().size() + " events to " + request.persistenceId()
           + " is over the limit of " + limits.maxEventsPerAppend());

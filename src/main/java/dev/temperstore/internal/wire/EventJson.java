@@ -8,6 +8,7 @@ import dev.temperstore.events.EntityId;
 import dev.temperstore.events.EventPage;
 import dev.temperstore.events.EventMetadata;
 import dev.temperstore.events.IsoInstant;
+import dev.temperstore.events.EventStore;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.events.StoredEvent;
 import dev.temperstore.tenancy.PersistenceId;
@@ -147,9 +148,9 @@ public final class EventJson {
     List<NewEvent> events = fields.objects("events", limits.maxEventsPerAppend()).stream()
         .map(EventJson::newEvent)
         .toList();
-    if (expected > Long.MAX_VALUE - events.size()) {
+    if (expected > EventStore.HIGHEST_SEQUENCE - events.size()) {
       throw new InvalidRequest(fields.where("expectedSequence") + " leaves no room for " + events.size()
-          + " more events below the highest sequence number, " + Long.MAX_VALUE);
+          + " more events below the highest sequence number, " + EventStore.HIGHEST_SEQUENCE);
     }
     return new AppendRequest(id, expected, events);
   }

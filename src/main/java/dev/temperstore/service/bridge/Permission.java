@@ -19,13 +19,20 @@ public enum Permission {
   SECRETS,
   /** subscriptions.create, .reset and .delete: managing the tenant's durable subscriptions. */
   SUBSCRIBE,
+  /** streams.truncate, streams.delete and streams.tombstone: forgetting a stream's events ({@code write} is not enough). */
+  DELETE,
+  /** retention.set and retention.clear: the tenant's retention policies (retention.list needs read). */
+  RETENTION,
   /**
    * Reads across tenants: events.read-all with {@code "allTenants": true} needs it with read, and a token whose
    * tenants are {@code "*"}.
    */
   OPERATOR;
 
-  /** The claim's spelling: {@code read}, {@code write}, {@code secrets}, {@code subscribe}, {@code operator}. */
+  /**
+   * The claim's spelling: {@code read}, {@code write}, {@code secrets}, {@code subscribe}, {@code delete},
+   * {@code retention}, {@code operator}.
+   */
   public String claim() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -39,6 +39,7 @@ public final class IssueTokenCommand implements Callable<Integer> {
 
   @Option(names = "--permissions", required = true, split = ",",
       description = "Among read, write, secrets (secret values: with read for get, with write for put), subscribe,"
+          + " delete (streams.truncate, .delete, .tombstone), retention (retention.set, .clear),"
           + " operator (with read and --tenant '*': events.read-all across all tenants)")
   List<String> permissions;
 
@@ -61,7 +62,7 @@ public final class IssueTokenCommand implements Callable<Integer> {
       Optional<Permission> permission = Permission.fromClaim(name.strip().toLowerCase(Locale.ROOT));
       if (permission.isEmpty()) {
         System.err.println("issue-token: unknown permission \"" + name + "\" (use read, write, secrets, subscribe,"
-            + " operator)");
+            + " delete, retention, operator)");
         return ConfigOption.BAD_CONFIG;
       }
       granted.add(permission.get());

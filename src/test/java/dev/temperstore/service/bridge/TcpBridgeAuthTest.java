@@ -215,6 +215,33 @@ class TcpBridgeAuthTest extends DatabaseTest {
   }
 
   @Test
+  void deleting_needs_the_delete_permission_and_retention_its_own_and_the_audit_names_the_token_subject()
+      throws IOException {
+    String writer = token(List.of("acme"), Permission.READ, Permission.WRITE);
+    String deleter = token(List.of("acme"), Permission.DELETE, Permission.RETENTION);
+    try (WireClient client = new WireClient(port)) {
+      client.request(APPEND, append("acme:Order:o-1", 0), writer);
+      JsonObject delete = new JsonObject().put("persistenceId", "acme:Order:o-1").put("actor", "someone else");
+      JsonObject policy = new JsonObject().put("tenant", "acme").put("entityType", "Order").put("maxCount", 5);
+
+      JsonObject refused = client.request("temper.store.streams.delete", delete, writer);
+      JsonObject refusedPolicy = client.request("temper.store.retention.set", policy, writer);
+      assertThat(refused.getString("message"))
+          .isEqualTo("forbidden: token lacks the \"delete\" permission for temper.store.streams.delete");
+      assertThat(refusedPolicy.getString("message"))
+          .isEqualTo("forbidden: token lacks the \"retention\" permission for temper.store.retention.set");
+      assertThat(database.admin().count("SELECT count(*) FROM temper_store_audit")).isZero();
+
+      assertThat(client.request("temper.store.streams.delete", delete, deleter).getJsonObject("body")
+          .getLong("events")).isEqualTo(1);
+      assertThat(client.request("temper.store.retention.set", policy, deleter).getString("type"))
+          .isEqualTo("message");
+    }
+    assertThat(database.admin().strings("SELECT actor FROM temper_store_audit ORDER BY id"))
+        .allMatch(actor -> actor.contains("token subject \"test-client\"")).hasSize(2);
+  }
+
+  @Test
   void a_granted_token_appends_and_reads_its_tenant_on_one_connection_request_after_request() throws IOException {
     String acme = token(List.of("acme"), Permission.READ, Permission.WRITE);
     try (WireClient client = new WireClient(port)) {

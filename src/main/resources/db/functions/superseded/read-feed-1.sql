@@ -1,0 +1,34 @@
+-- One page of a tenant's feed: its events in the global order, after a position, optionally only some entity
+-- types and event types, read with the tenant set for row-level security.
+--
+-- The order is (writing transaction, id). A bigserial id is taken at INSERT but seen at COMMIT, so ids alone
+-- commit out of order and a reader that moved past a gap would lose the late committer for ever. Instead every
+-- row records its transaction (events.tx_id, pg_current_xact_id() by default), and a page holds only rows of
+-- transactions below the oldest one still running (pg_snapshot_xmin): each of those has committed or rolled back,
+-- so nothing can appear below a position once a reader has seen it. Rows Temper wrote before the column existed
+-- have no transaction and come first, as transaction 0, in id order. Group commit writes many appends in one
+-- transaction: they share its position's first half and keep their id order.
+CREATE OR REPLACE FUNCTION temper_store_read_feed(
+    p_tenant text, p_after_tx bigint, p_after_id bigint, p_types text[], p_event_types text[], p_limit int)
+RETURNS TABLE (tx bigint, id bigint, entity_type text, entity_id text, sequence_nr bigint, event_type text,
+               payload jsonb, metadata jsonb)
+LANGUAGE plpgsql
+AS $$
+#variable_conflict use_column
+DECLARE
+    horizon xid8 := pg_snapshot_xmin(pg_current_snapshot());
+BEGIN
+    PERFORM set_config('app.current_tenant', p_tenant, true);
+    RETURN QUERY
+        SELECT coalesce(e.tx_id, '0'::xid8)::text::bigint, e.id, e.entity_type, e.entity_id, e.sequence_nr,
+               e.event_type, e.payload, e.metadata
+          FROM events e
+         WHERE e.tenant = p_tenant
+           AND (coalesce(e.tx_id, '0'::xid8), e.id) > (p_after_tx::text::xid8, p_after_id)
+           AND coalesce(e.tx_id, '0'::xid8) < horizon
+           AND (p_types IS NULL OR e.entity_type = ANY (p_types))
+           AND (p_event_types IS NULL OR e.event_type = ANY (p_event_types))
+         ORDER BY coalesce(e.tx_id, '0'::xid8), e.id
+         LIMIT p_limit;
+END
+$$
