@@ -17,6 +17,7 @@ import dev.temperstore.internal.feed.PgAllTenantsFeed;
 import dev.temperstore.internal.feed.PgFeed;
 import dev.temperstore.internal.bus.LifecycleHandlers;
 import dev.temperstore.internal.lifecycle.PgStreamLifecycle;
+import dev.temperstore.internal.lifecycle.PgTenantPurge;
 import dev.temperstore.internal.lifecycle.Sweeper;
 import dev.temperstore.internal.subscriptions.LocalWakeups;
 import dev.temperstore.internal.subscriptions.delivery.SubscriptionDeliveries;
@@ -81,6 +82,8 @@ public final class StoreVerticle extends VerticleBase {
   private Sweeper sweeper;
   /** The most often this instance wakes feed deliverers after commits: bounds their latency, not the appends. */
   static final Duration NOTIFY_INTERVAL = Duration.ofMillis(5);
+  /** Rows one batch of a tenant purge removes: a statement of tens of milliseconds, row locks only. */
+  static final int PURGE_BATCH = 5000;
   /** Connections of each instance's operator pool: all-tenant reads are an operator's tool, not a workload. */
   static final int OPERATOR_POOL_SIZE = 2;
 
@@ -189,7 +192,8 @@ public final class StoreVerticle extends VerticleBase {
       PgFeed feed = new PgFeed(pool, settings.busLimits().maxReadLimit());
       new FeedHandlers(feed, allTenants, settings.busLimits()).register(endpoints);
       new SubscriptionHandlers(subscriptions, settings.addresses(), vertx.eventBus()).register(endpoints);
-      new LifecycleHandlers(new PgStreamLifecycle(pool)).register(endpoints);
+      new LifecycleHandlers(new PgStreamLifecycle(pool), new PgTenantPurge(pool, PURGE_BATCH),
+          settings.requestDeadline().dividedBy(2)).register(endpoints);
       new SnapshotHandlers(new PgSnapshotStore(pool, settings.busLimits().maxSnapshotBytes()), settings.busLimits())
           .register(endpoints);
       SecretStore secrets = settings.secrets().keys().isEmpty() ? new DisabledSecretStore()

@@ -6,9 +6,11 @@ import dev.temperstore.internal.wire.EventJson;
 import dev.temperstore.internal.wire.FeedJson;
 import dev.temperstore.internal.wire.Fields;
 import dev.temperstore.internal.wire.LifecycleJson;
+import dev.temperstore.lifecycle.PurgeReceipt;
 import dev.temperstore.lifecycle.RetentionPolicy;
 import dev.temperstore.lifecycle.StreamChange;
 import dev.temperstore.lifecycle.StreamLifecycle;
+import dev.temperstore.lifecycle.TenantPurge;
 import dev.temperstore.protocol.Addresses;
 
 import dev.temperstore.StoreSettings;
@@ -61,7 +63,7 @@ import java.util.OptionalLong;
  * in time means the store is down or unreachable, never merely slow.
  */
 public final class StoreClient implements EventStore, Feed, AllTenantsFeed, SnapshotStore, SecretStore,
-    Subscriptions, StreamLifecycle {
+    Subscriptions, StreamLifecycle, TenantPurge {
 
   /** What a client waits beyond the store's deadline: the reply's trip back, and timers that fire a little late. */
   public static final Duration DEADLINE_MARGIN = Duration.ofSeconds(5);
@@ -350,6 +352,17 @@ public final class StoreClient implements EventStore, Feed, AllTenantsFeed, Snap
   @Override
   public Uni<List<RetentionPolicy>> retention(String tenant) {
     return request(Addresses.RETENTION_LIST, new JsonObject().put("tenant", tenant)).map(LifecycleJson::policies);
+  }
+
+  /**
+   * {@inheritDoc} Each tenants.purge request works for at most half the store's deadline and answers with an
+   * unfinished receipt when there is more; this sends it again until the receipt is finished.
+   */
+  @Override
+  public Uni<PurgeReceipt> purgeTenant(String tenant, String actor) {
+    return request(Addresses.TENANTS_PURGE, new JsonObject().put("tenant", tenant).put("actor", actor))
+        .map(LifecycleJson::receipt)
+        .flatMap(receipt -> receipt.finished() ? Uni.createFrom().item(receipt) : purgeTenant(tenant, actor));
   }
 
   /** Sends one request; failures arrive as the store's own errors. */

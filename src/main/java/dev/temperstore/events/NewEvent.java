@@ -9,6 +9,12 @@ import java.util.Objects;
  */
 public record NewEvent(String eventType, Object payload, EventMetadata metadata) {
 
+  /**
+   * Event types that start with it are the store's own (the rows a deleted or tombstoned stream leaves behind):
+   * an append of one is refused with 400.
+   */
+  public static final String RESERVED_PREFIX = "$";
+
   public NewEvent {
     Objects.requireNonNull(eventType, "eventType");
     Objects.requireNonNull(payload, "payload");

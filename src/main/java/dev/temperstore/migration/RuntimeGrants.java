@@ -25,9 +25,10 @@ public final class RuntimeGrants {
   /** The tables the store reads and writes while serving; Temper's other tables are not the store's to serve. */
   public static final List<String> SERVED_TABLES = List.of("events", "snapshots", "tenant_secrets",
       "temper_store_subscriptions", "temper_store_subscription_members", "temper_store_streams",
-      "temper_store_retention", "temper_store_sweep_queue", "temper_store_audit");
+      "temper_store_retention", "temper_store_sweep_queue", "temper_store_audit", "temper_store_purges");
   /** {@code events.id} is a BIGSERIAL: an append's INSERT draws from it. */
-  public static final List<String> SEQUENCES = List.of("events_id_seq", "temper_store_audit_id_seq");
+  public static final List<String> SEQUENCES = List.of("events_id_seq", "temper_store_audit_id_seq",
+      "temper_store_purges_id_seq");
   /** Every function the stores call; their names are unique, so no argument list is needed. */
   public static final List<String> FUNCTIONS = List.of(
       "temper_store_append", "temper_store_append_one", "temper_store_read_events", "temper_store_list_entities", "temper_store_read_feed",
@@ -41,7 +42,9 @@ public final class RuntimeGrants {
       "temper_store_list_secrets", "temper_store_secret_tenants_to_rotate", "temper_store_secrets_to_rotate",
       "temper_store_store_rotated_secrets", "temper_store_count_secrets_to_rotate",
       "temper_store_served", "temper_store_change_stream", "temper_store_set_retention",
-      "temper_store_clear_retention", "temper_store_list_retention", "temper_store_sweep");
+      "temper_store_clear_retention", "temper_store_list_retention", "temper_store_sweep",
+      "temper_store_purge_tables", "temper_store_purge_scope", "temper_store_purge_begin", "temper_store_purge_batch",
+      "temper_store_purge_finish");
   /**
    * The functions only an operator role calls (the feed across tenants): not granted to the runtime role, which
    * row-level security confines to one tenant, so the function refuses it anyway.

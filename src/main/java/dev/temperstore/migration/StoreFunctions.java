@@ -105,9 +105,14 @@ final class StoreFunctions {
                 entity_id    TEXT NOT NULL,
                 hidden_below BIGINT NOT NULL DEFAULT 0 CHECK (hidden_below >= 0),
                 tombstoned   BOOLEAN NOT NULL DEFAULT false,
+                swept_below  BIGINT NOT NULL DEFAULT 0,
                 changed_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
                 PRIMARY KEY (tenant, entity_type, entity_id)
-            )"""),
+            );
+            -- The streams whose hidden rows the sweeper has not removed yet: only while a tenant has one does
+            -- its feed check each event against its stream (read-feed.sql).
+            CREATE INDEX IF NOT EXISTS idx_temper_store_streams_unswept ON temper_store_streams (tenant)
+                WHERE swept_below < hidden_below"""),
         MigrationStep.enableTenantRls("temper_store_streams"),
         MigrationStep.create("temper_store_retention table", """
             CREATE TABLE IF NOT EXISTS temper_store_retention (
@@ -154,7 +159,24 @@ final class StoreFunctions {
         MigrationStep.create("load snapshot function, lifecycle", sql("load-snapshot.sql")),
         MigrationStep.create("list entities function, lifecycle", sql("list-entities.sql")),
         MigrationStep.create("read feed function, lifecycle", sql("read-feed.sql")),
-        MigrationStep.create("read feed across tenants function, lifecycle", sql("read-feed-all-tenants.sql")));
+        MigrationStep.create("read feed across tenants function, lifecycle", sql("read-feed-all-tenants.sql")),
+        // Tenant purges: each one's receipt, which outlives the tenant's data (lifecycle/purge.sql).
+        MigrationStep.create("temper_store_purges table", """
+            CREATE TABLE IF NOT EXISTS temper_store_purges (
+                id          BIGSERIAL PRIMARY KEY,
+                tenant      TEXT NOT NULL,
+                actor       TEXT NOT NULL,
+                started_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+                finished_at TIMESTAMPTZ,
+                removed     JSONB NOT NULL DEFAULT '{}',
+                remaining   JSONB
+            );
+            CREATE UNIQUE INDEX IF NOT EXISTS idx_temper_store_purges_running ON temper_store_purges (tenant)
+                WHERE finished_at IS NULL"""),
+        MigrationStep.enableTenantRls("temper_store_purges"),
+        MigrationStep.create("temper_store_audit tenant index",
+            "CREATE INDEX IF NOT EXISTS idx_temper_store_audit_tenant ON temper_store_audit (tenant, id)"),
+        MigrationStep.create("tenant purge functions", sql("lifecycle/purge.sql")));
   }
 
   /**

@@ -19,6 +19,7 @@ public record Addresses(String prefix) {
   public static final String RETENTION_SET = "retention.set";
   public static final String RETENTION_CLEAR = "retention.clear";
   public static final String RETENTION_LIST = "retention.list";
+  public static final String TENANTS_PURGE = "tenants.purge";
   public static final String SNAPSHOTS_SAVE = "snapshots.save";
   public static final String SNAPSHOTS_LOAD = "snapshots.load";
   public static final String SECRETS_PUT = "secrets.put";

@@ -1,8 +1,8 @@
 -- Whether an event is still served (docs/protocol.md, "Stream lifecycle"): its stream is not tombstoned, the event
 -- is not below the stream's truncation or delete, and not past its entity type's retention policy (older than
--- max_age, or more than max_count below the stream's head). One definition for the feed, the feed across
--- tenants and the entity listing; a plain SQL expression, so the planner inlines it into each query, where it
--- costs a probe of each (usually empty) table's primary key per row.
+-- max_age, or more than max_count below the stream's head). For the entity listing, once per entity. PostgreSQL
+-- does not inline a function with subqueries, so a query that checks many rows (the feed) writes the same test
+-- out in its own text rather than calling this per row.
 CREATE OR REPLACE FUNCTION temper_store_served(
     p_tenant text, p_type text, p_id text, p_sequence bigint, p_created timestamptz)
 RETURNS boolean

@@ -7,16 +7,19 @@
 -- retention step below) and retention policies (queued by temper_store_set_retention). The queue names streams
 -- of every tenant, so it is not tenant-isolated; everything else here runs with the work's tenant set, as the
 -- caller, under row-level security.
---   1. Retention: for each policy, up to 100 streams of its type after a cursor kept in the queue: the events
---      past the policy become the stream's hidden_below (so loosening the policy later cannot bring back what
---      was swept), and the stream is queued.
+--   1. Retention: the policies least recently visited, 200 streams in all per round, each policy's streams after a
+--      cursor kept in the queue: the events past the policy become the stream's hidden_below (so loosening the
+--      policy later cannot bring back what was swept), and the stream is queued.
 --   2. Streams: the rows below hidden_below (every row but the tombstone's, when tombstoned) are deleted, with
 --      the snapshot they make stale. The stream's highest row is kept, its payload, metadata and type cleared:
---      appends find the stream's head there, so the numbering goes on after a delete. A stream is done, and
---      leaves the queue, once a round removes fewer rows than it was allowed.
--- Returns what the round removed and the streams still queued.
+--      appends find the stream's head there, so the numbering goes on after a delete. A stream is done, leaves
+--      the queue and is marked swept (swept_below), once a round removes fewer rows than it was allowed: from
+--      then on the feed needs no probe of it, the rows left being recognisable by their own '$' event type.
+-- Returns what the round removed, how many streams it found with events newly past a policy, and the streams
+-- still queued. The caller sweeps again at once after a round that removed a whole batch or found such streams.
 CREATE OR REPLACE FUNCTION temper_store_sweep(p_limit int)
-RETURNS TABLE (swept boolean, events_removed bigint, snapshots_removed bigint, streams_queued bigint)
+RETURNS TABLE (swept boolean, events_removed bigint, snapshots_removed bigint, streams_expired bigint,
+               streams_queued bigint)
 LANGUAGE plpgsql
 SET enable_sort = off
 AS $$
@@ -27,8 +30,12 @@ DECLARE
     work        record;
     policy      record;
     stream_id   text;
-    scanned     int;
+    visits      int := 0;     -- streams the retention step examined this round, at most 200
+    expired     bigint := 0;  -- of which had events newly past their policy
+    young       bigint;
+    past_scan   bigint;
     hidden      bigint;
+    swept_to    bigint;
     gone        boolean;
     head_seq    bigint;
     first_kept  bigint;
@@ -38,14 +45,15 @@ DECLARE
 BEGIN
     -- The key is the sweeper's own ('temper_store_sweep' as a number); the migration and the deliverers use others.
     IF NOT pg_try_advisory_xact_lock(7315029911) THEN
-        swept := false; events_removed := 0; snapshots_removed := 0;
+        swept := false; events_removed := 0; snapshots_removed := 0; streams_expired := 0;
         streams_queued := (SELECT count(*) FROM temper_store_sweep_queue q WHERE q.kind = 'stream');
         RETURN NEXT;
         RETURN;
     END IF;
 
     FOR work IN SELECT q.tenant, q.entity_type, q.cursor_id FROM temper_store_sweep_queue q
-                 WHERE q.kind = 'retention' ORDER BY q.swept_at LIMIT 10 LOOP
+                 WHERE q.kind = 'retention' ORDER BY q.swept_at LIMIT 100 LOOP
+        EXIT WHEN visits >= 200;
         PERFORM set_config('app.current_tenant', work.tenant, true);
         SELECT r.max_age, r.max_count INTO policy FROM temper_store_retention r
          WHERE r.tenant = work.tenant AND r.entity_type = work.entity_type;
@@ -55,44 +63,37 @@ BEGIN
             CONTINUE;
         END IF;
         stream_id := work.cursor_id;
-        scanned := 0;
-        WHILE scanned < 100 LOOP
+        WHILE visits < 200 LOOP
             SELECT e.entity_id INTO stream_id FROM events e
              WHERE e.tenant = work.tenant AND e.entity_type = work.entity_type AND e.entity_id > stream_id
              ORDER BY e.entity_id LIMIT 1;
             IF NOT FOUND THEN
-                stream_id := '';  -- the end of the type: start over next round
+                stream_id := '';  -- the end of the type: start over when its turn comes again
                 EXIT;
             END IF;
-            scanned := scanned + 1;
+            visits := visits + 1;
             SELECT coalesce(max(s.hidden_below), 0), coalesce(bool_or(s.tombstoned), false) INTO hidden, gone
               FROM temper_store_streams s
              WHERE s.tenant = work.tenant AND s.entity_type = work.entity_type AND s.entity_id = stream_id;
             CONTINUE WHEN gone;
-            head_seq := (SELECT e.sequence_nr FROM events e
-                          WHERE e.tenant = work.tenant AND e.entity_type = work.entity_type
-                            AND e.entity_id = stream_id ORDER BY e.sequence_nr DESC LIMIT 1);
             first_kept := hidden;
             IF policy.max_count IS NOT NULL THEN
+                head_seq := (SELECT e.sequence_nr FROM events e
+                              WHERE e.tenant = work.tenant AND e.entity_type = work.entity_type
+                                AND e.entity_id = stream_id ORDER BY e.sequence_nr DESC LIMIT 1);
                 first_kept := greatest(first_kept, head_seq - policy.max_count + 1);
             END IF;
             IF policy.max_age IS NOT NULL THEN
-                -- The first event still young enough, among the next 1,000: a longer run of expired ones is
-                -- taken a thousand at a time.
-                first_kept := greatest(first_kept, coalesce(
-                    (SELECT min(x.sequence_nr) FROM (SELECT e.sequence_nr, e.created_at FROM events e
-                                                      WHERE e.tenant = work.tenant
-                                                        AND e.entity_type = work.entity_type
-                                                        AND e.entity_id = stream_id AND e.sequence_nr >= hidden
-                                                      ORDER BY e.sequence_nr LIMIT 1000) x
-                      WHERE x.created_at > now() - policy.max_age),
-                    (SELECT max(x.sequence_nr) + 1 FROM (SELECT e.sequence_nr FROM events e
-                                                          WHERE e.tenant = work.tenant
-                                                            AND e.entity_type = work.entity_type
-                                                            AND e.entity_id = stream_id
-                                                            AND e.sequence_nr >= hidden
-                                                          ORDER BY e.sequence_nr LIMIT 1000) x),
-                    hidden));
+                -- The first event still young enough among the next 1,000 served; past all of them, the one after
+                -- (a longer run of expired events is taken a thousand at a time).
+                SELECT min(x.sequence_nr) FILTER (WHERE x.created_at > now() - policy.max_age),
+                       max(x.sequence_nr) + 1
+                  INTO young, past_scan
+                  FROM (SELECT e.sequence_nr, e.created_at FROM events e
+                         WHERE e.tenant = work.tenant AND e.entity_type = work.entity_type
+                           AND e.entity_id = stream_id AND e.sequence_nr >= hidden
+                         ORDER BY e.sequence_nr LIMIT 1000) x;
+                first_kept := greatest(first_kept, coalesce(young, past_scan, hidden));
             END IF;
             CONTINUE WHEN first_kept <= hidden;
             INSERT INTO temper_store_streams AS s (tenant, entity_type, entity_id, hidden_below)
@@ -102,6 +103,7 @@ BEGIN
             INSERT INTO temper_store_sweep_queue (kind, tenant, entity_type, entity_id)
             VALUES ('stream', work.tenant, work.entity_type, stream_id)
             ON CONFLICT (kind, tenant, entity_type, entity_id) DO NOTHING;
+            expired := expired + 1;
         END LOOP;
         UPDATE temper_store_sweep_queue q SET cursor_id = stream_id, swept_at = now()
          WHERE q.kind = 'retention' AND q.tenant = work.tenant AND q.entity_type = work.entity_type;
@@ -111,8 +113,11 @@ BEGIN
                  WHERE q.kind = 'stream' ORDER BY q.swept_at LIMIT 100 LOOP
         EXIT WHEN budget <= 0;
         PERFORM set_config('app.current_tenant', work.tenant, true);
+        -- Locked against a change of the stream until this round commits: what it sweeps to is what it records.
         SELECT s.hidden_below, s.tombstoned INTO hidden, gone FROM temper_store_streams s
-         WHERE s.tenant = work.tenant AND s.entity_type = work.entity_type AND s.entity_id = work.entity_id;
+         WHERE s.tenant = work.tenant AND s.entity_type = work.entity_type AND s.entity_id = work.entity_id
+           FOR SHARE;
+        swept_to := hidden;
         IF gone THEN
             hidden := tombstone_seq;
         END IF;
@@ -141,6 +146,8 @@ BEGIN
         GET DIAGNOSTICS n = ROW_COUNT;
         snaps := snaps + n;
         IF budget > 0 THEN
+            UPDATE temper_store_streams s SET swept_below = swept_to
+             WHERE s.tenant = work.tenant AND s.entity_type = work.entity_type AND s.entity_id = work.entity_id;
             DELETE FROM temper_store_sweep_queue q
              WHERE q.kind = 'stream' AND q.tenant = work.tenant AND q.entity_type = work.entity_type
                AND q.entity_id = work.entity_id;
@@ -151,7 +158,7 @@ BEGIN
         END IF;
     END LOOP;
 
-    swept := true; events_removed := removed; snapshots_removed := snaps;
+    swept := true; events_removed := removed; snapshots_removed := snaps; streams_expired := expired;
     streams_queued := (SELECT count(*) FROM temper_store_sweep_queue q WHERE q.kind = 'stream');
     RETURN NEXT;
 END

@@ -11,6 +11,9 @@ import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.events.EntityId;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.feed.subscriptions.Subscription;
+import dev.temperstore.testing.Await;
+import dev.temperstore.testing.Eventually;
 import dev.temperstore.testing.RuntimeRoleTest;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -22,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.temperstore.testing.Await.await;
 import static dev.temperstore.testing.Events.events;
@@ -86,6 +90,7 @@ class StreamLifecycleTest extends RuntimeRoleTest {
     assertThat(sequences(ORDER)).isEmpty();
     assertThat(await(client.load(ORDER))).isEmpty();
     assertThat(feed()).containsExactly("o-2/1");
+    assertThat(streamedFeed()).containsExactly("o-2/1");
     assertThat(listed()).containsExactly("o-2");
     assertThatThrownBy(() -> await(client.append(ORDER, 0, events(1))))
         .isInstanceOfSatisfying(ConcurrencyConflict.class, conflict -> assertThat(conflict.actual()).isEqualTo(3));
@@ -96,6 +101,28 @@ class StreamLifecycleTest extends RuntimeRoleTest {
     assertThat(feed()).containsExactly("o-2/1", "o-1/4");
     assertThat(await(client.delete(ORDER, OptionalLong.of(4), "ops")).events()).isEqualTo(1);
     assertThat(await(client.delete(ORDER, ANY, "ops")).changed()).as("a repeat").isFalse();
+  }
+
+  @Test
+  void a_subscription_behind_a_deleted_stream_never_receives_its_events_and_receives_it_again_once_re_created() {
+    await(client.append(ORDER, 0, events(3)));
+    await(client.append(OTHER, 0, events(2)));
+    // Nobody listens yet: its checkpoint stays behind every event while the stream is deleted.
+    await(client.createSubscription(new Subscription("acme", "orders", "app.orders", FeedFilter.ALL,
+        FeedPosition.START)));
+    await(client.delete(ORDER, ANY, "ops"));
+    List<String> received = new CopyOnWriteArrayList<>();
+    client.subscribe("app.orders").subscribe().with(delivery -> {
+      received.add(delivery.event().persistenceId().entityId() + "/" + delivery.event().event().sequenceNr());
+      delivery.ack();
+    });
+
+    await(client.append(ORDER, 3, events(1)));
+
+    Eventually.eventually(Await.TIMEOUT, "the re-created stream's event delivered",
+        () -> received.contains("o-1/4"));
+    assertThat(received).as("each stream in order, streams side by side")
+        .containsExactlyInAnyOrder("o-2/1", "o-2/2", "o-1/4");
   }
 
   @Test
@@ -175,9 +202,13 @@ class StreamLifecycleTest extends RuntimeRoleTest {
         + " || payload::text || ' ' || metadata::text FROM events ORDER BY entity_id, sequence_nr"))
         .containsExactly("o-1/10 $deleted {} {}", "o-2/2 Happened {\"n\": 2, \"note\": \"event 2\"} "
             + database.admin().strings("SELECT metadata::text FROM events WHERE entity_id = 'o-2'").get(0));
+    assertThat(database.admin().strings("SELECT entity_id || ' ' || (swept_below = hidden_below) FROM"
+        + " temper_store_streams ORDER BY entity_id")).as("both swept: the feed no longer probes them")
+        .containsExactly("o-1 true", "o-2 true");
     assertThat(await(client.append(ORDER, 10, events(1)))).isEqualTo(11);
     assertThat(sequences(ORDER)).containsExactly(11L);
     assertThat(feed()).containsExactly("o-2/2", "o-1/11");
+    assertThat(streamedFeed()).containsExactly("o-2/2", "o-1/11");
   }
 
   @Test
@@ -245,6 +276,9 @@ class StreamLifecycleTest extends RuntimeRoleTest {
     assertThatThrownBy(() -> await(client.clearRetention("acme", "Order\uD800", "ops")))
         .isInstanceOf(InvalidRequest.class);
     assertThatThrownBy(() -> await(client.delete(ORDER, ANY, "ops\u0000"))).isInstanceOf(InvalidRequest.class);
+    assertThatThrownBy(() -> await(client.append(ORDER, 0, List.of(new dev.temperstore.events.NewEvent("$deleted",
+        new io.vertx.core.json.JsonObject(), events(1).get(0).metadata()))))).isInstanceOf(InvalidRequest.class)
+        .hasMessageContaining("reserves");
     assertThatThrownBy(() -> await(client.delete(ORDER, ANY, "x".repeat(2000)))).isInstanceOf(InvalidRequest.class);
     assertThat(database.admin().count("SELECT count(*) FROM temper_store_retention")).isZero();
     assertThat(database.admin().count("SELECT count(*) FROM temper_store_streams")).isZero();
@@ -260,7 +294,14 @@ class StreamLifecycleTest extends RuntimeRoleTest {
         .map(event -> event.persistenceId().entityId() + "/" + event.event().sequenceNr()).toList();
   }
 
-  private List<String> listed() {
+  /** The feed in its streamed form (PgFeed's own query rather than the function), as a catching-up reader reads. */
+  private List<String> streamedFeed() {
+    return await(new dev.temperstore.internal.feed.PgFeed(runtime, 1000, 1)
+        .readAll("acme", FeedPosition.START, FeedFilter.ALL, 100)).events().stream()
+        .map(event -> event.persistenceId().entityId() + "/" + event.event().sequenceNr()).toList();
+  }
+
+    private List<String> listed() {
     return await(client.listEntityIds("acme", Optional.empty(), Optional.empty(), 100)).ids().stream()
         .map(EntityId::entityId).toList();
   }

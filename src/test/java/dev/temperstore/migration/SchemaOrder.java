@@ -20,7 +20,9 @@ final class SchemaOrder {
       + "|CREATE POLICY\\s+\\w+\\s+ON\\s+|ALTER TABLE\\s+|tablename\\s*=\\s*'|INSERT INTO\\s+)(\\w+)");
   /** Tables a query reads: FROM a name that is not a function call or an array element. */
   private static final Pattern READS = Pattern.compile("(?i)\\bFROM\\s+(\\w+)\\b(?!\\s*[(\\[])");
-  private static final Pattern COMMON_TABLE_EXPRESSIONS = Pattern.compile("(?i)\\bWITH\\s+(\\w+)\\s+AS\\b");
+  /** {@code WITH a AS (…), b AS (…)}: each name a query defines for itself. */
+  private static final Pattern COMMON_TABLE_EXPRESSIONS =
+      Pattern.compile("(?i)(?:\\bWITH\\s+|,\\s*)(\\w+)\\s+AS\\s*\\(");
   /** Line comments: prose ("grows from empty") is not a table reference. */
   private static final Pattern COMMENTS = Pattern.compile("--[^\\n]*");
 
@@ -43,6 +45,7 @@ final class SchemaOrder {
       touched.remove(cte.group(1).toLowerCase());
     }
     touched.removeIf(name -> name.startsWith("pg_")); // the system catalogs always exist
+    touched.remove("public"); // REVOKE ... FROM PUBLIC names every role, not a table
     return touched;
   }
 

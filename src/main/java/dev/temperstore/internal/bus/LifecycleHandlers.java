@@ -1,5 +1,6 @@
 package dev.temperstore.internal.bus;
 
+import dev.temperstore.internal.lifecycle.PgTenantPurge;
 import dev.temperstore.internal.wire.EventJson;
 import dev.temperstore.internal.wire.Fields;
 import dev.temperstore.internal.wire.LifecycleJson;
@@ -8,6 +9,8 @@ import dev.temperstore.protocol.Addresses;
 import dev.temperstore.tenancy.PersistenceId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
 
 /**
  * Stream lifecycle and retention on the bus. The audit's actor is the request's caller (the bridge names the
@@ -20,9 +23,14 @@ public final class LifecycleHandlers {
   static final int MAX_ACTOR = 1024;
 
   private final StreamLifecycle lifecycle;
+  private final PgTenantPurge purge;
+  private final Duration purgeBudget;
 
-  public LifecycleHandlers(StreamLifecycle lifecycle) {
+  /** {@code purgeBudget}: how long one tenants.purge request works before answering an unfinished receipt. */
+  public LifecycleHandlers(StreamLifecycle lifecycle, PgTenantPurge purge, Duration purgeBudget) {
     this.lifecycle = lifecycle;
+    this.purge = purge;
+    this.purgeBudget = purgeBudget;
   }
 
   public void register(Endpoints endpoints) {
@@ -32,7 +40,8 @@ public final class LifecycleHandlers {
         .serve(Addresses.STREAMS_TOMBSTONE, this::tombstone)
         .serve(Addresses.RETENTION_SET, this::setRetention)
         .serve(Addresses.RETENTION_CLEAR, this::clearRetention)
-        .serve(Addresses.RETENTION_LIST, this::listRetention);
+        .serve(Addresses.RETENTION_LIST, this::listRetention)
+        .serve(Addresses.TENANTS_PURGE, this::purgeTenant);
   }
 
   private Uni<JsonObject> truncate(Fields request) {
@@ -67,6 +76,11 @@ public final class LifecycleHandlers {
 
   private Uni<JsonObject> listRetention(Fields request) {
     return lifecycle.retention(request.tenant("tenant")).map(LifecycleJson::policies);
+  }
+
+  private Uni<JsonObject> purgeTenant(Fields request) {
+    String tenant = request.tenant("tenant");
+    return purge.purge(tenant, actor(request), purgeBudget, step -> { }).map(LifecycleJson::receipt);
   }
 
   private static String actor(Fields request) {

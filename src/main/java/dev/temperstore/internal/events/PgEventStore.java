@@ -147,6 +147,12 @@ public final class PgEventStore implements EventStore {
       throw new InvalidRequest("expectedSequence " + request.expectedSequence() + " leaves no room for "
           + request.events().size() + " more events below the highest sequence number, " + HIGHEST_SEQUENCE);
     }
+    for (NewEvent event : request.events()) {
+      if (event.eventType().startsWith(NewEvent.RESERVED_PREFIX)) {
+        throw new InvalidRequest("append to " + request.persistenceId() + ": event type starts with '"
+            + NewEvent.RESERVED_PREFIX + "', which the store reserves for its own rows");
+      }
+    }
     if (request.events().size() > limits.maxEventsPerAppend()) {
       throw new TooLarge("append of " + request.events().size() + " events to " + request.persistenceId()
           + " is over the limit of " + limits.maxEventsPerAppend());

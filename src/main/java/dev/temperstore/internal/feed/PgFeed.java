@@ -48,8 +48,8 @@ public final class PgFeed implements Feed {
   static final String SETTINGS = "SELECT set_config('app.current_tenant', $1, true),"
       + " set_config('enable_sort', 'off', true)";
   /**
-   * {@code temper_store_read_feed}'s query with the same parameters, its horizon an InitPlan computed once from
-   * the statement's own snapshot.
+   * {@code temper_store_read_feed}'s query with the same parameters (its check of what is still served included),
+   * its horizon an InitPlan computed once from the statement's own snapshot.
    */
   static final String PAGE = "SELECT coalesce(e.tx_id, '0'::xid8)::text::bigint AS tx, e.id, e.entity_type,"
       + " e.entity_id, e.sequence_nr, e.event_type, e.payload::text, " + MetadataColumns.SELECT
@@ -59,6 +59,18 @@ public final class PgFeed implements Feed {
       + " AND coalesce(e.tx_id, '0'::xid8) < (SELECT pg_snapshot_xmin(pg_current_snapshot()))"
       + " AND ($4::text[] IS NULL OR e.entity_type = ANY ($4))"
       + " AND ($5::text[] IS NULL OR e.event_type = ANY ($5))"
+      + " AND e.event_type NOT IN ('$deleted', '$tombstone', '$lifecycle')"
+      + " AND ((SELECT NOT EXISTS (SELECT 1 FROM temper_store_streams t WHERE t.tenant = $1"
+      + "                          AND t.swept_below < t.hidden_below)"
+      + "          AND NOT EXISTS (SELECT 1 FROM temper_store_retention t WHERE t.tenant = $1))"
+      + "      OR (NOT EXISTS (SELECT 1 FROM temper_store_streams s WHERE s.tenant = e.tenant"
+      + "                 AND s.entity_type = e.entity_type AND s.entity_id = e.entity_id"
+      + "                 AND (s.tombstoned OR e.sequence_nr < s.hidden_below))"
+      + "          AND NOT EXISTS (SELECT 1 FROM temper_store_retention r WHERE r.tenant = e.tenant"
+      + "                 AND r.entity_type = e.entity_type AND (e.created_at <= now() - r.max_age"
+      + "                   OR e.sequence_nr <= (SELECT h.sequence_nr FROM events h WHERE h.tenant = e.tenant"
+      + "                         AND h.entity_type = e.entity_type AND h.entity_id = e.entity_id"
+      + "                         ORDER BY h.sequence_nr DESC LIMIT 1) - r.max_count))))"
       + " ORDER BY coalesce(e.tx_id, '0'::xid8), e.id"
       + " LIMIT $6::int";
 

@@ -12,19 +12,23 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Removes the rows the store no longer serves (sweep.sql), one bounded round at a time: at once again after a
- * round that removed a whole batch, after {@link SweepSettings#interval()} otherwise, and after a failure (the
+ * round that removed a whole batch or found events newly past a retention policy, after
+ * {@link SweepSettings#interval()} otherwise, and after a failure (the
  * database away: the next round simply tries again). Metrics: rows removed by table, rounds, and the streams
  * still queued, in this instance's registry.
  */
 public final class Sweeper {
 
   private static final Logger LOG = LoggerFactory.getLogger(Sweeper.class);
-  private static final String SWEEP = "SELECT swept, events_removed, snapshots_removed, streams_queued"
-      + " FROM temper_store_sweep($1)";
+  private static final String SWEEP = "SELECT swept, events_removed, snapshots_removed, streams_expired,"
+      + " streams_queued FROM temper_store_sweep($1)";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -32,7 +36,10 @@ public final class Sweeper {
   private final Counter eventsRemoved;
   private final Counter snapshotsRemoved;
   private final Counter rounds;
-  private final AtomicLong backlog = new AtomicLong();
+  /** One backlog gauge per registry, which the instances sharing it set (Micrometer keeps the first gauge only). */
+  private static final Map<MeterRegistry, AtomicLong> BACKLOGS = Collections.synchronizedMap(new WeakHashMap<>());
+
+  private final AtomicLong backlog;
   private long timer = -1;
   private boolean closed;
 
@@ -47,9 +54,13 @@ public final class Sweeper {
     rounds = Counter.builder("temper.store.sweep.rounds")
         .description("Sweeper rounds this instance ran (a round another instance held the lock for included)")
         .register(registry);
-    Gauge.builder("temper.store.sweep.backlog", backlog, AtomicLong::get)
-        .description("Streams with rows still to remove, as the last round of this instance saw them")
-        .register(registry);
+    backlog = BACKLOGS.computeIfAbsent(registry, meters -> {
+      AtomicLong value = new AtomicLong();
+      Gauge.builder("temper.store.sweep.backlog", value, AtomicLong::get)
+          .description("Streams with rows still to remove, as the last sweeper round saw them")
+          .register(meters);
+      return value;
+    });
   }
 
   /** Starts the rounds on the caller's context; does nothing when the settings turn sweeping off. */
@@ -87,7 +98,8 @@ public final class Sweeper {
             LOG.debug("sweeper removed {} events and {} snapshots; {} streams queued", events, snapshots,
                 backlog.get());
           }
-          boolean more = row.getBoolean("swept") && events >= settings.batch();
+          boolean more = row.getBoolean("swept")
+              && (events >= settings.batch() || row.getLong("streams_expired") > 0);
           schedule(more ? 1 : settings.interval().toMillis());
         }, failure -> {
           LOG.warn("sweeper round failed, trying again in {} ms: {}", settings.interval().toMillis(),

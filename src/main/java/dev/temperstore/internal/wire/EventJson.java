@@ -11,6 +11,7 @@ import dev.temperstore.events.IsoInstant;
 import dev.temperstore.events.EventStore;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.events.StoredEvent;
+import dev.temperstore.internal.input.Text;
 import dev.temperstore.tenancy.PersistenceId;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -56,7 +57,12 @@ public final class EventJson {
 
   /** The payload's size is checked by the store, which encodes it once (413 when over the limit). */
   public static NewEvent newEvent(Fields fields) {
-    return new NewEvent(fields.string("eventType", MAX_NAME_LENGTH), fields.jsonValue("payload"),
+    String type = fields.string("eventType", MAX_NAME_LENGTH);
+    if (type.startsWith(NewEvent.RESERVED_PREFIX)) {
+      throw new InvalidRequest(fields.where("eventType") + " \"" + Text.shown(type) + "\" starts with '"
+          + NewEvent.RESERVED_PREFIX + "', which the store reserves for its own rows");
+    }
+    return new NewEvent(type, fields.jsonValue("payload"),
         metadata(fields.object("metadata")));
   }
 

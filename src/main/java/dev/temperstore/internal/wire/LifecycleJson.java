@@ -1,5 +1,6 @@
 package dev.temperstore.internal.wire;
 
+import dev.temperstore.lifecycle.PurgeReceipt;
 import dev.temperstore.lifecycle.RetentionPolicy;
 import dev.temperstore.lifecycle.StreamChange;
 import dev.temperstore.tenancy.PersistenceId;
@@ -7,9 +8,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /** Stream lifecycle and retention messages as JSON, both ways (docs/protocol.md, "Stream lifecycle"). */
 public final class LifecycleJson {
@@ -43,6 +47,30 @@ public final class LifecycleJson {
 
   public static OptionalLong expectedHead(Fields request) {
     return request.optionalNonNegativeLong("expectedSequence").map(OptionalLong::of).orElse(OptionalLong.empty());
+  }
+
+  public static JsonObject receipt(PurgeReceipt receipt) {
+    return new JsonObject()
+        .put("tenant", receipt.tenant())
+        .put("purgeId", receipt.purgeId())
+        .put("finished", receipt.finished())
+        .put("startedAt", receipt.startedAt().toString())
+        .put("finishedAt", receipt.finishedAt().map(Instant::toString).orElse(null))
+        .put("removed", new JsonObject(new TreeMap<>(receipt.removed())))
+        .put("remaining", new JsonObject(new TreeMap<>(receipt.remaining())));
+  }
+
+  public static PurgeReceipt receipt(JsonObject reply) {
+    return new PurgeReceipt(reply.getString("tenant"), reply.getLong("purgeId"),
+        Instant.parse(reply.getString("startedAt")),
+        Optional.ofNullable(reply.getString("finishedAt")).map(Instant::parse), counts(reply.getJsonObject("removed")),
+        counts(reply.getJsonObject("remaining")));
+  }
+
+  private static Map<String, Long> counts(JsonObject json) {
+    Map<String, Long> counts = new TreeMap<>();
+    json.forEach(entry -> counts.put(entry.getKey(), ((Number) entry.getValue()).longValue()));
+    return counts;
   }
 
   public static JsonObject policy(RetentionPolicy policy) {

@@ -27,6 +27,8 @@ enum BridgeOperation {
   RETENTION_SET(Addresses.RETENTION_SET, TenantField.TENANT, Permission.RETENTION),
   RETENTION_CLEAR(Addresses.RETENTION_CLEAR, TenantField.TENANT, Permission.RETENTION),
   RETENTION_LIST(Addresses.RETENTION_LIST, TenantField.TENANT, Permission.READ),
+  /** An operator's: a tenant's own token, whatever else it holds, never has {@code operator}. */
+  TENANTS_PURGE(Addresses.TENANTS_PURGE, TenantField.TENANT, Permission.OPERATOR, Permission.DELETE),
   SNAPSHOTS_SAVE(Addresses.SNAPSHOTS_SAVE, TenantField.PERSISTENCE_ID, Permission.WRITE),
   SNAPSHOTS_LOAD(Addresses.SNAPSHOTS_LOAD, TenantField.PERSISTENCE_ID, Permission.READ),
   SECRETS_PUT(Addresses.SECRETS_PUT, TenantField.TENANT, Permission.SECRETS, Permission.WRITE),

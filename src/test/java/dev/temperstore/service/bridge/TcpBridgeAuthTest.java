@@ -236,6 +236,9 @@ class TcpBridgeAuthTest extends DatabaseTest {
           .getLong("events")).isEqualTo(1);
       assertThat(client.request("temper.store.retention.set", policy, deleter).getString("type"))
           .isEqualTo("message");
+      assertThat(client.request("temper.store.tenants.purge", new JsonObject().put("tenant", "acme"), deleter)
+          .getString("message"))
+          .isEqualTo("forbidden: token lacks the \"operator\" permission for temper.store.tenants.purge");
     }
     assertThat(database.admin().strings("SELECT actor FROM temper_store_audit ORDER BY id"))
         .allMatch(actor -> actor.contains("token subject \"test-client\"")).hasSize(2);

@@ -1,0 +1,107 @@
+package dev.temperstore.internal.lifecycle;
+
+import dev.temperstore.internal.input.Text;
+import dev.temperstore.internal.postgres.SqlErrors;
+import dev.temperstore.internal.reactive.Reactive;
+import dev.temperstore.lifecycle.PurgeReceipt;
+import dev.temperstore.tenancy.Tenants;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * A tenant purge on PostgreSQL (lifecycle/purge.sql): begin (or resume), batches of at most {@code batch} rows,
+ * each one statement and transaction, until none is left, then the check, which finishes it. A write that raced
+ * the batches fails the check, and more batches follow. Bounded by {@code budget}: a purge that needs longer
+ * answers an unfinished receipt, and the next call resumes it.
+ */
+public final class PgTenantPurge {
+
+  private static final String BEGIN = "SELECT purge_id, started_at, resumed, removed::text"
+      + " FROM temper_store_purge_begin($1, $2)";
+  private static final String BATCH = "SELECT table_name, removed FROM temper_store_purge_batch($1, $2, $3)";
+  private static final String FINISH = "SELECT finished, started_at, finished_at, removed::text, remaining::text"
+      + " FROM temper_store_purge_finish($1, $2)";
+
+  private final Pool pool;
+  private final int batch;
+
+  public PgTenantPurge(Pool pool, int batch) {
+    this.pool = pool;
+    this.batch = batch;
+  }
+
+  /** Purges for at most {@code budget}; {@code progress} hears each batch ("events: 5000"). */
+  public Uni<PurgeReceipt> purge(String tenant, String actor, Duration budget, Consumer<String> progress) {
+    return Uni.createFrom().deferred(() -> {
+      Tenants.validate(tenant);
+      long until = System.nanoTime() + budget.toNanos();
+      String who = actor == null || actor.isBlank() ? "unnamed" : Text.shown(actor);
+      return query(BEGIN, Tuple.of(tenant, who), "purge of tenant " + tenant)
+          .flatMap(rows -> {
+            Row row = rows.iterator().next();
+            long id = row.getLong("purge_id");
+            if (row.getBoolean("resumed")) {
+              progress.accept("resuming purge " + id + " of tenant " + tenant + ", removed so far: "
+                  + row.getString("removed"));
+            }
+            return batches(tenant, id, until, progress);
+          });
+    });
+  }
+
+  /** Batches until a batch finds nothing, then the check; again while the check finds rows and time is left. */
+  private Uni<PurgeReceipt> batches(String tenant, long id, long until, Consumer<String> progress) {
+    return query(BATCH, Tuple.of(tenant, id, batch), "purge of tenant " + tenant).flatMap(rows -> {
+      if (rows.size() > 0) {
+        Row row = rows.iterator().next();
+        progress.accept(row.getString("table_name") + ": " + row.getLong("removed"));
+        return System.nanoTime() < until ? batches(tenant, id, until, progress) : unfinished(tenant, id);
+      }
+      return query(FINISH, Tuple.of(tenant, id), "check of the purge of tenant " + tenant).flatMap(checked -> {
+        Row check = checked.iterator().next();
+        PurgeReceipt receipt = receipt(tenant, id, check);
+        if (receipt.finished() || System.nanoTime() >= until) {
+          return Uni.createFrom().item(receipt);
+        }
+        progress.accept("rows written meanwhile: " + check.getString("remaining"));
+        return batches(tenant, id, until, progress);
+      });
+    });
+  }
+
+  private Uni<PurgeReceipt> unfinished(String tenant, long id) {
+    return query(FINISH, Tuple.of(tenant, id), "check of the purge of tenant " + tenant)
+        .map(rows -> receipt(tenant, id, rows.iterator().next()));
+  }
+
+  private Uni<RowSet<Row>> query(String sql, Tuple args, String what) {
+    return Reactive.uni(() -> pool.preparedQuery(sql).execute(args))
+        .onFailure().transform(e -> SqlErrors.toStoreException(what, e));
+  }
+
+  private static PurgeReceipt receipt(String tenant, long id, Row row) {
+    OffsetDateTime finished = row.getOffsetDateTime("finished_at");
+    return new PurgeReceipt(tenant, id, row.getOffsetDateTime("started_at").toInstant(),
+        Optional.ofNullable(finished).map(OffsetDateTime::toInstant), counts(row.getString("removed")),
+        counts(row.getString("remaining")));
+  }
+
+  private static Map<String, Long> counts(String json) {
+    Map<String, Long> counts = new TreeMap<>();
+    if (json != null) {
+      new JsonObject(json).forEach(entry -> counts.put(entry.getKey(), ((Number) entry.getValue()).longValue()));
+    }
+    return counts;
+  }
+}
