@@ -82,8 +82,8 @@ public final class StoreVerticle extends VerticleBase {
   private Sweeper sweeper;
   /** The most often this instance wakes feed deliverers after commits: bounds their latency, not the appends. */
   static final Duration NOTIFY_INTERVAL = Duration.ofMillis(5);
-  /** Rows one batch of a tenant purge removes: a statement of tens of milliseconds, row locks only. */
-  static final int PURGE_BATCH = 5000;
+  /** Rows one batch of a tenant purge removes: a statement of about ten milliseconds, row locks only. */
+  static final int PURGE_BATCH = 2000;
   /** Connections of each instance's operator pool: all-tenant reads are an operator's tool, not a workload. */
   static final int OPERATOR_POOL_SIZE = 2;
 
@@ -192,7 +192,8 @@ public final class StoreVerticle extends VerticleBase {
       PgFeed feed = new PgFeed(pool, settings.busLimits().maxReadLimit());
       new FeedHandlers(feed, allTenants, settings.busLimits()).register(endpoints);
       new SubscriptionHandlers(subscriptions, settings.addresses(), vertx.eventBus()).register(endpoints);
-      new LifecycleHandlers(new PgStreamLifecycle(pool), new PgTenantPurge(pool, PURGE_BATCH),
+      new LifecycleHandlers(new PgStreamLifecycle(pool), new PgTenantPurge(vertx, pool, PURGE_BATCH,
+          PgTenantPurge.DEFAULT_DUTY),
           settings.requestDeadline().dividedBy(2)).register(endpoints);
       new SnapshotHandlers(new PgSnapshotStore(pool, settings.busLimits().maxSnapshotBytes()), settings.busLimits())
           .register(endpoints);

@@ -38,8 +38,13 @@ public final class PurgeTenantCommand implements Callable<Integer> {
   @Option(names = "--tenant", required = true, description = "The tenant to purge, exactly as the store names it")
   String tenant;
 
-  @Option(names = "--batch", defaultValue = "5000", description = "Rows per batch, 1 to 100000 (default ${DEFAULT-VALUE})")
+  @Option(names = "--batch", defaultValue = "2000", description = "Rows per batch, 1 to 100000 (default ${DEFAULT-VALUE})")
   int batch;
+
+  @Option(names = "--duty", defaultValue = "0.25",
+      description = "The share of time to work, above 0 and at most 1: between batches it rests in proportion, so that "
+          + "other tenants' requests keep their latency (default ${DEFAULT-VALUE}; 1 never rests)")
+  double duty;
 
   @Override
   public Integer call() {
@@ -57,6 +62,10 @@ public final class PurgeTenantCommand implements Callable<Integer> {
       System.err.println("purge-tenant: --batch must be between 1 and 100000, got " + batch);
       return ConfigOption.BAD_CONFIG;
     }
+    if (!(duty > 0 && duty <= 1)) {
+      System.err.println("purge-tenant: --duty must be above 0 and at most 1, got " + duty);
+      return ConfigOption.BAD_CONFIG;
+    }
     PrintStream progress = System.err;
     Vertx vertx = Vertx.vertx();
     try (ChosenDatabase database = ChosenDatabase.resolve(loaded.get())) {
@@ -65,7 +74,7 @@ public final class PurgeTenantCommand implements Callable<Integer> {
       Pool pool = database.serving().pool(vertx, 1);
       try {
         progress.printf("purging tenant %s on %s%n", tenant, database.describe());
-        PurgeReceipt receipt = new PgTenantPurge(pool, batch)
+        PurgeReceipt receipt = new PgTenantPurge(vertx, pool, batch, duty)
             .purge(tenant, "purge-tenant command (" + System.getProperty("user.name") + ")",
                 Duration.ofDays(365), step -> progress.println("  " + step))
             .await().indefinitely();
