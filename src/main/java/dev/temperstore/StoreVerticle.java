@@ -180,7 +180,9 @@ public final class StoreVerticle extends VerticleBase {
 
   private Uni<Void> serve() {
     pool = settings.serving().pool(vertx, settings.poolSize(), settings.statementTimeout());
-    return FeedGuard.check(pool).flatMap(ordered -> allTenantsFeed()).flatMap(allTenants -> {
+    Uni<PgFeed> checkedFeed = FeedGuard.check(pool)
+        .flatMap(ordered -> PgFeed.forRole(pool, settings.busLimits().maxReadLimit()));
+    return checkedFeed.flatMap(feed -> allTenantsFeed().flatMap(allTenants -> {
       endpoints = new Endpoints(vertx, settings.addresses(), settings.busLimits().maxInFlight(),
           settings.requestDeadline(), registry);
       PgSubscriptionStore subscriptions = new PgSubscriptionStore(pool, settings.subscriptions());
@@ -189,7 +191,6 @@ public final class StoreVerticle extends VerticleBase {
           settings.subscriptions().claimInterval());
       new EventHandlers(new PgEventStore(pool, context, settings.eventLimits(), notifier::appended,
           AppendMetrics.to(registry)), settings.busLimits()).register(endpoints);
-      PgFeed feed = new PgFeed(pool, settings.busLimits().maxReadLimit());
       new FeedHandlers(feed, allTenants, settings.busLimits()).register(endpoints);
       new SubscriptionHandlers(subscriptions, settings.addresses(), vertx.eventBus()).register(endpoints);
       new LifecycleHandlers(new PgStreamLifecycle(pool), new PgTenantPurge(vertx, pool, PURGE_BATCH,
@@ -205,7 +206,7 @@ public final class StoreVerticle extends VerticleBase {
         sweeper = new Sweeper(vertx, pool, settings.sweep(), registry);
         sweeper.start();
       });
-    });
+    }));
   }
 
   /**
