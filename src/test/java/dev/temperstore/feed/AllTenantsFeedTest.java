@@ -223,6 +223,19 @@ class AllTenantsFeedTest extends DatabaseTest {
   }
 
   @Test
+  void a_store_whose_operator_role_lacks_the_lifecycle_grants_refuses_to_start_naming_the_table() {
+    try (Sql owner = database.sqlAs(database.owner())) {
+      owner.execute("REVOKE SELECT ON TABLE temper_store_streams FROM " + operatorRole);
+    }
+
+    assertThatThrownBy(() -> vertx.deployVerticle(new StoreVerticle(settings().withOperator(
+        database.as(operatorRole)))).await())
+        .hasMessageStartingWith("cannot serve all-tenant feed reads as ")
+        .hasMessageContaining("permission denied for table temper_store_streams");
+    assertThat(vertx.deploymentIDs()).isEmpty();
+  }
+
+  @Test
   void the_tables_owner_may_serve_all_tenant_reads_while_row_level_security_is_not_forced_on_it() {
     deploy(settings().withOperator(database.asOwner()));
     append("acme:Order:o-1", 0, 1);

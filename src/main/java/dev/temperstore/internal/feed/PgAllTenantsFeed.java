@@ -21,8 +21,14 @@ public final class PgAllTenantsFeed implements AllTenantsFeed {
   private static final String READ = "SELECT " + PgFeed.COLUMNS + ", tenant"
       + " FROM temper_store_read_feed_all_tenants($1, $2, $3, $4, $5)";
   private static final int TENANT = 12;
-  /** Reads nothing, but fails as a read would when the role may not read every tenant or cannot connect. */
-  private static final String CHECK = "SELECT count(*) FROM temper_store_read_feed_all_tenants(0, 0, NULL, NULL, 0)";
+  /**
+   * Reads nothing, but fails as a read would when the role may not read every tenant or cannot connect, or lacks
+   * SELECT on a table the function reads only once a page holds events (the lifecycle's: a role granted before
+   * them would otherwise start, then fail every read that finds an event).
+   */
+  private static final String CHECK = "SELECT (SELECT count(*) FROM temper_store_read_feed_all_tenants(0, 0, NULL,"
+      + " NULL, 0)), (SELECT count(*) FROM (SELECT 1 FROM temper_store_streams LIMIT 0) streams),"
+      + " (SELECT count(*) FROM (SELECT 1 FROM temper_store_retention LIMIT 0) policies)";
 
   private final Pool pool;
   private final int maxLimit;
