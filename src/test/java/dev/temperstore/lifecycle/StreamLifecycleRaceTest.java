@@ -1,14 +1,9 @@
 package dev.temperstore.lifecycle;
 
-import dev.temperstore.StoreSettings;
-import dev.temperstore.StoreVerticle;
-import dev.temperstore.client.StoreClient;
 import dev.temperstore.errors.ConcurrencyConflict;
 import dev.temperstore.errors.StreamTombstoned;
 import dev.temperstore.events.StoredEvent;
 import dev.temperstore.tenancy.PersistenceId;
-import dev.temperstore.testing.RuntimeRoleTest;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -33,19 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A delete and a tombstone racing appenders of the same stream, through the store as a NOBYPASSRLS runtime role:
  * no event survives a tombstone, and no append acknowledged after a delete is lost.
  */
-class StreamLifecycleRaceTest extends RuntimeRoleTest {
+class StreamLifecycleRaceTest extends LifecycleStoreTest {
 
   private static final PersistenceId ORDER = PersistenceId.parse("acme:Order:o-1");
   private static final int WRITERS = 4;
 
-  private StoreClient client;
-
-  @BeforeEach
-  void deploy() {
-    vertx.deployVerticle(new StoreVerticle(StoreSettings.defaults(database.asOwner()).withServing(database.as(role))
-        .withSweep(new SweepSettings(Duration.ZERO, 1000)))).await();
-    client = StoreClient.create(vertx);
-  }
 
   @Test
   void no_event_survives_a_tombstone_that_races_appenders_and_every_later_append_is_a_410() throws Exception {

@@ -1,8 +1,5 @@
 package dev.temperstore.lifecycle;
 
-import dev.temperstore.StoreSettings;
-import dev.temperstore.StoreVerticle;
-import dev.temperstore.client.StoreClient;
 import dev.temperstore.errors.ConcurrencyConflict;
 import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.StreamTombstoned;
@@ -14,11 +11,9 @@ import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.feed.subscriptions.Subscription;
 import dev.temperstore.testing.Await;
 import dev.temperstore.testing.Eventually;
-import dev.temperstore.testing.RuntimeRoleTest;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -37,20 +32,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * NOBYPASSRLS role: what each hides from reads, snapshots, the listing and the feed, what the tables hold after
  * them and after a sweep, and what they refuse.
  */
-class StreamLifecycleTest extends RuntimeRoleTest {
+class StreamLifecycleTest extends LifecycleStoreTest {
 
   private static final PersistenceId ORDER = PersistenceId.parse("acme:Order:o-1");
   private static final PersistenceId OTHER = PersistenceId.parse("acme:Order:o-2");
   private static final OptionalLong ANY = OptionalLong.empty();
 
-  private StoreClient client;
-
-  @BeforeEach
-  void deploy() {
-    vertx.deployVerticle(new StoreVerticle(StoreSettings.defaults(database.asOwner()).withServing(database.as(role))
-        .withSweep(new SweepSettings(Duration.ZERO, 1000)))).await();
-    client = StoreClient.create(vertx);
-  }
 
   @Test
   void a_truncate_hides_the_events_below_it_and_a_snapshot_below_it_and_keeps_the_numbering() {

@@ -1,19 +1,14 @@
 package dev.temperstore.lifecycle;
 
 import dev.temperstore.StoreSettings;
-import dev.temperstore.StoreVerticle;
-import dev.temperstore.client.StoreClient;
 import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.feed.subscriptions.Subscription;
 import dev.temperstore.feed.subscriptions.SubscriptionSettings;
 import dev.temperstore.tenancy.PersistenceId;
-import dev.temperstore.testing.RuntimeRoleTest;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * from every table that carries it, tenants whose names are near it keep every row, an interrupted purge resumes
  * with exact counts, and a second purge is a receipt of nothing.
  */
-class TenantPurgeTest extends RuntimeRoleTest {
+class TenantPurgeTest extends LifecycleStoreTest {
 
   /** Every table that carries a tenant, as the purge empties them. */
   private static final List<String> TABLES = List.of("temper_store_subscription_members",
@@ -39,14 +34,9 @@ class TenantPurgeTest extends RuntimeRoleTest {
       "temper_store_retention", "temper_store_sweep_queue", "temper_store_audit");
   private static final List<String> NEIGHBOURS = List.of("a.b", "A", "a ", "ab");
 
-  private StoreClient client;
-
-  @BeforeEach
-  void deploy() {
-    vertx.deployVerticle(new StoreVerticle(StoreSettings.defaults(database.asOwner()).withServing(database.as(role))
-        .withSubscriptions(SubscriptionSettings.defaults().withEnabled(false))
-        .withSweep(new SweepSettings(Duration.ZERO, 1000)))).await();
-    client = StoreClient.create(vertx);
+  @Override
+  protected StoreSettings settings() {
+    return super.settings().withSubscriptions(SubscriptionSettings.defaults().withEnabled(false));
   }
 
   @Test

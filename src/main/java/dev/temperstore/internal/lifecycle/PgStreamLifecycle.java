@@ -132,7 +132,7 @@ public final class PgStreamLifecycle implements StreamLifecycle {
   }
 
   /** Who asked, as the audit keeps it: clean text of at most 80 code points ({@link Text#shown}), never empty. */
-  private static String actor(String actor) {
+  static String actor(String actor) {
     return actor == null || actor.isBlank() ? "unnamed" : Text.shown(actor);
   }
 }

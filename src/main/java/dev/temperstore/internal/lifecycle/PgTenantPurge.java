@@ -1,8 +1,8 @@
 package dev.temperstore.internal.lifecycle;
 
-import dev.temperstore.internal.input.Text;
 import dev.temperstore.internal.postgres.SqlErrors;
 import dev.temperstore.internal.reactive.Reactive;
+import dev.temperstore.internal.wire.LifecycleJson;
 import dev.temperstore.lifecycle.PurgeReceipt;
 import dev.temperstore.tenancy.Tenants;
 import io.smallrye.mutiny.Uni;
@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -61,8 +60,7 @@ public final class PgTenantPurge {
     return Uni.createFrom().deferred(() -> {
       Tenants.validate(tenant);
       long until = System.nanoTime() + budget.toNanos();
-      String who = actor == null || actor.isBlank() ? "unnamed" : Text.shown(actor);
-      return query(BEGIN, Tuple.of(tenant, who), "purge of tenant " + tenant)
+      return query(BEGIN, Tuple.of(tenant, PgStreamLifecycle.actor(actor)), "purge of tenant " + tenant)
           .flatMap(rows -> {
             Row row = rows.iterator().next();
             long id = row.getLong("purge_id");
@@ -83,17 +81,15 @@ public final class PgTenantPurge {
         Row row = rows.iterator().next();
         progress.accept(row.getString("table_name") + ": " + row.getLong("removed"));
         if (System.nanoTime() >= until) {
-          return unfinished(tenant, id);
+          return check(tenant, id);
         }
         return rest(System.nanoTime() - started).flatMap(rested -> batches(tenant, id, until, progress));
       }
-      return query(FINISH, Tuple.of(tenant, id), "check of the purge of tenant " + tenant).flatMap(checked -> {
-        Row check = checked.iterator().next();
-        PurgeReceipt receipt = receipt(tenant, id, check);
+      return check(tenant, id).flatMap(receipt -> {
         if (receipt.finished() || System.nanoTime() >= until) {
           return Uni.createFrom().item(receipt);
         }
-        progress.accept("rows written meanwhile: " + check.getString("remaining"));
+        progress.accept("rows written meanwhile: " + receipt.remaining());
         return batches(tenant, id, until, progress);
       });
     });
@@ -106,7 +102,8 @@ public final class PgTenantPurge {
         : Reactive.uni(() -> vertx.timer(restMillis, TimeUnit.MILLISECONDS)).replaceWithVoid();
   }
 
-  private Uni<PurgeReceipt> unfinished(String tenant, long id) {
+  /** The check of what is left, which finishes the purge when nothing is: its receipt either way. */
+  private Uni<PurgeReceipt> check(String tenant, long id) {
     return query(FINISH, Tuple.of(tenant, id), "check of the purge of tenant " + tenant)
         .map(rows -> receipt(tenant, id, rows.iterator().next()));
   }
@@ -123,11 +120,8 @@ public final class PgTenantPurge {
         counts(row.getString("remaining")));
   }
 
+  /** Rows per table, from the receipt's JSON text; none before the check has run. */
   private static Map<String, Long> counts(String json) {
-    Map<String, Long> counts = new TreeMap<>();
-    if (json != null) {
-      new JsonObject(json).forEach(entry -> counts.put(entry.getKey(), ((Number) entry.getValue()).longValue()));
-    }
-    return counts;
+    return json == null ? Map.of() : LifecycleJson.counts(new JsonObject(json));
   }
 }

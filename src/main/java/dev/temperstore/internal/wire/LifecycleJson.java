@@ -67,7 +67,8 @@ public final class LifecycleJson {
         counts(reply.getJsonObject("remaining")));
   }
 
-  private static Map<String, Long> counts(JsonObject json) {
+  /** Rows per table, as a receipt's {@code removed} and {@code remaining} hold them. */
+  public static Map<String, Long> counts(JsonObject json) {
     Map<String, Long> counts = new TreeMap<>();
     json.forEach(entry -> counts.put(entry.getKey(), ((Number) entry.getValue()).longValue()));
     return counts;
