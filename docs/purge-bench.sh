@@ -6,7 +6,7 @@
 # Prints one line per run: round, clients, phase, events/s, p50 and p99 ms, and the purge's seconds.
 #   mvn -B -q package -DskipTests && docs/purge-bench.sh
 # Settings: CLIENTS (default "8 64"), ROUNDS (2), DURATION (20s), WARMUP (5s), JAR (target/temper-store.jar),
-# DATABASE_URL (a superuser URL).
+# PURGE_ARGS (more purge-tenant options, e.g. "--duty 1 --batch 5000": at full speed), DATABASE_URL (a superuser URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +16,7 @@ CLIENTS=${CLIENTS:-8 64}
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-5s}
 URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+PURGE_ARGS=${PURGE_ARGS:-}
 WORK=$(mktemp -d)
 SCRATCH=temper_purge_bench_$$
 SCRATCH_URL=${URL%/*}/$SCRATCH
@@ -47,7 +48,7 @@ run() { # round clients phase
   if [[ $3 == purge ]]; then
     sleep "${WARMUP%s}"
     local started=$(date +%s.%N)
-    DATABASE_URL=$SCRATCH_URL java -jar "$JAR" purge-tenant --tenant leaving > "$WORK/receipt.json" 2>/dev/null
+    DATABASE_URL=$SCRATCH_URL java -jar "$JAR" purge-tenant --tenant leaving $PURGE_ARGS > "$WORK/receipt.json" 2>/dev/null
     purge_seconds=$(echo "$(date +%s.%N) - $started" | bc)
     python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['finished'] and r['removed']['events']==1000000, r" \
       "$WORK/receipt.json"
