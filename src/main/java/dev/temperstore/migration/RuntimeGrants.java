@@ -25,7 +25,8 @@ public final class RuntimeGrants {
   /** The tables the store reads and writes while serving; Temper's other tables are not the store's to serve. */
   public static final List<String> SERVED_TABLES = List.of("events", "snapshots", "tenant_secrets",
       "temper_store_subscriptions", "temper_store_subscription_members", "temper_store_streams",
-      "temper_store_retention", "temper_store_sweep_queue", "temper_store_audit", "temper_store_purges");
+      "temper_store_retention", "temper_store_sweep_queue", "temper_store_audit", "temper_store_purges",
+      "temper_store_notices");
   /** {@code events.id} is a BIGSERIAL: an append's INSERT draws from it. */
   public static final List<String> SEQUENCES = List.of("events_id_seq", "temper_store_audit_id_seq",
       "temper_store_purges_id_seq");
@@ -44,12 +45,15 @@ public final class RuntimeGrants {
       "temper_store_served", "temper_store_change_stream", "temper_store_set_retention",
       "temper_store_clear_retention", "temper_store_list_retention", "temper_store_sweep",
       "temper_store_purge_tables", "temper_store_purge_scope", "temper_store_purge_begin", "temper_store_purge_batch",
-      "temper_store_purge_finish");
+      "temper_store_purge_finish", "temper_store_lifecycle_notice", "temper_store_notice_payload",
+      "temper_store_notice_metadata", "temper_store_read_feed_notices", "temper_store_create_subscription2",
+      "temper_store_list_subscriptions2", "temper_store_subscriptions_to_deliver2");
   /**
    * The functions only an operator role calls (the feed across tenants): not granted to the runtime role, which
    * row-level security confines to one tenant, so the function refuses it anyway.
    */
-  public static final List<String> OPERATOR_FUNCTIONS = List.of("temper_store_read_feed_all_tenants");
+  public static final List<String> OPERATOR_FUNCTIONS = List.of("temper_store_read_feed_all_tenants",
+      "temper_store_read_feed_all_tenants_notices");
 
   /** A query: true once the first migration has run (the ledger is written at its end). */
   public static final String LEDGER_PRESENT = "SELECT to_regclass('" + SCHEMA + "." + Ledger.TABLE + "') IS NOT NULL";
@@ -90,7 +94,7 @@ public final class RuntimeGrants {
   /**
    * The statements, in order, that let {@code role} read every tenant's feed on {@code database}, run as the owner:
    * CONNECT, USAGE on the schema, SELECT on {@code events}, the lifecycle's
-   * tables (what the feed no longer serves) and its audit, EXECUTE on {@link #OPERATOR_FUNCTIONS}; nothing else.
+   * tables (what the feed no longer serves), its audit and its notices, EXECUTE on {@link #OPERATOR_FUNCTIONS}; nothing else.
    * The role must also bypass row-level security, which only a superuser can give:
    * {@code ALTER ROLE <role> BYPASSRLS}.
    *
@@ -102,7 +106,8 @@ public final class RuntimeGrants {
     return List.of(
         "GRANT CONNECT ON DATABASE " + quote(database) + " TO " + grantee,
         "GRANT USAGE ON SCHEMA " + SCHEMA + " TO " + grantee,
-        "GRANT SELECT ON TABLE events, temper_store_streams, temper_store_retention, temper_store_audit TO "
+        "GRANT SELECT ON TABLE events, temper_store_streams, temper_store_retention, temper_store_audit,"
+            + " temper_store_notices TO "
             + grantee,
         "GRANT EXECUTE ON FUNCTION " + String.join(", ", OPERATOR_FUNCTIONS) + " TO " + grantee);
   }

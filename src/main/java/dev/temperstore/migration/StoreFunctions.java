@@ -176,7 +176,28 @@ final class StoreFunctions {
         MigrationStep.enableTenantRls("temper_store_purges"),
         MigrationStep.create("temper_store_audit tenant index",
             "CREATE INDEX IF NOT EXISTS idx_temper_store_audit_tenant ON temper_store_audit (tenant, id)"),
-        MigrationStep.create("tenant purge functions", sql("lifecycle/purge.sql")));
+        MigrationStep.create("tenant purge functions", sql("lifecycle/purge.sql")),
+        // Lifecycle notices, at the position of the action that left them (lifecycle/notices.sql).
+        MigrationStep.create("temper_store_notices table", """
+            CREATE TABLE IF NOT EXISTS temper_store_notices (
+                tenant      TEXT NOT NULL,
+                tx_id       XID8 NOT NULL DEFAULT pg_current_xact_id(),
+                id          BIGINT NOT NULL DEFAULT nextval('events_id_seq'),
+                notice      TEXT NOT NULL,
+                entity_type TEXT,
+                entity_id   TEXT,
+                head        BIGINT,
+                served_from BIGINT,
+                actor       TEXT NOT NULL,
+                at          TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (tenant, tx_id, id)
+            );
+            CREATE INDEX IF NOT EXISTS idx_temper_store_notices_position ON temper_store_notices (tx_id, id)"""),
+        MigrationStep.enableTenantRls("temper_store_notices"),
+        MigrationStep.create("temper_store_subscriptions notices column",
+            "ALTER TABLE temper_store_subscriptions ADD COLUMN IF NOT EXISTS notices BOOLEAN NOT NULL DEFAULT false"),
+        MigrationStep.create("lifecycle notice functions", sql("lifecycle/notices.sql")),
+        MigrationStep.create("subscription functions with notices", sql("subscriptions/notices.sql")));
   }
 
   /**

@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -118,6 +119,36 @@ class AllTenantsFeedTest extends DatabaseTest {
     assertThat(events.getJsonObject(1).getString("persistenceId")).isEqualTo("globex:Order:o-1");
     assertThat(events.getJsonObject(1).getString("position")).isEqualTo(globex.events().get(0).position().toString());
     assertThat(reply.getBoolean("hasMore")).isFalse();
+  }
+
+  @Test
+  void an_operator_asking_for_notices_reads_every_tenants_stream_notices_and_purge_notices_in_the_one_order() {
+    deploy(settings().withOperator(database.as(operatorRole)));
+    append("acme:Order:o-1", 0, 2);
+    append("globex:Order:g-1", 0, 1);
+    await(client.delete(PersistenceId.parse("acme:Order:o-1"), OptionalLong.empty(), "ops"));
+    await(client.purgeTenant("globex", "ops"));
+    FeedHorizon.awaitPastEveryEvent(database);
+
+    assertThat(await(client.readAllTenants(FeedPosition.START, FeedFilter.ALL.withNotices(), 10)).events())
+        .extracting(event -> shown(event) + " " + event.event().eventType())
+        .containsExactly("acme:Order:o-1@2 $stream-deleted", "globex:$tenant:globex@0 $tenant-purged");
+    assertThat(await(client.readAllTenants(FeedPosition.START, FeedFilter.ALL, 10)).events()).isEmpty();
+    assertThat(await(client.readAllTenants(FeedPosition.START, FeedFilter.entityTypes("Invoice").withNotices(), 10))
+        .events()).as("a purge concerns every entity type").extracting(event -> event.event().eventType())
+        .containsExactly("$tenant-purged");
+  }
+
+  @Test
+  void a_store_whose_operator_role_lacks_the_notices_grant_refuses_to_start_naming_the_table() {
+    try (Sql owner = database.sqlAs(database.owner())) {
+      owner.execute("REVOKE SELECT ON TABLE temper_store_notices FROM " + operatorRole);
+    }
+
+    assertThatThrownBy(() -> vertx.deployVerticle(new StoreVerticle(settings().withOperator(
+        database.as(operatorRole)))).await())
+        .hasMessageStartingWith("cannot serve all-tenant feed reads as ")
+        .hasMessageContaining("permission denied for table temper_store_notices");
   }
 
   @Test

@@ -61,7 +61,7 @@ public final class HostileRequests {
           .put("after", new JsonObject().put("entityType", "Order").put("entityId", "a")).put("limit", 10);
       case "events.read-all" -> new JsonObject().put("tenant", "mallory").put("after", "0:0")
           .put("entityTypes", new JsonArray().add("Order")).put("eventTypes", new JsonArray().add("Placed"))
-          .put("limit", 10);
+          .put("notices", true).put("limit", 10);
       case "snapshots.save" -> new JsonObject().put("persistenceId", "mallory:Order:o-1").put("sequenceNr", 1)
           .put("state", "c3RhdGU=");
       case "snapshots.load" -> new JsonObject().put("persistenceId", "mallory:Order:o-1");
@@ -91,7 +91,7 @@ public final class HostileRequests {
           "appends[0].events[0].eventType", "appends[0].events[0].metadata.eventId");
       case "events.read" -> List.of("persistenceId", "fromSequence", "limit");
       case "events.list-entities" -> List.of("tenant", "entityType", "after.entityType", "after.entityId", "limit");
-      case "events.read-all" -> List.of("tenant", "after", "entityTypes", "eventTypes", "limit");
+      case "events.read-all" -> List.of("tenant", "after", "entityTypes", "eventTypes", "notices", "limit");
       case "snapshots.save" -> List.of("persistenceId", "sequenceNr", "state");
       case "snapshots.load" -> List.of("persistenceId");
       case "secrets.put" -> List.of("tenant", "keyName", "value");

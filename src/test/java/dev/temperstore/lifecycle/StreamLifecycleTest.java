@@ -95,8 +95,8 @@ class StreamLifecycleTest extends LifecycleStoreTest {
     await(client.append(ORDER, 0, events(3)));
     await(client.append(OTHER, 0, events(2)));
     await(client.delete(ORDER, ANY, "ops"));
-    // Created after the delete, from the start: its checkpoint is behind every deleted event. (A batch a deliverer
-    // read before a delete committed may still arrive: docs/protocol.md, "Stream lifecycle".)
+    // Created after the delete, from the start: its checkpoint is behind every deleted event. (What a deliverer read
+    // before a delete committed: LifecycleNoticesTest.)
     await(client.createSubscription(new Subscription("acme", "orders", "app.orders", FeedFilter.ALL,
         FeedPosition.START)));
     List<String> received = new CopyOnWriteArrayList<>();

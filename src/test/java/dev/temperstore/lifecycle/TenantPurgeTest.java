@@ -31,7 +31,7 @@ class TenantPurgeTest extends LifecycleStoreTest {
   private static final List<String> TABLES = List.of("temper_store_subscription_members",
       "temper_store_subscriptions", "events", "snapshots", "tenant_secrets", "specs", "trajectories",
       "design_time_events", "tenant_constraints", "wasm_modules", "wasm_invocation_logs", "temper_store_streams",
-      "temper_store_retention", "temper_store_sweep_queue", "temper_store_audit");
+      "temper_store_retention", "temper_store_sweep_queue", "temper_store_notices", "temper_store_audit");
   private static final List<String> NEIGHBOURS = List.of("a.b", "A", "a ", "ab");
 
   @Override
@@ -52,7 +52,8 @@ class TenantPurgeTest extends LifecycleStoreTest {
     assertThat(receipt.remaining()).hasSize(TABLES.size()).allSatisfy((table, left) -> assertThat(left).isZero());
     for (String table : TABLES) {
       long left = database.admin().count("SELECT count(*) FROM " + table + " WHERE tenant = 'a'"
-          + (table.equals("temper_store_audit") ? " AND action <> 'tenant.purge'" : ""));
+          + (table.equals("temper_store_audit") ? " AND action <> 'tenant.purge'" : "")
+          + (table.equals("temper_store_notices") ? " AND notice <> '$tenant-purged'" : ""));
       assertThat(left).as(table).isZero();
     }
     assertThat(rowsOf(NEIGHBOURS)).isEqualTo(neighboursBefore);
@@ -60,6 +61,11 @@ class TenantPurgeTest extends LifecycleStoreTest {
         .containsExactly("ops true");
     assertThat(database.admin().strings("SELECT action FROM temper_store_audit WHERE tenant = 'a'"))
         .containsExactly("tenant.purge");
+    assertThat(database.admin().strings("SELECT notice || ' ' || actor FROM temper_store_notices WHERE tenant = 'a'"))
+        .as("the purge's notice, which holds nothing of the tenant's data").containsExactly("$tenant-purged ops");
+    assertThat(await(client.readAll("a", FeedPosition.START, FeedFilter.ALL.withNotices(), 10)).events())
+        .extracting(event -> event.persistenceId() + " " + event.event().eventType())
+        .containsExactly("a:$tenant:a $tenant-purged");
     assertThat(await(client.read(PersistenceId.parse("a:Order:o-1"), 0, 10)).events()).isEmpty();
   }
 

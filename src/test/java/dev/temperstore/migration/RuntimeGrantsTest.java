@@ -110,8 +110,8 @@ class RuntimeGrantsTest extends DatabaseTest {
         .startsWith("GRANT CONNECT ON DATABASE \"temper\" TO \"temper_app\";\n")
         .contains("GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE events, snapshots, tenant_secrets,"
             + " temper_store_subscriptions, temper_store_subscription_members, temper_store_streams,"
-            + " temper_store_retention, temper_store_sweep_queue, temper_store_audit, temper_store_purges"
-            + " TO \"temper_app\";\n")
+            + " temper_store_retention, temper_store_sweep_queue, temper_store_audit, temper_store_purges,"
+            + " temper_store_notices TO \"temper_app\";\n")
         .contains("REVOKE ALL ON TABLE temper_store_migrations FROM \"temper_app\";\n")
         .contains("ALTER DEFAULT PRIVILEGES FOR ROLE \"temper_owner\" IN SCHEMA public GRANT SELECT, INSERT, UPDATE,"
             + " DELETE ON TABLES TO \"temper_app\";\n");

@@ -20,6 +20,9 @@ public final class PgAllTenantsFeed implements AllTenantsFeed {
   /** A tenant's feed's columns, then the tenant's name (column {@link #TENANT}). */
   private static final String READ = "SELECT " + PgFeed.COLUMNS + ", tenant"
       + " FROM temper_store_read_feed_all_tenants($1, $2, $3, $4, $5)";
+  /** The same with the lifecycle's notices merged in, for a filter that asks for them. */
+  private static final String READ_NOTICES = "SELECT " + PgFeed.COLUMNS + ", tenant"
+      + " FROM temper_store_read_feed_all_tenants_notices($1, $2, $3, $4, $5)";
   private static final int TENANT = 12;
   /**
    * Reads nothing, but fails as a read would when the role may not read every tenant or cannot connect, or lacks
@@ -28,7 +31,9 @@ public final class PgAllTenantsFeed implements AllTenantsFeed {
    */
   private static final String CHECK = "SELECT (SELECT count(*) FROM temper_store_read_feed_all_tenants(0, 0, NULL,"
       + " NULL, 0)), (SELECT count(*) FROM (SELECT 1 FROM temper_store_streams LIMIT 0) streams),"
-      + " (SELECT count(*) FROM (SELECT 1 FROM temper_store_retention LIMIT 0) policies)";
+      + " (SELECT count(*) FROM (SELECT 1 FROM temper_store_retention LIMIT 0) policies),"
+      + " (SELECT count(*) FROM temper_store_read_feed_all_tenants_notices(0, 0, NULL, NULL, 0)),"
+      + " (SELECT count(*) FROM (SELECT 1 FROM temper_store_notices LIMIT 0) notices)";
 
   private final Pool pool;
   private final int maxLimit;
@@ -54,7 +59,7 @@ public final class PgAllTenantsFeed implements AllTenantsFeed {
           .addArrayOfString(filter.entityTypes().isEmpty() ? null : filter.entityTypes().toArray(String[]::new))
           .addArrayOfString(filter.eventTypes().isEmpty() ? null : filter.eventTypes().toArray(String[]::new))
           .addInteger(limit + 1);
-      return Reactive.uni(() -> pool.preparedQuery(READ).execute(args))
+      return Reactive.uni(() -> pool.preparedQuery(filter.notices() ? READ_NOTICES : READ).execute(args))
           .onFailure().transform(e -> SqlErrors.toStoreException("feed read of all tenants", e))
           .map(rows -> PgFeed.page(rows, limit, after, row -> row.getString(TENANT)));
     });

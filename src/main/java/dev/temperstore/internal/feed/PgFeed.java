@@ -44,6 +44,9 @@ public final class PgFeed implements Feed {
   static final String COLUMNS = "tx, id, entity_type, entity_id, sequence_nr, event_type, payload::text, "
       + MetadataColumns.SELECT;
   private static final String READ = "SELECT " + COLUMNS + " FROM temper_store_read_feed($1, $2, $3, $4, $5, $6)";
+  /** The page with the lifecycle's notices merged in (lifecycle/notices.sql), for a filter that asks for them. */
+  private static final String READ_NOTICES = "SELECT " + COLUMNS
+      + " FROM temper_store_read_feed_notices($1, $2, $3, $4, $5, $6)";
   /** What {@code temper_store_read_feed} sets for its query, for this transaction only (see feed-plans.sql). */
   static final String SETTINGS = "SELECT set_config('app.current_tenant', $1, true),"
       + " set_config('enable_sort', 'off', true)";
@@ -126,7 +129,9 @@ public final class PgFeed implements Feed {
           .addArrayOfString(filter.entityTypes().isEmpty() ? null : filter.entityTypes().toArray(String[]::new))
           .addArrayOfString(filter.eventTypes().isEmpty() ? null : filter.eventTypes().toArray(String[]::new))
           .addInteger(limit + 1);
-      return Reactive.uni(() -> streamed ? streamed(tenant, args) : pool.preparedQuery(READ).execute(args))
+      // Notices are rare, and merged by the function: such a page is never streamed.
+      return Reactive.uni(() -> filter.notices() ? pool.preparedQuery(READ_NOTICES).execute(args)
+              : streamed ? streamed(tenant, args) : pool.preparedQuery(READ).execute(args))
           .onFailure().transform(e -> SqlErrors.toStoreException("feed read of tenant " + tenant, e))
           .map(rows -> page(rows, limit, after, row -> tenant));
     });

@@ -12,12 +12,17 @@ import java.util.function.Consumer;
 /**
  * LISTENs on {@code temper_store_feed} (notified by {@link FeedNotifier} after appends commit) on a dedicated
  * connection, and calls {@code onWake} on each notification, for the tenants it names, and on each (re)connection,
- * for every tenant, since notifications sent while it was away are lost. It only saves latency: deliverers poll as well, so while PostgreSQL is away they
+ * for every tenant, since notifications sent while it was away are lost. On the same connection it LISTENs on
+ * {@link #LIFECYCLE_CHANNEL} and calls {@code onLifecycle} with each change, so that deliverers drop what they read
+ * ahead and may no longer deliver; one sent while it was away is lost, and such events already read may still go
+ * out (docs/protocol.md, "Lifecycle notices"). It only saves latency: deliverers poll as well, so while PostgreSQL is away they
  * are late, never wrong. Reconnects with a growing delay, up to 30 s.
  */
 public final class FeedWakeups {
 
   public static final String CHANNEL = "temper_store_feed";
+  /** Notified inside each lifecycle action's transaction, so at its commit (lifecycle/notices.sql). */
+  public static final String LIFECYCLE_CHANNEL = "temper_store_lifecycle";
 
   private static final Logger LOG = LoggerFactory.getLogger(FeedWakeups.class);
   private static final long MAX_DELAY_MS = 30_000;
@@ -25,14 +30,17 @@ public final class FeedWakeups {
   private final Vertx vertx;
   private final DatabaseTarget target;
   private final Consumer<FeedWakeup> onWake;
+  private final Consumer<LifecycleChange> onLifecycle;
   private PgSubscriber subscriber;
   private boolean closed;
   private long retryTimer = -1;
 
-  public FeedWakeups(Vertx vertx, DatabaseTarget target, Consumer<FeedWakeup> onWake) {
+  public FeedWakeups(Vertx vertx, DatabaseTarget target, Consumer<FeedWakeup> onWake,
+                     Consumer<LifecycleChange> onLifecycle) {
     this.vertx = vertx;
     this.target = target;
     this.onWake = onWake;
+    this.onLifecycle = onLifecycle;
   }
 
   /** Starts listening; never fails: an unreachable database is retried in the background. */
@@ -65,6 +73,8 @@ public final class FeedWakeups {
     created.channel(CHANNEL)
         .subscribeHandler(ignored -> onWake.accept(FeedWakeup.EVERY_TENANT))
         .handler(payload -> onWake.accept(FeedWakeup.fromPayload(payload)));
+    created.channel(LIFECYCLE_CHANNEL)
+        .handler(payload -> LifecycleChange.fromPayload(payload).ifPresent(onLifecycle));
     created.connect().onFailure(e -> {
       if (!closed && subscriber == created) {
         LOG.warn("cannot listen for feed notifications ({}); retrying, deliverers poll meanwhile", e.getMessage());

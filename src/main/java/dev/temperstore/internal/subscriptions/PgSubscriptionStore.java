@@ -33,15 +33,15 @@ import java.util.Set;
 /** Subscriptions on PostgreSQL: one call of a {@code temper_store_*subscription*} function per operation. */
 public final class PgSubscriptionStore implements Subscriptions {
 
-  private static final String CREATE = "SELECT outcome, address, entity_types, event_types, from_tx, from_id"
-      + " FROM temper_store_create_subscription($1, $2, $3, $4, $5, $6, $7, $8)";
-  private static final String LIST = "SELECT name, address, entity_types, event_types, checkpoint_tx, checkpoint_id,"
-      + " checkpointed_at, lag_events, lag_seconds FROM temper_store_list_subscriptions($1, $2, $3)";
+  private static final String CREATE = "SELECT outcome, address, entity_types, event_types, notices, from_tx,"
+      + " from_id FROM temper_store_create_subscription2($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+  private static final String LIST = "SELECT name, address, entity_types, event_types, notices, checkpoint_tx,"
+      + " checkpoint_id, checkpointed_at, lag_events, lag_seconds FROM temper_store_list_subscriptions2($1, $2, $3)";
   private static final String RESET = "SELECT temper_store_reset_subscription($1, $2, $3, $4)";
   private static final String DELETE = "SELECT temper_store_delete_subscription($1, $2)";
   private static final String SAVE = "SELECT temper_store_save_checkpoint($1, $2, $3, $4, $5)";
-  private static final String TO_DELIVER = "SELECT tenant, name, address, entity_types, event_types, checkpoint_tx,"
-      + " checkpoint_id, version FROM temper_store_subscriptions_to_deliver($1)";
+  private static final String TO_DELIVER = "SELECT tenant, name, address, entity_types, event_types, notices,"
+      + " checkpoint_tx, checkpoint_id, version FROM temper_store_subscriptions_to_deliver2($1)";
   private static final String LAG = "SELECT lag_events, lag_seconds"
       + " FROM temper_store_subscription_lag($1, $2, $3, $4, $5, $6)";
   private static final String JOIN = "SELECT outcome, expires_at, other_member"
@@ -69,6 +69,7 @@ public final class PgSubscriptionStore implements Subscriptions {
     Tuple args = Tuple.of(subscription.tenant(), subscription.name(), subscription.address())
         .addArrayOfString(sorted(subscription.filter().entityTypes()))
         .addArrayOfString(sorted(subscription.filter().eventTypes()))
+        .addBoolean(subscription.filter().notices())
         .addLong(subscription.from().tx()).addLong(subscription.from().id()).addInteger(maxPerTenant);
     return run("creation of subscription " + subscription.id(), CREATE, args).map(rows -> {
       Row row = rows.iterator().next();
@@ -240,7 +241,8 @@ public final class PgSubscriptionStore implements Subscriptions {
   }
 
   private static FeedFilter filter(Row row) {
-    return new FeedFilter(Set.of(row.getArrayOfStrings("entity_types")), Set.of(row.getArrayOfStrings("event_types")));
+    return new FeedFilter(Set.of(row.getArrayOfStrings("entity_types")), Set.of(row.getArrayOfStrings("event_types")),
+        row.getBoolean("notices"));
   }
 
   private static String[] sorted(Set<String> values) {
@@ -251,6 +253,6 @@ public final class PgSubscriptionStore implements Subscriptions {
 
   private static String describe(FeedFilter filter) {
     return "entityTypes " + filter.entityTypes().stream().sorted().toList() + ", eventTypes "
-        + filter.eventTypes().stream().sorted().toList();
+        + filter.eventTypes().stream().sorted().toList() + (filter.notices() ? ", notices" : "");
   }
 }

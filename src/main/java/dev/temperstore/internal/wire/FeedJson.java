@@ -86,12 +86,16 @@ public final class FeedJson {
     if (!filter.eventTypes().isEmpty()) {
       request.put("eventTypes", new JsonArray(filter.eventTypes().stream().sorted().toList()));
     }
+    if (filter.notices()) {
+      request.put("notices", true);
+    }
     return request;
   }
 
   public static FeedFilter filter(Fields fields) {
     return new FeedFilter(fields.optionalStrings("entityTypes", MAX_FILTER_ITEMS, PersistenceId.MAX_LENGTH),
-        fields.optionalStrings("eventTypes", MAX_FILTER_ITEMS, EventJson.MAX_NAME_LENGTH));
+        fields.optionalStrings("eventTypes", MAX_FILTER_ITEMS, EventJson.MAX_NAME_LENGTH),
+        Boolean.TRUE.equals(fields.flag("notices")));
   }
 
   public static FeedPosition after(Fields fields) {

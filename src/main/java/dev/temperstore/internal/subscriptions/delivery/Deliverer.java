@@ -7,6 +7,7 @@ import dev.temperstore.feed.FeedPage;
 import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.feed.subscriptions.SubscriptionSettings;
 import dev.temperstore.internal.subscriptions.PgSubscriptionStore;
+import dev.temperstore.internal.subscriptions.LifecycleChange;
 import dev.temperstore.internal.subscriptions.SubscriptionRow;
 import dev.temperstore.internal.subscriptions.delivery.DelivererLife.State;
 import io.smallrye.mutiny.Uni;
@@ -17,6 +18,7 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -86,6 +88,9 @@ final class Deliverer {
   private long saveTimer = -1;
   private boolean refreshing;
   private boolean refreshAgain;
+  private boolean reading;
+  /** Lifecycle changes that came while a read was under way: its page may hold what they hide. */
+  private final List<LifecycleChange> hiddenDuringRead = new ArrayList<>();
 
   /**
    * @param readLimit the most events one page may hold (the feed's own limit)
@@ -196,11 +201,35 @@ final class Deliverer {
               batchSizes.answered(batch.target(), batch.events().size(), nanos);
               acknowledge(batch);
             } else {
-              window.release(batch);
+              passed(window.release(batch));
               pause(batch, reply.cause(), nanos);
             }
             pump();
           }));
+    }
+  }
+
+  /**
+   * A lifecycle change of its tenant committed: what it no longer serves and this deliverer read ahead is not sent
+   * (docs/protocol.md, "Lifecycle notices"), nor what a read under way brings of it.
+   */
+  void hide(LifecycleChange change) {
+    if (life.stopped()) {
+      return;
+    }
+    if (reading) {
+      hiddenDuringRead.add(change);
+    }
+    passed(window.hide(change));
+    pump();
+  }
+
+  /** Events passed without an acknowledgement (no longer served) moved the checkpoint to {@code passed}. */
+  private void passed(FeedPosition passed) {
+    if (passed != null) {
+      acknowledged = passed;
+      unsavedAcks++;
+      advance();
     }
   }
 
@@ -305,19 +334,25 @@ final class Deliverer {
 
   private void read() {
     life.readStarted();
+    reading = true;
     int limit = Math.min(readLimit, maxWindow - window.size());
     Uni<FeedPage> page = feed.readAll(subscription.tenant(), readAfter, subscription.filter(), limit, life.atEnd());
     page.subscribe().with(
         read -> onContext(() -> {
+          reading = false;
           if (life.stopped()) {
             return;
           }
           window.add(read.events());
+          hiddenDuringRead.forEach(change -> passed(window.hide(change)));
+          hiddenDuringRead.clear();
           readAfter = read.next();
           life.pageRead(read.hasMore());
           pump();
         }),
         failure -> onContext(() -> {
+          reading = false;
+          hiddenDuringRead.clear();
           if (life.stopped()) {
             return;
           }

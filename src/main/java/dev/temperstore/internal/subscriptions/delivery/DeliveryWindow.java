@@ -2,6 +2,8 @@ package dev.temperstore.internal.subscriptions.delivery;
 
 import dev.temperstore.feed.FeedEvent;
 import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.feed.LifecycleNotice;
+import dev.temperstore.internal.subscriptions.LifecycleChange;
 import dev.temperstore.tenancy.PersistenceId;
 
 import java.util.ArrayDeque;
@@ -35,6 +37,8 @@ final class DeliveryWindow {
     private final FeedEvent event;
     private boolean sent;
     private boolean acknowledged;
+    /** No longer served (a lifecycle change): dropped rather than sent again should its batch fail. */
+    private boolean hidden;
 
     private Entry(FeedEvent event) {
       this.event = event;
@@ -144,6 +148,30 @@ final class DeliveryWindow {
       entry.acknowledged = true;
       streams.get(entry.event.persistenceId()).sentTo = null;
     }
+    return passAcknowledged();
+  }
+
+  /**
+   * Events that {@code change} no longer serves: those not sent are dropped (passed as if acknowledged), those in
+   * flight once their batch is answered, or failed (then they are not sent again). Lifecycle notices stay. Returns
+   * the position of the last event dropped at the head of the window (the new checkpoint), or null.
+   */
+  FeedPosition hide(LifecycleChange change) {
+    for (Entry entry : entries) {
+      if (entry.acknowledged || LifecycleNotice.isNoticeType(entry.event.event().eventType())
+          || !change.hides(entry.event.persistenceId(), entry.event.event().sequenceNr())) {
+        continue;
+      }
+      if (entry.sent) {
+        entry.hidden = true;
+      } else {
+        entry.acknowledged = true;
+      }
+    }
+    return passAcknowledged();
+  }
+
+  private FeedPosition passAcknowledged() {
     FeedPosition passed = null;
     while (!entries.isEmpty() && entries.peekFirst().acknowledged) {
       Entry head = entries.pollFirst();
@@ -161,11 +189,16 @@ final class DeliveryWindow {
     return event.event().payloadTextLength() + EVENT_OVERHEAD_BYTES;
   }
 
-  /** {@code batch} failed: its events are to be sent again, first of their streams. */
-  void release(Batch batch) {
+  /**
+   * {@code batch} failed: its events are to be sent again, first of their streams, except those hidden meanwhile.
+   * Returns the position the checkpoint passed through them, or null.
+   */
+  FeedPosition release(Batch batch) {
     for (Entry entry : batch.entries()) {
       entry.sent = false;
+      entry.acknowledged = entry.hidden;
       streams.get(entry.event.persistenceId()).sentTo = null;
     }
+    return passAcknowledged();
   }
 }

@@ -6,6 +6,7 @@ import dev.temperstore.internal.subscriptions.LocalWakeups;
 import dev.temperstore.feed.subscriptions.SubscriptionSettings;
 import dev.temperstore.internal.subscriptions.Claims;
 import dev.temperstore.internal.subscriptions.FeedWakeups;
+import dev.temperstore.internal.subscriptions.LifecycleChange;
 import dev.temperstore.internal.subscriptions.PgSubscriptionStore;
 import dev.temperstore.internal.subscriptions.SubscriptionRow;
 import dev.temperstore.postgres.DatabaseTarget;
@@ -90,7 +91,8 @@ public final class SubscriptionDeliveries {
     this.readLimit = readLimit;
     this.registry = registry;
     this.claims = new Claims(vertx, target, claimTimeout, () -> onContext(this::stopAllUnclaimed));
-    this.wakeups = new FeedWakeups(vertx, target, wakeup -> onContext(() -> wake(wakeup)));
+    this.wakeups = new FeedWakeups(vertx, target, wakeup -> onContext(() -> wake(wakeup)),
+        change -> onContext(() -> hide(change)));
     this.changedAddress = changedAddress;
     this.local = local;
   }
@@ -280,6 +282,15 @@ public final class SubscriptionDeliveries {
     for (Running each : running.values()) {
       if (wakeup.concerns(each.deliverer().subscription().tenant())) {
         each.deliverer().wake();
+      }
+    }
+  }
+
+  /** Tells the deliverers of the change's tenant what it no longer serves. */
+  private void hide(LifecycleChange change) {
+    for (Running each : running.values()) {
+      if (each.deliverer().subscription().tenant().equals(change.tenant())) {
+        each.deliverer().hide(change);
       }
     }
   }

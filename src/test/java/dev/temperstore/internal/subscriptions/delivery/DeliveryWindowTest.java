@@ -5,7 +5,9 @@ import dev.temperstore.events.StoredEvent;
 import dev.temperstore.feed.FeedEvent;
 import dev.temperstore.feed.FeedFilter;
 import dev.temperstore.feed.FeedPosition;
+import dev.temperstore.feed.LifecycleNotice;
 import dev.temperstore.feed.subscriptions.SubscriptionMember;
+import dev.temperstore.internal.subscriptions.LifecycleChange;
 import dev.temperstore.internal.subscriptions.SubscriptionRow;
 import dev.temperstore.tenancy.PersistenceId;
 import io.vertx.core.json.JsonObject;
@@ -123,6 +125,42 @@ class DeliveryWindowTest {
     assertThat(describe(single(window.take(targets, target -> 256)))).as("alone, whatever its size").containsExactly("c#1");
   }
 
+  @Test
+  void events_a_lifecycle_change_hides_are_dropped_unsent_or_once_their_batch_fails_and_the_checkpoint_passes_them() {
+    Assignment one = assignment("m1");
+    window.assign(one);
+    Set<Target> targets = Set.copyOf(one.targets());
+    FeedEvent third = event("a", 3);
+    window.add(List.of(event("a", 1), event("a", 2), third));
+    DeliveryWindow.Batch inFlight = single(window.take(targets, target -> 2));
+    window.add(List.of(notice("a", 3), event("b", 1)));
+
+    assertThat(window.hide(new LifecycleChange("acme", id("a"), 4))).as("a#1 and a#2 are still out").isNull();
+    assertThat(window.release(inFlight)).as("failed: hidden, so passed rather than sent again")
+        .isEqualTo(third.position());
+    assertThat(describe(single(window.take(targets, target -> 8)))).as("the notice stays")
+        .containsExactly("a#3", "b#1");
+  }
+
+  @Test
+  void a_truncate_hides_only_the_events_below_it_and_a_purge_every_event_of_the_tenant() {
+    Assignment one = assignment("m1");
+    window.assign(one);
+    window.add(List.of(event("a", 1), event("a", 2), event("b", 1), event("a", 3)));
+
+    assertThat(window.hide(new LifecycleChange("acme", id("a"), 3))).as("a#1 and a#2 passed")
+        .isEqualTo(new FeedPosition(1, 2));
+    assertThat(window.hide(new LifecycleChange("other", null, Long.MAX_VALUE))).as("another tenant's").isNull();
+    assertThat(describe(single(window.take(Set.copyOf(one.targets()), target -> 8)))).containsExactly("b#1", "a#3");
+
+    DeliveryWindow purged = new DeliveryWindow();
+    purged.assign(one);
+    FeedEvent lastOfTenant = event("c", 1);
+    purged.add(List.of(event("a", 1), lastOfTenant));
+    assertThat(purged.hide(new LifecycleChange("acme", null, Long.MAX_VALUE))).isEqualTo(lastOfTenant.position());
+    assertThat(purged.size()).isZero();
+  }
+
   private Assignment assignment(String... members) {
     List<SubscriptionMember> live = new ArrayList<>();
     for (String member : members) {
@@ -156,6 +194,13 @@ class DeliveryWindowTest {
   private FeedEvent event(String stream, long sequenceNr) {
     return new FeedEvent(new FeedPosition(1, nextId++), id(stream), new StoredEvent(sequenceNr, "E",
         new JsonObject(), EventMetadata.root(UUID.randomUUID(), "actor")));
+  }
+
+  /** A lifecycle notice of {@code stream} at its head {@code head}. */
+  private FeedEvent notice(String stream, long head) {
+    return new FeedEvent(new FeedPosition(1, nextId++), id(stream), new StoredEvent(head,
+        LifecycleNotice.DELETED, new JsonObject().put("head", head).put("servedFrom", head + 1),
+        EventMetadata.root(UUID.randomUUID(), "ops")));
   }
 
   /** An event read from the feed with a payload of {@code payloadChars} characters of JSON text. */
