@@ -102,6 +102,16 @@ DECLARE
     horizon xid8 := pg_snapshot_xmin(pg_current_snapshot());
 BEGIN
     PERFORM set_config('app.current_tenant', p_tenant, true);
+    -- No notice ahead (a reader at the end, or past the last change): the page alone, not copied and sorted again.
+    IF NOT EXISTS (SELECT 1 FROM temper_store_notices n
+                    WHERE n.tenant = p_tenant AND (n.tx_id, n.id) > (p_after_tx::text::xid8, p_after_id)
+                      AND n.tx_id < horizon) THEN
+        RETURN QUERY
+            SELECT f.tx, f.id, f.entity_type, f.entity_id, f.sequence_nr, f.event_type, f.payload, f.metadata
+              FROM temper_store_read_feed(p_tenant, p_after_tx, p_after_id, p_types, p_event_types, p_limit) f
+             WHERE f.tx < horizon::text::bigint;
+        RETURN;
+    END IF;
     RETURN QUERY
         SELECT u.tx, u.id, u.entity_type, u.entity_id, u.sequence_nr, u.event_type,
                coalesce(u.payload, temper_store_notice_payload(u.head, u.served_from)),
