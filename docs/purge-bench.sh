@@ -7,6 +7,9 @@
 #   mvn -B -q package -DskipTests && docs/purge-bench.sh
 # Settings: CLIENTS (default "8 64"), ROUNDS (2), DURATION (20s), WARMUP (5s), JAR (target/temper-store.jar),
 # PURGE_ARGS (more purge-tenant options, e.g. "--duty 1 --batch 5000": at full speed), DATABASE_URL (a superuser URL).
+# ANCHOR=1 adds a third phase, the nearest honest anchor: the same rows deleted by plain SQL (one DO block, batches of
+# ANCHOR_BATCH rows by ctid, each committed, resting (1 - ANCHOR_DUTY) / ANCHOR_DUTY times as long as it took: what
+# purge-tenant does, without the store), so that what deleting itself costs the other tenants shows beside the purge.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +20,9 @@ DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-5s}
 URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 PURGE_ARGS=${PURGE_ARGS:-}
+ANCHOR=${ANCHOR:-0}
+ANCHOR_BATCH=${ANCHOR_BATCH:-2000}
+ANCHOR_DUTY=${ANCHOR_DUTY:-0.25}
 WORK=$(mktemp -d)
 SCRATCH=temper_purge_bench_$$
 SCRATCH_URL=${URL%/*}/$SCRATCH
@@ -53,6 +59,30 @@ run() { # round clients phase
     python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['finished'] and r['removed']['events']==1000000, r" \
       "$WORK/receipt.json"
   fi
+  if [[ $3 == sql ]]; then
+    sleep "${WARMUP%s}"
+    local started=$(date +%s.%N)
+    for table in events snapshots tenant_secrets; do
+      psql "$SCRATCH_URL" -q >/dev/null <<SQL
+DO \$\$
+DECLARE n bigint; t timestamptz;
+BEGIN
+  LOOP
+    t := clock_timestamp();
+    DELETE FROM $table x WHERE x.ctid = ANY (ARRAY(SELECT y.ctid FROM $table y WHERE y.tenant = 'leaving'
+                                                    LIMIT $ANCHOR_BATCH));
+    GET DIAGNOSTICS n = ROW_COUNT;
+    COMMIT;
+    EXIT WHEN n = 0;
+    PERFORM pg_sleep(extract(epoch FROM clock_timestamp() - t) * (1 - $ANCHOR_DUTY) / $ANCHOR_DUTY);
+  END LOOP;
+END
+\$\$;
+SQL
+    done
+    purge_seconds=$(echo "$(date +%s.%N) - $started" | bc)
+    [[ $(psql "$SCRATCH_URL" -tAc "SELECT count(*) FROM events WHERE tenant = 'leaving'") == 0 ]]
+  fi
   wait "$bench"
   python3 - "$1" "$2" "$3" "$WORK/run.json" "$purge_seconds" <<'PY'
 import json, sys
@@ -67,5 +97,6 @@ for round in $(seq 1 "$ROUNDS"); do
   for clients in $CLIENTS; do
     if (( round % 2 )); then run "$round" "$clients" alone; run "$round" "$clients" purge
     else run "$round" "$clients" purge; run "$round" "$clients" alone; fi
+    if [[ $ANCHOR == 1 ]]; then run "$round" "$clients" sql; fi
   done
 done
