@@ -5,6 +5,8 @@
 # dropped at the end.
 #   docs/bridge-auth-bench.sh                 # 3 pairs of 15 s runs after 5 s of warm-up, 64 clients
 #   PAIRS=5 DURATION=20s docs/bridge-auth-bench.sh
+# With authentication on, the bridge also checks every frame against the revoked tokens: REVOCATIONS (default 1000)
+# revocations of other tokens are in force during the runs (half by jti, half by subject).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +14,7 @@ PAIRS=${PAIRS:-3}
 DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-5s}
 CLIENTS=${CLIENTS:-64}
+REVOCATIONS=${REVOCATIONS:-1000}
 ADMIN_URL=${ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 PORT=${PORT:-7311}
 JAVA="java -XX:+UseSerialGC -Xmn64m -jar target/temper-store.jar"
@@ -28,6 +31,11 @@ cleanup() {
 trap cleanup EXIT
 psql "$ADMIN_URL" -qc "CREATE DATABASE $DB"
 DB_URL="${ADMIN_URL%/*}/$DB"
+DATABASE_URL=$DB_URL $JAVA migrate >/dev/null 2>&1
+psql "$DB_URL" -qc "INSERT INTO temper_store_token_revocations (jti, subject, issued_before, expires_at, actor)
+  SELECT CASE WHEN g % 2 = 0 THEN gen_random_uuid()::text END, CASE WHEN g % 2 = 1 THEN 'other-' || g END,
+         CASE WHEN g % 2 = 1 THEN now() END, now() + interval '1 day', 'bench'
+    FROM generate_series(1, $REVOCATIONS) g"
 
 # run NAME SECRET_OR_EMPTY: one service, one load run; prints appends/s
 run() {

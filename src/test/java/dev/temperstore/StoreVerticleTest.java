@@ -44,7 +44,7 @@ class StoreVerticleTest extends DatabaseTest {
         "design_time_events", "tenant_constraints", "wasm_modules", "wasm_invocation_logs", "tenant_secrets",
         "temper_store_migrations", "temper_store_subscriptions", "temper_store_subscription_members",
         "temper_store_streams", "temper_store_retention", "temper_store_sweep_queue", "temper_store_audit",
-        "temper_store_purges", "temper_store_notices");
+        "temper_store_purges", "temper_store_notices", "temper_store_token_revocations");
     assertThat(catalog.indexes()).contains("idx_events_tenant_entity", "idx_trajectories_success",
         "idx_trajectories_entity", "idx_dt_events_tenant", "idx_wasm_invocation_logs_tenant",
         "idx_wasm_invocation_logs_module", "idx_wasm_invocation_logs_created",

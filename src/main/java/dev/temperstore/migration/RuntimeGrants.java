@@ -26,10 +26,10 @@ public final class RuntimeGrants {
   public static final List<String> SERVED_TABLES = List.of("events", "snapshots", "tenant_secrets",
       "temper_store_subscriptions", "temper_store_subscription_members", "temper_store_streams",
       "temper_store_retention", "temper_store_sweep_queue", "temper_store_audit", "temper_store_purges",
-      "temper_store_notices");
+      "temper_store_notices", "temper_store_token_revocations");
   /** {@code events.id} is a BIGSERIAL: an append's INSERT draws from it. */
   public static final List<String> SEQUENCES = List.of("events_id_seq", "temper_store_audit_id_seq",
-      "temper_store_purges_id_seq");
+      "temper_store_purges_id_seq", "temper_store_token_revocations_id_seq");
   /** Every function the stores call; their names are unique, so no argument list is needed. */
   public static final List<String> FUNCTIONS = List.of(
       "temper_store_append", "temper_store_append_one", "temper_store_read_events", "temper_store_list_entities", "temper_store_read_feed",
@@ -47,7 +47,8 @@ public final class RuntimeGrants {
       "temper_store_purge_tables", "temper_store_purge_scope", "temper_store_purge_begin", "temper_store_purge_batch",
       "temper_store_purge_finish", "temper_store_lifecycle_notice", "temper_store_notice_payload",
       "temper_store_notice_metadata", "temper_store_read_feed_notices", "temper_store_create_subscription2",
-      "temper_store_list_subscriptions2", "temper_store_subscriptions_to_deliver2");
+      "temper_store_list_subscriptions2", "temper_store_subscriptions_to_deliver2",
+      "temper_store_revoke_token", "temper_store_revocations_in_force");
   /**
    * The functions only an operator role calls (the feed across tenants): not granted to the runtime role, which
    * row-level security confines to one tenant, so the function refuses it anyway.

@@ -197,7 +197,27 @@ final class StoreFunctions {
         MigrationStep.create("temper_store_subscriptions notices column",
             "ALTER TABLE temper_store_subscriptions ADD COLUMN IF NOT EXISTS notices BOOLEAN NOT NULL DEFAULT false"),
         MigrationStep.create("lifecycle notice functions", sql("lifecycle/notices.sql")),
-        MigrationStep.create("subscription functions with notices", sql("subscriptions/notices.sql")));
+        MigrationStep.create("subscription functions with notices", sql("subscriptions/notices.sql")),
+        // Revoked bridge tokens: across tenants (a token may grant several), so without row-level security; names
+        // and times only, never a token (tokens/revocations.sql).
+        MigrationStep.create("temper_store_token_revocations table", """
+            CREATE TABLE IF NOT EXISTS temper_store_token_revocations (
+                id            BIGSERIAL PRIMARY KEY,
+                jti           TEXT,
+                subject       TEXT,
+                issued_before TIMESTAMPTZ,
+                expires_at    TIMESTAMPTZ NOT NULL,
+                revoked_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+                actor         TEXT NOT NULL,
+                reason        TEXT NOT NULL DEFAULT '',
+                CHECK ((jti IS NULL) <> (subject IS NULL)),
+                CHECK (subject IS NULL OR issued_before IS NOT NULL)
+            );
+            CREATE UNIQUE INDEX IF NOT EXISTS idx_temper_store_token_revocations_jti
+                ON temper_store_token_revocations (jti) WHERE jti IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS idx_temper_store_token_revocations_expiry
+                ON temper_store_token_revocations (expires_at)"""),
+        MigrationStep.create("token revocation functions", sql("tokens/revocations.sql")));
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.temperstore.service.cli.GrantCommand;
 import dev.temperstore.service.cli.IssueTokenCommand;
 import dev.temperstore.service.cli.MigrateCommand;
 import dev.temperstore.service.cli.PurgeTenantCommand;
+import dev.temperstore.service.cli.RevokeTokenCommand;
 import dev.temperstore.service.cli.RotateSecretsCommand;
 import dev.temperstore.service.cli.ServeCommand;
 import dev.temperstore.service.embedded.EmbeddedServer;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
         "Without a command, runs 'serve'. A command that needs a database, with none configured, uses an "
             + "embedded PostgreSQL whose data is kept in temper.embedded.data-dir."},
     subcommands = {ServeCommand.class, MigrateCommand.class, GrantCommand.class, RotateSecretsCommand.class,
-        PurgeTenantCommand.class, LoadCommand.class, IssueTokenCommand.class,
+        PurgeTenantCommand.class, LoadCommand.class, IssueTokenCommand.class, RevokeTokenCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -1,5 +1,9 @@
 package dev.temperstore.service.bridge;
 
+import dev.temperstore.internal.input.Text;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -20,6 +24,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Bridge authentication: a JWT bearer token in every {@code send} frame's {@code headers.authorization}
  * ({@code "Bearer <jwt>"}), verified by vertx-auth-jwt against an HS256 shared secret and/or a public key (RS256,
@@ -37,16 +44,45 @@ public final class BridgeAuth {
       "Signature verification failed", "Signature is required", "Algorithm \"none\" not allowed", "JWT is in",
       "missing signature segment");
 
+  private static final Logger AUDIT = LoggerFactory.getLogger("dev.temperstore.audit.tokens");
+
   private final JWTAuth jwt;
   private final Optional<String> issuer;
   private final List<String> audience;
   private final TokenLifetime lifetime;
+  private final Optional<TokenRevocations> revocations;
+  private final MeterRegistry registry;
 
-  private BridgeAuth(JWTAuth jwt, Optional<String> issuer, List<String> audience, TokenLifetime lifetime) {
+  private BridgeAuth(JWTAuth jwt, Optional<String> issuer, List<String> audience, TokenLifetime lifetime,
+                     Optional<TokenRevocations> revocations, MeterRegistry registry) {
     this.jwt = jwt;
     this.issuer = issuer;
     this.audience = audience;
     this.lifetime = lifetime;
+    this.revocations = revocations;
+    this.registry = registry;
+  }
+
+  /**
+   * This verification, also refusing the tokens {@code list} revokes, and counting every refusal by reason in
+   * {@code metrics} ({@code temper_bridge_refusals_total{reason}}).
+   */
+  public BridgeAuth withRevocations(TokenRevocations list, MeterRegistry metrics) {
+    return new BridgeAuth(jwt, issuer, audience, lifetime, Optional.of(list), metrics);
+  }
+
+  /** Whether {@code grant}'s token is revoked (never, without a revocation list). */
+  boolean revoked(Grant grant) {
+    return revocations.isPresent() && revocations.get().revoked(grant);
+  }
+
+  /** Counts a refusal: 401s by their reason, 403s as "forbidden". */
+  void refused(Throwable cause) {
+    if (cause instanceof BridgeRefusal refusal) {
+      Counter.builder("temper.bridge.refusals").tag("reason", refusal.reason())
+          .description("Bridge requests and registrations refused for their token or what it grants")
+          .register(registry).increment();
+    }
   }
 
   /**
@@ -73,7 +109,7 @@ public final class BridgeAuth {
     audience.ifPresent(verification::addAudience);
     options.setJWTOptions(verification);
     return new BridgeAuth(JWTAuth.create(vertx, options), issuer, audience.map(List::of).orElse(List.of()),
-        lifetime);
+        lifetime, Optional.empty(), new SimpleMeterRegistry());
   }
 
   /** The longest lifetime a token may have. */
@@ -99,7 +135,10 @@ public final class BridgeAuth {
     JWTOptions signing = new JWTOptions().setAlgorithm(HS256).setExpiresInSeconds((int) ttl.toSeconds());
     issuer.ifPresent(signing::setIssuer);
     signing.setAudience(audience);
-    return jwt.generateToken(claims, signing);
+    String token = jwt.generateToken(claims, signing);
+    AUDIT.info("issued bridge token {} to subject \"{}\": tenants {}, permissions {}, expires in {}",
+        claims.getString("jti"), Text.shown(subject), tenants, permissions, ttl);
+    return token;
   }
 
   Session session() {
@@ -115,8 +154,26 @@ public final class BridgeAuth {
     private Session() {
     }
 
-    /** The grant of the frame's token; fails with a 401 {@link BridgeRefusal} naming what is wrong. */
+    /**
+     * The grant of the frame's token; fails with a 401 {@link BridgeRefusal} naming what is wrong, also when the
+     * token was revoked since this connection verified it. Every refusal is counted.
+     */
     Future<Grant> grant(JsonObject frame) {
+      Future<Grant> grant = verified(frame);
+      if (revocations.isPresent()) {
+        grant = grant.compose(granted -> revocations.get().revoked(granted) ? revoked(granted)
+            : Future.succeededFuture(granted));
+      }
+      return grant.onFailure(BridgeAuth.this::refused);
+    }
+
+    private Future<Grant> revoked(Grant grant) {
+      AUDIT.info("refused a revoked bridge token {} of subject \"{}\"", grant.jti().map(Text::shown).orElse("(no jti)"),
+          grant.subject().map(Text::shown).orElse(""));
+      return Future.failedFuture(BridgeRefusal.unauthenticated("revoked", "the token has been revoked"));
+    }
+
+    private Future<Grant> verified(JsonObject frame) {
       String token;
       try {
         token = bearerToken(frame);
@@ -125,7 +182,7 @@ public final class BridgeAuth {
       }
       if (token.equals(verifiedToken)) {
         return verifiedGrant.expired(System.currentTimeMillis())
-            ? Future.failedFuture(BridgeRefusal.unauthenticated("the token has expired"))
+            ? Future.failedFuture(BridgeRefusal.unauthenticated("expired", "the token has expired"))
             : Future.succeededFuture(verifiedGrant);
       }
       Future<User> verified;
@@ -136,9 +193,10 @@ public final class BridgeAuth {
         verified = Future.failedFuture(e);
       }
       return verified
-          .recover(e -> Future.failedFuture(BridgeRefusal.unauthenticated(e instanceof ClassCastException
-              ? "invalid token (its exp, iat and nbf claims must be numbers of seconds)"
-              : rejected(e.getMessage(), token))))
+          .recover(e -> Future.failedFuture(e instanceof ClassCastException
+              ? BridgeRefusal.unauthenticated("claims",
+                  "invalid token (its exp, iat and nbf claims must be numbers of seconds)")
+              : rejected(e.getMessage(), token)))
           .map(user -> {
             JsonObject claims = claims(user);
             lifetime.check(claims, System.currentTimeMillis());
@@ -154,17 +212,19 @@ public final class BridgeAuth {
    * Why vertx-auth-jwt rejected a token: its own fixed messages are passed on; anything else (a decoder's message
    * may quote part of the token) becomes a fixed text.
    */
-  private static String rejected(String reason, String token) {
+  private static BridgeRefusal rejected(String reason, String token) {
     if (reason != null && reason.contains("expired")) {
       // vertx-auth-jwt says "expired" for an iat in the future too; the unverified claims only pick the fixed text
-      return issuedInTheFuture(token) ? "the token was issued in the future (iat claim)" : "the token has expired";
+      return issuedInTheFuture(token)
+          ? BridgeRefusal.unauthenticated("future", "the token was issued in the future (iat claim)")
+          : BridgeRefusal.unauthenticated("expired", "the token has expired");
     }
     for (String known : KNOWN_REJECTIONS) {
       if (reason != null && reason.startsWith(known)) {
-        return "invalid token (" + reason + ")";
+        return BridgeRefusal.unauthenticated("invalid", "invalid token (" + reason + ")");
       }
     }
-    return "invalid token (it could not be decoded)";
+    return BridgeRefusal.unauthenticated("invalid", "invalid token (it could not be decoded)");
   }
 
   private static boolean issuedInTheFuture(String token) {
@@ -188,11 +248,11 @@ public final class BridgeAuth {
     Object value = frame.getValue("headers") instanceof JsonObject headers
         ? headers.getValue(headers.containsKey("authorization") ? "authorization" : "Authorization") : null;
     if (value == null) {
-      throw BridgeRefusal.unauthenticated("no bearer token (send headers.authorization = \"Bearer <token>\")");
+      throw BridgeRefusal.unauthenticated("no-token", "no bearer token (send headers.authorization = \"Bearer <token>\")");
     }
     if (!(value instanceof String header) || header.length() <= BEARER.length()
         || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      throw BridgeRefusal.unauthenticated("headers.authorization must be \"Bearer <token>\"");
+      throw BridgeRefusal.unauthenticated("malformed", "headers.authorization must be \"Bearer <token>\"");
     }
     return header.substring(BEARER.length()).trim();
   }

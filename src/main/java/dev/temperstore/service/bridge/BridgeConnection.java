@@ -49,7 +49,7 @@ final class BridgeConnection {
         this::violation);
     this.output = new ConnectionOutput(socket);
     this.deliveries = new PendingDeliveries(bridge.vertx(), bridge.limits());
-    this.registrations = new Registrations(bridge.vertx(), output, bridge.limits(), deliveries);
+    this.registrations = new Registrations(bridge.vertx(), output, bridge.limits(), deliveries, bridge.auth());
   }
 
   void start() {
@@ -101,7 +101,12 @@ final class BridgeConnection {
     Object body = frame.getValue("body");
     started();
     Future<Object> reply = grant(frame).compose(grant -> {
-      grant.ifPresent(granted -> Confinement.check(operation, address, body, granted));
+      try {
+        grant.ifPresent(granted -> Confinement.check(operation, address, body, granted));
+      } catch (BridgeRefusal refusal) {
+        bridge.auth().ifPresent(counted -> counted.refused(refusal));
+        throw refusal;
+      }
       bridge.deliveryAddresses().checkRequest(operation, body);
       return forward(address, body, caller(grant));
     });

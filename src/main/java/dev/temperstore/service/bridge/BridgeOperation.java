@@ -43,7 +43,9 @@ enum BridgeOperation {
   SUBSCRIPTIONS_DELETE(Addresses.SUBSCRIPTIONS_DELETE, TenantField.TENANT, Permission.SUBSCRIBE),
   /** Its {@code address} is confined as for create; joining takes streams from the other members. */
   SUBSCRIPTIONS_JOIN(Addresses.SUBSCRIPTIONS_JOIN, TenantField.TENANT, Permission.SUBSCRIBE),
-  SUBSCRIPTIONS_LEAVE(Addresses.SUBSCRIPTIONS_LEAVE, TenantField.TENANT, Permission.SUBSCRIBE);
+  SUBSCRIPTIONS_LEAVE(Addresses.SUBSCRIPTIONS_LEAVE, TenantField.TENANT, Permission.SUBSCRIBE),
+  /** The service's, not the store's (a token is the bridge's matter): an operator's, touching every tenant. */
+  TOKENS_REVOKE(TokenRevocations.OPERATION, TenantField.EVERY, Permission.OPERATOR);
 
   private final String operation;
   private final TenantField tenantField;
@@ -69,8 +71,8 @@ enum BridgeOperation {
    * names no tenant, and needs the {@link Permission#OPERATOR} permission and a grant of every tenant instead.
    */
   boolean acrossTenants(Object body) {
-    return tenantField == TenantField.TENANT_OR_ALL && body instanceof JsonObject request
-        && Boolean.TRUE.equals(request.getValue("allTenants"));
+    return tenantField == TenantField.EVERY || tenantField == TenantField.TENANT_OR_ALL
+        && body instanceof JsonObject request && Boolean.TRUE.equals(request.getValue("allTenants"));
   }
 
   /**
@@ -87,6 +89,7 @@ enum BridgeOperation {
       case TENANT -> List.of(tenant(request));
       case TENANT_OR_ALL -> acrossTenants(request) ? List.of() : List.of(tenant(request));
       case APPENDS -> batchTenants(request);
+      case EVERY -> List.of();
     };
   }
 
@@ -127,5 +130,5 @@ enum BridgeOperation {
     return BridgeRefusal.forbidden("cannot tell which tenant the request touches: " + why);
   }
 
-  private enum TenantField { PERSISTENCE_ID, TENANT, TENANT_OR_ALL, APPENDS }
+  private enum TenantField { PERSISTENCE_ID, TENANT, TENANT_OR_ALL, APPENDS, EVERY }
 }

@@ -16,18 +16,26 @@ final class BridgeRefusal extends RuntimeException {
   static final int UNAVAILABLE = 503;
 
   private final int code;
+  /** Why, in a word, for the refusals metric ({@code temper_bridge_refusals_total{reason}}). */
+  private final String reason;
 
-  private BridgeRefusal(int code, String message) {
+  private BridgeRefusal(int code, String reason, String message) {
     super(message, null, false, false);
     this.code = code;
+    this.reason = reason;
   }
 
-  static BridgeRefusal unauthenticated(String why) {
-    return new BridgeRefusal(UNAUTHENTICATED, "unauthorized: " + why);
+  private BridgeRefusal(int code, String message) {
+    this(code, "other", message);
+  }
+
+  /** A 401 for {@code reason}: no-token, malformed, invalid, expired, future, lifetime, claims or revoked. */
+  static BridgeRefusal unauthenticated(String reason, String why) {
+    return new BridgeRefusal(UNAUTHENTICATED, reason, "unauthorized: " + why);
   }
 
   static BridgeRefusal forbidden(String why) {
-    return new BridgeRefusal(FORBIDDEN, "forbidden: " + why);
+    return new BridgeRefusal(FORBIDDEN, "forbidden", "forbidden: " + why);
   }
 
   static BridgeRefusal malformed(String why) {
@@ -48,5 +56,9 @@ final class BridgeRefusal extends RuntimeException {
 
   int code() {
     return code;
+  }
+
+  String reason() {
+    return reason;
   }
 }

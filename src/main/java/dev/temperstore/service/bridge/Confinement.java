@@ -24,8 +24,8 @@ final class Confinement {
             + " across all tenants");
       }
       if (!grant.allTenants()) {
-        throw BridgeRefusal.forbidden("token does not grant every tenant (\"tenants\": \"*\"), which a read across"
-            + " all tenants touches");
+        throw BridgeRefusal.forbidden("token does not grant every tenant (\"tenants\": \"*\"), which "
+            + address + " across all tenants touches");
       }
     }
     for (String tenant : operation.tenants(body)) {

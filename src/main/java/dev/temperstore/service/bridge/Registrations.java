@@ -24,7 +24,7 @@ import java.util.Optional;
  *   <li>a message that is not a delivery batch ({@code tenant}, {@code subscription}, {@code events}): 403, never
  *       forwarded; one that expects no reply is dropped;</li>
  *   <li>with authentication, a batch of a tenant the registering token does not grant {@code read} for: 403; once
- *       that token has expired: 401, and the address is unregistered;</li>
+ *       that token has expired or is revoked: 401, and the address is unregistered;</li>
  *   <li>while the connection's output is congested ({@link ConnectionOutput}), or {@link PendingDeliveries} is
  *       full: 503, so a client that does not read makes the bridge hold no more than its unwritten frames (one
  *       batch beyond the mark at most) and its unanswered batches.</li>
@@ -39,14 +39,17 @@ final class Registrations {
   private final ConnectionOutput output;
   private final int max;
   private final PendingDeliveries pending;
+  private final Optional<BridgeAuth> auth;
   private final Map<String, Registration> byAddress = new HashMap<>();
   private boolean closed;
 
-  Registrations(Vertx vertx, ConnectionOutput output, BridgeLimits limits, PendingDeliveries pending) {
+  Registrations(Vertx vertx, ConnectionOutput output, BridgeLimits limits, PendingDeliveries pending,
+                Optional<BridgeAuth> auth) {
     this.vertx = vertx;
     this.output = output;
     this.max = limits.maxRegistrationsPerConnection();
     this.pending = pending;
+    this.auth = auth;
   }
 
   /**
@@ -131,8 +134,16 @@ final class Registrations {
     }
     Grant grant = registration.grant.get();
     if (grant.expired(System.currentTimeMillis())) {
-      expired(registration);
-      throw BridgeRefusal.unauthenticated("the token " + registration.address + " was registered with has expired");
+      ended(registration, "has expired");
+      throw BridgeRefusal.unauthenticated("expired", "the token " + registration.address
+          + " was registered with has expired");
+    }
+    if (auth.isPresent() && auth.get().revoked(grant)) {
+      ended(registration, "has been revoked");
+      BridgeRefusal refusal = BridgeRefusal.unauthenticated("revoked", "the token " + registration.address
+          + " was registered with has been revoked");
+      auth.get().refused(refusal);
+      throw refusal;
     }
     if (!grant.has(Permission.READ) || !grant.grants(tenant)) {
       throw BridgeRefusal.forbidden("the client registered at " + registration.address + " may not read tenant \""
@@ -150,12 +161,12 @@ final class Registrations {
     }
   }
 
-  /** Tells the client once, and stops forwarding: it registers again with a fresh token to go on. */
-  private void expired(Registration registration) {
+  /** Tells the client once, and stops forwarding: it registers again with a valid token to go on. */
+  private void ended(Registration registration, String why) {
     if (byAddress.get(registration.address) == registration) {
       unregister(registration.address);
       output.write(FrameWriter.err(null, BridgeRefusal.UNAUTHENTICATED, "unauthorized: the token "
-          + registration.address + " was registered with has expired; it is unregistered (register it again with a"
+          + registration.address + " was registered with " + why + "; it is unregistered (register it again with a"
           + " fresh token)").put("sourceAddress", registration.address));
     }
   }

@@ -133,6 +133,10 @@ public final class TcpBridge {
     return delivery;
   }
 
+  Optional<BridgeAuth> auth() {
+    return auth;
+  }
+
   DeliveryAddresses deliveryAddresses() {
     return deliveryAddresses;
   }

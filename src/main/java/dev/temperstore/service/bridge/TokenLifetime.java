@@ -26,27 +26,27 @@ record TokenLifetime(Duration max) {
   void check(JsonObject claims, long nowMillis) {
     Object exp = claims.getValue("exp");
     if (exp == null) {
-      throw BridgeRefusal.unauthenticated("the token has no expiry (exp claim): bridge tokens must expire, at most "
+      throw BridgeRefusal.unauthenticated("lifetime", "the token has no expiry (exp claim): bridge tokens must expire, at most "
           + seconds(max.toSeconds()) + " after they are issued (" + SETTING + ")");
     }
     if (!(exp instanceof Number expires)) {
-      throw BridgeRefusal.unauthenticated("the token's exp claim must be a number of seconds");
+      throw BridgeRefusal.unauthenticated("claims", "the token's exp claim must be a number of seconds");
     }
     long now = Math.floorDiv(nowMillis, 1000);
     long from = now;
     Object iat = claims.getValue("iat");
     if (iat != null) {
       if (!(iat instanceof Number issued)) {
-        throw BridgeRefusal.unauthenticated("the token's iat claim must be a number of seconds");
+        throw BridgeRefusal.unauthenticated("claims", "the token's iat claim must be a number of seconds");
       }
       if (issued.doubleValue() > now) {
-        throw BridgeRefusal.unauthenticated("the token was issued in the future (iat claim)");
+        throw BridgeRefusal.unauthenticated("future", "the token was issued in the future (iat claim)");
       }
       from = issued.longValue();
     }
     // doubleValue: an exp past what a long holds is still past the cap, never wrapped round below it
     if (expires.doubleValue() - from > max.toSeconds()) {
-      throw BridgeRefusal.unauthenticated("the token may live longer than " + SETTING + " allows ("
+      throw BridgeRefusal.unauthenticated("lifetime", "the token may live longer than " + SETTING + " allows ("
           + seconds(max.toSeconds()) + " from its iat, or from now without one)");
     }
   }

@@ -6,6 +6,7 @@ import dev.temperstore.client.StoreClient;
 import dev.temperstore.service.bridge.BridgeOptions;
 import dev.temperstore.service.bridge.BridgeSettings;
 import dev.temperstore.service.bridge.TcpBridge;
+import dev.temperstore.service.bridge.TokenRevocations;
 import dev.temperstore.service.cluster.Clustering;
 import dev.temperstore.service.config.ServiceConfig;
 import dev.temperstore.service.ops.OpsServer;
@@ -110,6 +111,15 @@ public final class ServeCommand implements Callable<Integer> {
         Duration requestTimeout = StoreClient.timeoutAbove(config.requests().deadline());
         BridgeOptions bridge = BridgeSettings.options(vertx, config.bridge(), requestTimeout,
             config.subscriptions().deliveryTimeout());
+        if (bridge.auth().isPresent()) {
+          // Tokens are refused once revoked: the list is read before the bridge serves (docs/security.md).
+          ServiceConfig.Bridge.Auth auth = config.bridge().auth();
+          TokenRevocations revocations = new TokenRevocations(vertx, database.serving().pool(vertx, 2),
+              database.serving(), auth.revocationRefresh(), auth.maxTokenLifetime());
+          revocations.start().await();
+          revocations.serve(settings.addresses().of(TokenRevocations.OPERATION));
+          bridge = bridge.withAuth(bridge.auth().get().withRevocations(revocations, registry));
+        }
         listening(TcpBridge.listen(vertx, settings.addresses(), bridge), "the TCP bridge", bridge.host(), bridge.port(),
             "temper.bridge.port").await();
         LOG.info("TCP event-bus bridge on {}:{} ({}, {}, secret get {}, deliveries under {}.*)", bridge.host(),

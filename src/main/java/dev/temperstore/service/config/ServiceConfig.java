@@ -123,6 +123,13 @@ public interface ServiceConfig extends StoreConfig {
        */
       @WithDefault("720h")
       Duration maxTokenLifetime();
+
+      /**
+       * How often the bridge reads the revoked tokens anyway; a revocation is notified to every bridge at once, so
+       * this bounds how late one that missed the notification refuses a revoked token.
+       */
+      @WithDefault("5s")
+      Duration revocationRefresh();
     }
   }
 
