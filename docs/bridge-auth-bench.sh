@@ -7,6 +7,8 @@
 #   PAIRS=5 DURATION=20s docs/bridge-auth-bench.sh
 # With authentication on, the bridge also checks every frame against the revoked tokens: REVOCATIONS (default 1000)
 # revocations of other tokens are in force during the runs (half by jti, half by subject).
+# BASELINE_JAR=path compares two builds instead, both with authentication on: the baseline jar's runs take the
+# "off" column (e.g. the build before a change to the bridge, from `git worktree add`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +20,7 @@ REVOCATIONS=${REVOCATIONS:-1000}
 ADMIN_URL=${ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 PORT=${PORT:-7311}
 JAVA="java -XX:+UseSerialGC -Xmn64m -jar target/temper-store.jar"
+BASELINE_JAR=${BASELINE_JAR:-}
 DB="bridgeauthbench_$$"
 SECRET=$(head -c 32 /dev/urandom | base64)
 WORK=$(mktemp -d)
@@ -39,9 +42,14 @@ psql "$DB_URL" -qc "INSERT INTO temper_store_token_revocations (jti, subject, is
 
 # run NAME SECRET_OR_EMPTY: one service, one load run; prints appends/s
 run() {
-  local name=$1 secret=$2 log="$WORK/$1.log" token=()
+  local name=$1 secret=$2 log="$WORK/$1.log" token=() server=$JAVA config=()
+  if [ -n "$BASELINE_JAR" ] && [[ $name == off-* ]]; then
+    # its own build's configuration file, which names only the keys that build knows
+    secret=$SECRET server="java -XX:+UseSerialGC -Xmn64m -jar $BASELINE_JAR"
+    config=(--config "$(dirname "$BASELINE_JAR")/../conf/application.properties")
+  fi
   DATABASE_URL=$DB_URL TEMPER_BRIDGE_ENABLED=true TEMPER_BRIDGE_PORT=$PORT TEMPER_HTTP_ENABLED=false \
-    TEMPER_BRIDGE_AUTH_JWT_SECRET=$secret $JAVA serve >"$log" 2>&1 &
+    TEMPER_BRIDGE_AUTH_JWT_SECRET=$secret $server serve "${config[@]}" >"$log" 2>&1 &
   SERVICE=$!
   for _ in $(seq 1 120); do grep -q "temper-store ready in" "$log" && break; sleep 0.5; done
   grep -q "temper-store ready in" "$log" || { cat "$log" >&2; exit 1; }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs one of the lab programs (src/test/java/dev/temperstore/lab/: one-off measurements behind docs/benchmarks.md
-# and docs/decisions/, kept out of the product jar) with the test classpath:
+# and docs/decisions/, kept out of the product jar) with the test classpath; a qualified class name runs a lab program
+# kept in another package for its package-private access:
 #   docs/lab.sh FunctionBenchmark --url postgres://postgres@127.0.0.1:5432/postgres
 #   JAVA_OPTS=-XX:+UseSerialGC docs/lab.sh BenchmarkSuite --url ...
 # Each program prints its own usage when run with --help or without its required options. The load generator that
@@ -13,4 +14,4 @@ shift
 mvn -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/lab.classpath
 # shellcheck disable=SC2086
 exec java ${JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/lab.classpath)" \
-  "dev.temperstore.lab.$program" "$@"
+  "$([[ $program == *.* ]] && echo "$program" || echo "dev.temperstore.lab.$program")" "$@"

@@ -1,12 +1,18 @@
 package dev.temperstore.service.cli;
 
+import dev.temperstore.migration.MigrationListener;
+import dev.temperstore.migration.MigrationPipeline;
+import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.service.config.ServiceConfig;
 import dev.temperstore.service.embedded.EmbeddedServer;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The database a command works on: the configured one (with its migrating and serving roles), or else an
@@ -47,6 +53,22 @@ final class ChosenDatabase implements AutoCloseable {
 
   DatabaseTarget serving() {
     return serving;
+  }
+
+  /**
+   * Brings the schema up to date, then runs {@code work} with a pool of the serving role of {@code size}
+   * connections, closed after it: what the one-off commands that change data do (purge-tenant, revoke-token). Blocks;
+   * call from the main thread.
+   */
+  <T> T onServingPool(Vertx vertx, ServiceConfig config, int size, Function<Pool, T> work) {
+    MigrationPipeline.standard(MigrationSettings.of(config)).run(vertx, migration, MigrationListener.NONE)
+        .await().indefinitely();
+    Pool pool = serving.pool(vertx, size);
+    try {
+      return work.apply(pool);
+    } finally {
+      pool.close().await();
+    }
   }
 
   /** Where the migrating role connects; never includes the password. */

@@ -3,13 +3,9 @@ package dev.temperstore.service.cli;
 import dev.temperstore.internal.lifecycle.PgTenantPurge;
 import dev.temperstore.internal.wire.LifecycleJson;
 import dev.temperstore.lifecycle.PurgeReceipt;
-import dev.temperstore.migration.MigrationListener;
-import dev.temperstore.migration.MigrationPipeline;
-import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.service.config.ServiceConfig;
 import dev.temperstore.tenancy.Tenants;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,10 +65,7 @@ public final class PurgeTenantCommand implements Callable<Integer> {
     PrintStream progress = System.err;
     Vertx vertx = Vertx.vertx();
     try (ChosenDatabase database = ChosenDatabase.resolve(loaded.get())) {
-      MigrationPipeline.standard(MigrationSettings.of(loaded.get()))
-          .run(vertx, database.migration(), MigrationListener.NONE).await().indefinitely();
-      Pool pool = database.serving().pool(vertx, 1);
-      try {
+      return database.onServingPool(vertx, loaded.get(), 1, pool -> {
         progress.printf("purging tenant %s on %s%n", tenant, database.describe());
         PurgeReceipt receipt = new PgTenantPurge(vertx, pool, batch, duty)
             .purge(tenant, "purge-tenant command (" + System.getProperty("user.name") + ")",
@@ -80,9 +73,7 @@ public final class PurgeTenantCommand implements Callable<Integer> {
             .await().indefinitely();
         System.out.println(LifecycleJson.receipt(receipt).encodePrettily());
         return receipt.finished() ? 0 : 1;
-      } finally {
-        pool.close().await();
-      }
+      });
     } catch (RuntimeException e) {
       progress.println("purge failed: " + e.getMessage());
       return 1;

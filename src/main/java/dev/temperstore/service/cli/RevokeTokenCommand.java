@@ -1,15 +1,11 @@
 package dev.temperstore.service.cli;
 
 import dev.temperstore.errors.StoreException;
-import dev.temperstore.migration.MigrationListener;
-import dev.temperstore.migration.MigrationPipeline;
-import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.service.bridge.Revocation;
 import dev.temperstore.service.bridge.TokenRevocations;
 import dev.temperstore.service.config.ServiceConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,19 +72,12 @@ public final class RevokeTokenCommand implements Callable<Integer> {
     }
     Vertx vertx = Vertx.vertx();
     try (ChosenDatabase database = ChosenDatabase.resolve(loaded.get())) {
-      MigrationPipeline.standard(MigrationSettings.of(loaded.get()))
-          .run(vertx, database.migration(), MigrationListener.NONE).await().indefinitely();
-      Pool pool = database.serving().pool(vertx, 1);
-      try {
-        TokenRevocations.Outcome outcome = new TokenRevocations(vertx, pool, database.serving(),
-            auth.revocationRefresh(), auth.maxTokenLifetime())
-            .revoke(revocation, "revoke-token command (" + System.getProperty("user.name") + ")").await();
-        System.out.println(new JsonObject().put("revocationId", outcome.id()).put("revoked", outcome.revoked())
-            .put("revokes", revocation.describe()).put("expiresAt", outcome.expiresAt().toString()).encodePrettily());
-        return 0;
-      } finally {
-        pool.close().await();
-      }
+      TokenRevocations.Outcome outcome = database.onServingPool(vertx, loaded.get(), 1, pool ->
+          new TokenRevocations(vertx, pool, database.serving(), auth.revocationRefresh(), auth.maxTokenLifetime())
+              .revoke(revocation, "revoke-token command (" + System.getProperty("user.name") + ")").await());
+      System.out.println(new JsonObject().put("revocationId", outcome.id()).put("revoked", outcome.revoked())
+          .put("revokes", revocation.describe()).put("expiresAt", outcome.expiresAt().toString()).encodePrettily());
+      return 0;
     } catch (RuntimeException e) {
       System.err.println("revoke-token failed: " + e.getMessage());
       return 1;
