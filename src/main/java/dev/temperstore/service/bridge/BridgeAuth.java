@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * ES256…), and optionally its issuer and audience. What a token allows is its {@link Grant}.
  *
  * <p>Each connection has a {@link Session} that remembers the last token it verified, so that a client presenting
- * the same token on every frame pays for one signature check, not one per request; its expiry is still checked on
- * every frame.
+ * the same token on every frame pays for one signature check, not one per request; its expiry, and whether it was
+ * revoked ({@link TokenRevocations}), are still checked on every frame.
  */
 public final class BridgeAuth {
 
@@ -150,6 +150,8 @@ public final class BridgeAuth {
 
     private String verifiedToken;
     private Grant verifiedGrant;
+    /** The revoked grant last logged: a client that keeps sending it is counted each time, logged once. */
+    private Grant loggedRevoked;
 
     private Session() {
     }
@@ -168,8 +170,11 @@ public final class BridgeAuth {
     }
 
     private Future<Grant> revoked(Grant grant) {
-      AUDIT.info("refused a revoked bridge token {} of subject \"{}\"", grant.jti().map(Text::shown).orElse("(no jti)"),
-          grant.subject().map(Text::shown).orElse(""));
+      if (grant != loggedRevoked) {
+        loggedRevoked = grant;
+        AUDIT.info("refused a revoked bridge token {} of subject \"{}\"",
+            grant.jti().map(Text::shown).orElse("(no jti)"), grant.subject().map(Text::shown).orElse(""));
+      }
       return Future.failedFuture(BridgeRefusal.unauthenticated("revoked", "the token has been revoked"));
     }
 
