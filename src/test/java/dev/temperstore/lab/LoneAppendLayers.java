@@ -12,7 +12,14 @@ import dev.temperstore.service.bench.BenchResult;
 import dev.temperstore.service.bench.LoadCommand;
 import dev.temperstore.service.bench.LoadOptions;
 import dev.temperstore.service.bench.Workload;
+import dev.temperstore.events.EventLimits;
+import dev.temperstore.events.EventMetadata;
+import dev.temperstore.events.NewEvent;
+import dev.temperstore.internal.events.PgEventStore;
+import dev.temperstore.internal.reactive.Reactive;
+import dev.temperstore.tenancy.PersistenceId;
 import io.vertx.core.Context;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -43,6 +50,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       connection (what the JVM's client adds to pgbench);</li>
  *   <li>the lone append's function ({@code temper_store_append_one}) the same way (what the function adds), to a
  *       fresh stream each time as pgbench does, and to one growing stream as the store's bench does;</li>
+ *   <li>the store's event store itself, {@code PgEventStore.append} called in process on the event loop it was
+ *       made on (what the gate, the batcher, the encoding and the reply add to the function, without a bus);</li>
  *   <li>the INSERT behind one event-bus request to a verticle on another event loop (what a bus hop adds: a
  *       thread woken on each side), and from that verticle's own event loop (the same request, no thread woken);</li>
  *   <li>the store itself, {@code bench --workload append --clients 1}: with its default two instances; with one
@@ -62,6 +71,10 @@ public final class LoneAppendLayers implements Callable<Integer> {
   private static final String LONE = "SELECT outcome, sequence_nr FROM temper_store_append_one('bench', 'Order', $1,"
       + " $5, ARRAY['OrderLineAdded'], ARRAY[$2], ARRAY[$3], ARRAY[$4])";
   private static final String ADDRESS = "lone-append-layers.insert";
+  private static final JsonObject PAYLOAD = new JsonObject(BenchPayloads.PAYLOAD_JSON);
+  /** The bench's metadata, one event id for all: each append goes to a new stream, so no id repeats in a stream. */
+  private static final EventMetadata METADATA = EventMetadata.root(
+      java.util.UUID.fromString(BenchPayloads.EVENT_ID), "bench-client-07");
 
   @Option(names = "--url", required = true, description = "postgres:// URL of a role that may create databases")
   String url;
@@ -80,8 +93,8 @@ public final class LoneAppendLayers implements Callable<Integer> {
   }
 
   private enum Layer {
-    DIRECT_INSERT, DIRECT_LONE_FUNCTION, DIRECT_LONE_FUNCTION_ONE_STREAM, INSERT_BEHIND_BUS_HOP,
-    INSERT_BEHIND_SAME_LOOP_BUS
+    DIRECT_INSERT, DIRECT_LONE_FUNCTION, DIRECT_LONE_FUNCTION_ONE_STREAM, EVENT_STORE_IN_PROCESS,
+    INSERT_BEHIND_BUS_HOP, INSERT_BEHIND_SAME_LOOP_BUS
   }
 
   @Override
@@ -134,6 +147,8 @@ public final class LoneAppendLayers implements Callable<Integer> {
       case DIRECT_INSERT -> "the INSERT, Vert.x PG client, prepared, on the connection's event loop";
       case DIRECT_LONE_FUNCTION -> "temper_store_append_one, the same way";
       case DIRECT_LONE_FUNCTION_ONE_STREAM -> "temper_store_append_one the same way, every append to one stream";
+      case EVENT_STORE_IN_PROCESS -> "the store's EventStore (PgEventStore: gate, batcher, function, reply), called"
+          + " in process on its own event loop, no bus";
       case INSERT_BEHIND_BUS_HOP -> "the INSERT behind an event-bus request from another event loop";
       case INSERT_BEHIND_SAME_LOOP_BUS -> "the INSERT behind an event-bus request from the executor's own event loop";
     };
@@ -233,6 +248,7 @@ public final class LoneAppendLayers implements Callable<Integer> {
     private final AtomicLong sequence = new AtomicLong();
     private Pool pool;
     private Context loop;
+    private PgEventStore store;
     /** Events so far in the one stream, touched only on the calling event loop. */
     private long appended;
 
@@ -246,6 +262,7 @@ public final class LoneAppendLayers implements Callable<Integer> {
     public Future<?> start() {
       pool = target.pool(vertx, 1, timeout);
       loop = context;
+      store = new PgEventStore(pool, context, EventLimits.defaults());
       System.err.println(layer + ": the client runs on " + Thread.currentThread().getName());
       return Future.succeededFuture();
     }
@@ -296,6 +313,8 @@ public final class LoneAppendLayers implements Callable<Integer> {
             BenchPayloads.METADATA_JSON, BenchPayloads.EVENT_ID, 0L));
         case DIRECT_LONE_FUNCTION_ONE_STREAM -> pool.preparedQuery(LONE).execute(Tuple.of("layers-stream",
             BenchPayloads.PAYLOAD_JSON, BenchPayloads.METADATA_JSON, BenchPayloads.EVENT_ID, appended++));
+        case EVENT_STORE_IN_PROCESS -> Reactive.future(store.append(new PersistenceId("bench", "Order", id), 0,
+            List.of(new NewEvent("OrderLineAdded", PAYLOAD, METADATA))), loop);
         case INSERT_BEHIND_BUS_HOP, INSERT_BEHIND_SAME_LOOP_BUS -> vertx.eventBus().request(ADDRESS, id);
       };
     }
