@@ -45,6 +45,8 @@ public final class TokenRevocations {
   /** The operation under the store's address prefix: an operator's, over the bus and the bridge. */
   public static final String OPERATION = "tokens.revoke";
   static final String CHANNEL = "temper_store_revocations";
+  /** Reading the list more often than this would be a query loop, not a fallback. */
+  static final Duration MIN_REFRESH = Duration.ofMillis(100);
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenRevocations.class);
   private static final Logger AUDIT = LoggerFactory.getLogger("dev.temperstore.audit.tokens");
@@ -80,6 +82,10 @@ public final class TokenRevocations {
    * @param maxLifetime {@code temper.bridge.auth.max-token-lifetime}: how long a revocation must hold
    */
   public TokenRevocations(Vertx vertx, Pool pool, DatabaseTarget target, Duration refresh, Duration maxLifetime) {
+    if (refresh == null || refresh.toMillis() < MIN_REFRESH.toMillis()) {
+      throw new IllegalArgumentException("temper.bridge.auth.revocation-refresh must be at least "
+          + MIN_REFRESH.toMillis() + "ms, got " + refresh);
+    }
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.pool = pool;

@@ -237,6 +237,12 @@ class TcpBridgeRevocationTest extends DatabaseTest {
     assertThat(database.admin().count("SELECT count(*) FROM temper_store_token_revocations")).isZero();
   }
 
+  @Test
+  void a_refresh_below_100_ms_is_refused_naming_the_key() {
+    assertThatThrownBy(() -> new TokenRevocations(vertx, herePool, database.asOwner(), Duration.ZERO, MAX_LIFETIME))
+        .hasMessage("temper.bridge.auth.revocation-refresh must be at least 100ms, got PT0S");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"{\"jti\": 42}", "{\"jti\": \"\"}", "{\"jti\": [\"a\"]}", "{\"sub\": {\"a\": 1}}",
       "{\"sub\": \"LONG\"}"})
