@@ -1,2 +1,2 @@
-/** Internal: how PostgreSQL's errors become the store's codes. */
+/** Internal: how PostgreSQL's errors become the store's codes, and listening for its notifications. */
 package dev.temperstore.internal.postgres;

@@ -2,6 +2,7 @@ package dev.temperstore.service.bridge;
 
 import dev.temperstore.errors.StoreException;
 import dev.temperstore.internal.bus.Endpoints;
+import dev.temperstore.internal.postgres.Listener;
 import dev.temperstore.internal.postgres.SqlErrors;
 import dev.temperstore.internal.wire.Fields;
 import dev.temperstore.postgres.DatabaseTarget;
@@ -12,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -65,11 +65,10 @@ public final class TokenRevocations {
   private final Vertx vertx;
   private final Context context;
   private final Pool pool;
-  private final DatabaseTarget target;
   private final Duration refresh;
   private final Duration maxLifetime;
   private volatile InForce inForce = new InForce(Set.of(), Map.of());
-  private PgSubscriber subscriber;
+  private final Listener listener;
   private MessageConsumer<Object> served;
   private long timer = -1;
   private boolean loading;
@@ -89,21 +88,18 @@ public final class TokenRevocations {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.pool = pool;
-    this.target = target;
     this.refresh = refresh;
     this.maxLifetime = maxLifetime;
+    // each revocation, and each (re)connection (what was notified meanwhile is lost), reads the list again
+    this.listener = new Listener(vertx, target, "token revocations",
+        "the list is read every " + refresh.toMillis() + " ms meanwhile")
+        .on(CHANNEL, payload -> reload(), this::reload);
   }
 
   /** Loads the list (failing when it cannot: a bridge must not serve without it), then listens and refreshes. */
   public Future<Void> start() {
     return reload().onSuccess(loaded -> context.runOnContext(ignored -> {
-      subscriber = PgSubscriber.subscriber(vertx, target.options())
-          .reconnectPolicy(attempt -> Math.min(30_000L, 250L << Math.min(attempt, 7)));
-      subscriber.channel(CHANNEL)
-          .subscribeHandler(ignoredToo -> reload()) // (re)connected: what was notified meanwhile is lost
-          .handler(payload -> reload());
-      subscriber.connect().onFailure(e -> LOG.warn("cannot listen for token revocations ({}); the list is"
-          + " refreshed every {} ms", e.getMessage(), refresh.toMillis()));
+      listener.start();
       timer = vertx.setPeriodic(refresh.toMillis(), id -> reload());
     }));
   }
@@ -116,7 +112,7 @@ public final class TokenRevocations {
     if (served != null) {
       served.unregister();
     }
-    return subscriber == null ? Future.succeededFuture() : subscriber.close().otherwiseEmpty();
+    return listener.close();
   }
 
   /** Whether the token {@code grant} came from is revoked. */
