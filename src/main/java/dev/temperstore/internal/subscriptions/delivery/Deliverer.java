@@ -88,7 +88,6 @@ final class Deliverer {
   private long saveTimer = -1;
   private boolean refreshing;
   private boolean refreshAgain;
-  private boolean reading;
   /** Lifecycle changes that came while a read was under way: its page may hold what they hide. */
   private final List<LifecycleChange> hiddenDuringRead = new ArrayList<>();
 
@@ -217,7 +216,7 @@ final class Deliverer {
     if (life.stopped()) {
       return;
     }
-    if (reading) {
+    if (life.reading()) {
       hiddenDuringRead.add(change);
     }
     passed(window.hide(change));
@@ -334,12 +333,10 @@ final class Deliverer {
 
   private void read() {
     life.readStarted();
-    reading = true;
     int limit = Math.min(readLimit, maxWindow - window.size());
     Uni<FeedPage> page = feed.readAll(subscription.tenant(), readAfter, subscription.filter(), limit, life.atEnd());
     page.subscribe().with(
         read -> onContext(() -> {
-          reading = false;
           if (life.stopped()) {
             return;
           }
@@ -351,7 +348,6 @@ final class Deliverer {
           pump();
         }),
         failure -> onContext(() -> {
-          reading = false;
           hiddenDuringRead.clear();
           if (life.stopped()) {
             return;

@@ -289,8 +289,13 @@ final class DelivererLife {
   }
 
   /** {@link #NEXT} lets a waiting state follow itself and go on catching up; only a read under way ends, though. */
+  /** Whether a read is under way (woken meanwhile or not). */
+  boolean reading() {
+    return state == READING || state == READING_WOKEN;
+  }
+
   private void requireReading() {
-    if (state != READING && state != READING_WOKEN) {
+    if (!reading()) {
       throw new IllegalStateException("no read is under way: the deliverer is " + state);
     }
   }
