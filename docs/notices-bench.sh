@@ -16,21 +16,8 @@ PAGE=${PAGE:-100}
 ROUNDS=${ROUNDS:-3}
 SECONDS_EACH=${SECONDS_EACH:-8}
 ADMIN_URL=${ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-DB="noticesbench_$$"
-WORK=$(mktemp -d)
-
-cleanup() {
-  psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-psql "$ADMIN_URL" -qc "CREATE DATABASE $DB"
-DB_URL="${ADMIN_URL%/*}/$DB"
-DATABASE_URL=$DB_URL java -jar target/temper-store.jar migrate >/dev/null
-
-PAYLOAD='{"orderId":"ord-2026-11-000123","customer":{"id":"cust-4711","tier":"gold"},"line":{"sku":"SKU-88231-BLK-L","quantity":2,"unitPrice":1999,"currency":"EUR"},"tags":["web","promo-autumn"],"note":"leave at the front desk"}'
-ID=0b6f2c1e-8a7d-4e3f-9c2b-1a0d9e8f7c6b
-METADATA="{\"event_id\":\"$ID\",\"causation_id\":\"$ID\",\"correlation_id\":\"$ID\",\"timestamp\":\"2026-12-01T10:00:00.000Z\",\"actor_id\":\"bench-client-07\"}"
+. docs/scratch-database.sh
+scratch_database noticesbench
 EVERY=$((NOTICES > 0 ? EVENTS / NOTICES : EVENTS + 1)) # NOTICES=0: none
 # 1,000 events per transaction; a notice after every EVERY events, in the transaction of the events before it
 for ((written = 0; written < EVENTS; written += 1000)); do
