@@ -16,6 +16,16 @@ import dev.temperstore.internal.feed.FeedGuard;
 import dev.temperstore.internal.feed.PgAllTenantsFeed;
 import dev.temperstore.internal.feed.PgFeed;
 import dev.temperstore.internal.bus.LifecycleHandlers;
+import dev.temperstore.internal.bus.SubjectHandlers;
+import dev.temperstore.internal.postgres.Listener;
+import dev.temperstore.internal.subjects.PgSubjectStore;
+import dev.temperstore.internal.subjects.SubjectCipher;
+import dev.temperstore.internal.subjects.SubjectKeys;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+import java.util.function.Consumer;
 import dev.temperstore.internal.lifecycle.PgStreamLifecycle;
 import dev.temperstore.internal.lifecycle.PgTenantPurge;
 import dev.temperstore.internal.lifecycle.Sweeper;
@@ -78,6 +88,9 @@ public final class StoreVerticle extends VerticleBase {
   private Pool operatorPool;
   private Endpoints endpoints;
   private SubscriptionDeliveries deliveries;
+  private SubjectKeys subjectKeys;
+  private MessageConsumer<JsonObject> forgottenConsumer;
+  private Listener subjectListener;
   private FeedNotifier notifier;
   private Sweeper sweeper;
   /** The most often this instance wakes feed deliverers after commits: bounds their latency, not the appends. */
@@ -180,8 +193,10 @@ public final class StoreVerticle extends VerticleBase {
 
   private Uni<Void> serve() {
     pool = settings.serving().pool(vertx, settings.poolSize(), settings.statementTimeout());
+    subjectKeys = new SubjectKeys(pool, settings.secrets().keys().isEmpty() ? Optional.empty()
+        : Optional.of(new SubjectCipher(settings.secrets().keys())), settings.subjects());
     Uni<PgFeed> checkedFeed = FeedGuard.check(pool)
-        .flatMap(ordered -> PgFeed.forRole(pool, settings.busLimits().maxReadLimit()));
+        .flatMap(ordered -> PgFeed.forRole(pool, settings.busLimits().maxReadLimit(), subjectKeys));
     return checkedFeed.flatMap(feed -> allTenantsFeed().flatMap(allTenants -> {
       endpoints = new Endpoints(vertx, settings.addresses(), settings.busLimits().maxInFlight(),
           settings.requestDeadline(), registry);
@@ -190,17 +205,21 @@ public final class StoreVerticle extends VerticleBase {
       notifier = new FeedNotifier(vertx, pool, subscriptions, wakeups, NOTIFY_INTERVAL,
           settings.subscriptions().claimInterval());
       new EventHandlers(new PgEventStore(pool, context, settings.eventLimits(), notifier::appended,
-          AppendMetrics.to(registry)), settings.busLimits()).register(endpoints);
+          AppendMetrics.to(registry), subjectKeys), settings.busLimits()).register(endpoints);
+      new SubjectHandlers(new PgSubjectStore(pool, subjectKeys, settings.busLimits().maxReadLimit(),
+          this::forgotten), settings.busLimits().maxReadLimit()).register(endpoints);
       new FeedHandlers(feed, allTenants, settings.busLimits()).register(endpoints);
       new SubscriptionHandlers(subscriptions, settings.addresses(), vertx.eventBus()).register(endpoints);
       new LifecycleHandlers(new PgStreamLifecycle(pool), new PgTenantPurge(vertx, pool, PURGE_BATCH,
           PgTenantPurge.DEFAULT_DUTY),
           settings.requestDeadline().dividedBy(2)).register(endpoints);
-      new SnapshotHandlers(new PgSnapshotStore(pool, settings.busLimits().maxSnapshotBytes()), settings.busLimits())
+      new SnapshotHandlers(new PgSnapshotStore(pool, settings.busLimits().maxSnapshotBytes(), subjectKeys),
+          settings.busLimits())
           .register(endpoints);
       SecretStore secrets = settings.secrets().keys().isEmpty() ? new DisabledSecretStore()
           : new PgSecretStore(vertx, pool, settings.secrets());
       new SecretHandlers(secrets, settings.secrets().maxValueBytes()).register(endpoints);
+      listenForForgottenSubjects();
       return Reactive.uni(endpoints::ready).invoke(() -> {
         deliver(feed, subscriptions, wakeups);
         sweeper = new Sweeper(vertx, pool, settings.sweep(), registry);
@@ -224,8 +243,44 @@ public final class StoreVerticle extends VerticleBase {
             + operator.describe() + " (temper.database.operator-url): " + e.getMessage(), e))
         .map(checked -> {
           LOG.info("all-tenant feed reads served as {}", operator.describe());
-          return new PgAllTenantsFeed(operatorPool, settings.busLimits().maxReadLimit());
+          return new PgAllTenantsFeed(operatorPool, settings.busLimits().maxReadLimit(), subjectKeys);
         });
+  }
+
+  /**
+   * A subject forgotten through this store: every store of this process hears of it at once (a local publish,
+   * this one included), the others when PostgreSQL's notification reaches them (subjects/keys.sql).
+   */
+  private void forgotten(PgSubjectStore.Forgotten forgotten) {
+    apply(forgotten);
+    vertx.eventBus().publish(settings.addresses().of(Addresses.SUBJECTS_FORGOTTEN), new JsonObject()
+        .put("tenant", forgotten.tenant()).put("subject", forgotten.subject())
+        .put("since", forgotten.since().toString()), new DeliveryOptions().setLocalOnly(true));
+  }
+
+  /** This store drops the subject's key and its deliverers redact what they hold of it. */
+  private void apply(PgSubjectStore.Forgotten forgotten) {
+    subjectKeys.forgotten(forgotten.tenant(), forgotten.subject(), forgotten.since());
+    if (deliveries != null) {
+      deliveries.redact(forgotten.tenant(), forgotten.subject(), forgotten.since());
+    }
+  }
+
+  private void listenForForgottenSubjects() {
+    Consumer<JsonObject> onForgotten = body -> {
+      try {
+        apply(new PgSubjectStore.Forgotten(body.getString("tenant"), body.getString("subject"),
+            OffsetDateTime.parse(body.getString("since")).toInstant()));
+      } catch (RuntimeException e) {
+        LOG.warn("ignoring a malformed notice of a forgotten subject: {}", e.getMessage());
+      }
+    };
+    forgottenConsumer = vertx.eventBus().<JsonObject>localConsumer(
+        settings.addresses().of(Addresses.SUBJECTS_FORGOTTEN), message -> onForgotten.accept(message.body()));
+    subjectListener = new Listener(vertx, settings.serving(), "notifications of forgotten subjects",
+        "cached keys of subjects forgotten elsewhere expire after temper.subjects.key-cache-max-age meanwhile")
+        .on(PgSubjectStore.CHANNEL, payload -> onForgotten.accept(new JsonObject(payload)), () -> { });
+    subjectListener.start();
   }
 
   /** Delivery runs in the background from here on: the database being away later only delays it. */
@@ -250,6 +305,12 @@ public final class StoreVerticle extends VerticleBase {
     return unregistered.eventually(() -> {
       if (notifier != null) {
         notifier.close();
+      }
+      if (forgottenConsumer != null) {
+        forgottenConsumer.unregister();
+      }
+      if (subjectListener != null) {
+        subjectListener.close();
       }
       if (sweeper != null) {
         sweeper.close();

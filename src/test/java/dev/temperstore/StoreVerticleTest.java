@@ -44,7 +44,8 @@ class StoreVerticleTest extends DatabaseTest {
         "design_time_events", "tenant_constraints", "wasm_modules", "wasm_invocation_logs", "tenant_secrets",
         "temper_store_migrations", "temper_store_subscriptions", "temper_store_subscription_members",
         "temper_store_streams", "temper_store_retention", "temper_store_sweep_queue", "temper_store_audit",
-        "temper_store_purges", "temper_store_notices", "temper_store_token_revocations");
+        "temper_store_purges", "temper_store_notices", "temper_store_token_revocations",
+        "temper_store_subject_keys");
     assertThat(catalog.indexes()).contains("idx_events_tenant_entity", "idx_trajectories_success",
         "idx_trajectories_entity", "idx_dt_events_tenant", "idx_wasm_invocation_logs_tenant",
         "idx_wasm_invocation_logs_module", "idx_wasm_invocation_logs_created",
@@ -54,7 +55,7 @@ class StoreVerticleTest extends DatabaseTest {
     tenantTables.add("temper_store_subscriptions");
     tenantTables.add("temper_store_subscription_members");
     tenantTables.addAll(List.of("temper_store_streams", "temper_store_retention", "temper_store_audit",
-        "temper_store_purges", "temper_store_notices"));
+        "temper_store_purges", "temper_store_notices", "temper_store_subject_keys"));
     assertThat(catalog.tablesWithRowLevelSecurity()).containsExactlyInAnyOrderElementsOf(tenantTables);
     assertThat(catalog.policies()).containsExactlyInAnyOrderElementsOf(
         tenantTables.stream().map(table -> table + ":tenant_isolation").toList());
@@ -103,7 +104,7 @@ class StoreVerticleTest extends DatabaseTest {
       replica.close().await();
     }
     assertThat(catalog.ledgerLabels()).hasSize(STEPS).doesNotHaveDuplicates();
-    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 7); // and the store's seven
+    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 8); // and the store's eight
   }
 
   @Test

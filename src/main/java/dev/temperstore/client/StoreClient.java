@@ -12,6 +12,12 @@ import dev.temperstore.lifecycle.StreamChange;
 import dev.temperstore.lifecycle.StreamLifecycle;
 import dev.temperstore.lifecycle.TenantPurge;
 import dev.temperstore.protocol.Addresses;
+import dev.temperstore.internal.wire.SubjectJson;
+import dev.temperstore.subjects.ForgetReceipt;
+import dev.temperstore.subjects.SubjectCheck;
+import dev.temperstore.subjects.SubjectCursor;
+import dev.temperstore.subjects.SubjectExport;
+import dev.temperstore.subjects.SubjectStore;
 
 import dev.temperstore.StoreSettings;
 import dev.temperstore.errors.NotFound;
@@ -63,7 +69,7 @@ import java.util.OptionalLong;
  * in time means the store is down or unreachable, never merely slow.
  */
 public final class StoreClient implements EventStore, Feed, AllTenantsFeed, SnapshotStore, SecretStore,
-    Subscriptions, StreamLifecycle, TenantPurge {
+    Subscriptions, StreamLifecycle, TenantPurge, SubjectStore {
 
   /** What a client waits beyond the store's deadline: the reply's trip back, and timers that fire a little late. */
   public static final Duration DEADLINE_MARGIN = Duration.ofSeconds(5);
@@ -160,6 +166,13 @@ public final class StoreClient implements EventStore, Feed, AllTenantsFeed, Snap
   public Uni<Void> save(PersistenceId persistenceId, long sequenceNr, byte[] state) {
     JsonObject request = new JsonObject().put("persistenceId", persistenceId.toString())
         .put("sequenceNr", sequenceNr).put("state", Base64.getEncoder().encodeToString(state));
+    return request(Addresses.SNAPSHOTS_SAVE, request).replaceWithVoid();
+  }
+
+  @Override
+  public Uni<Void> save(PersistenceId persistenceId, long sequenceNr, byte[] state, String subject) {
+    JsonObject request = new JsonObject().put("persistenceId", persistenceId.toString()).put("sequenceNr", sequenceNr)
+        .put("state", Base64.getEncoder().encodeToString(state)).put("subject", subject);
     return request(Addresses.SNAPSHOTS_SAVE, request).replaceWithVoid();
   }
 
@@ -363,6 +376,30 @@ public final class StoreClient implements EventStore, Feed, AllTenantsFeed, Snap
     return request(Addresses.TENANTS_PURGE, new JsonObject().put("tenant", tenant).put("actor", actor))
         .map(LifecycleJson::receipt)
         .flatMap(receipt -> receipt.finished() ? Uni.createFrom().item(receipt) : purgeTenant(tenant, actor));
+  }
+
+  @Override
+  public Uni<ForgetReceipt> forget(String tenant, String subject, String actor) {
+    return request(Addresses.SUBJECTS_FORGET, new JsonObject().put("tenant", tenant).put("subject", subject)
+        .put("actor", actor)).map(SubjectJson::receiptReply);
+  }
+
+  @Override
+  public Uni<SubjectExport> export(String tenant, String subject, Optional<SubjectCursor> after, int limit) {
+    return request(Addresses.SUBJECTS_EXPORT, subjectPage(tenant, subject, after, limit))
+        .map(SubjectJson::exportReply);
+  }
+
+  @Override
+  public Uni<SubjectCheck> check(String tenant, String subject, Optional<SubjectCursor> after, int limit) {
+    return request(Addresses.SUBJECTS_CHECK, subjectPage(tenant, subject, after, limit))
+        .map(SubjectJson::checkReply);
+  }
+
+  private static JsonObject subjectPage(String tenant, String subject, Optional<SubjectCursor> after, int limit) {
+    JsonObject request = new JsonObject().put("tenant", tenant).put("subject", subject).put("limit", limit);
+    after.ifPresent(cursor -> request.put("after", SubjectJson.cursor(cursor)));
+    return request;
   }
 
   /** Sends one request; failures arrive as the store's own errors. */

@@ -213,6 +213,8 @@ public final class ConfigLoader {
     atLeast("temper.secrets.max-per-tenant", config.secrets().maxPerTenant(), 1);
     atLeast("temper.secrets.max-value-bytes", config.secrets().maxValueBytes(), 1);
     atLeast("temper.secrets.rotation-batch-size", config.secrets().rotationBatchSize(), 1);
+    atLeast("temper.subjects.key-cache-size", config.subjects().keyCacheSize(), 1);
+    positive("temper.subjects.key-cache-max-age", config.subjects().keyCacheMaxAge());
     try {
       SecretKeys.keyRing(config.secrets());
       SubscriptionKeys.settings(config.subscriptions());

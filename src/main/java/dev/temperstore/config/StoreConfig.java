@@ -38,6 +38,8 @@ public interface StoreConfig {
 
   Secrets secrets();
 
+  Subjects subjects();
+
   Subscriptions subscriptions();
 
   Lifecycle lifecycle();
@@ -254,6 +256,17 @@ public interface StoreConfig {
     /** Rows one sweeper round removes at most, in one short transaction. */
     @WithDefault("1000")
     int sweepBatch();
+  }
+
+  interface Subjects {
+
+    /** Data keys of subjects held in memory at most, least recently used dropped first. */
+    @WithDefault("10000")
+    int keyCacheSize();
+
+    /** How long a data key is held after it was read: the bound on reads after a forget on another instance. */
+    @WithDefault("60s")
+    Duration keyCacheMaxAge();
   }
 
   interface Snapshots {

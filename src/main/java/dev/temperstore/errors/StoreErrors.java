@@ -23,7 +23,9 @@ public final class StoreErrors {
       case NotFound.CODE -> new NotFound(text);
       case ConcurrencyConflict.CODE -> new ConcurrencyConflict(json.getString("persistenceId", ""),
           json.getLong("expected", -1L), json.getLong("actual", -1L), text);
-      case StreamTombstoned.CODE -> new StreamTombstoned(json.getString("persistenceId", ""), text);
+      case StreamTombstoned.CODE -> json.containsKey("subject")
+          ? new SubjectForgotten(json.getString("subject", ""), text)
+          : new StreamTombstoned(json.getString("persistenceId", ""), text);
       case TooLarge.CODE -> new TooLarge(text);
       case OverBudget.CODE -> new OverBudget(text);
       case Unavailable.CODE -> new Unavailable(text);

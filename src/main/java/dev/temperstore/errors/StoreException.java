@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
  */
 public abstract sealed class StoreException extends RuntimeException
     permits InvalidRequest, NotFound, ConcurrencyConflict, TooLarge, OverBudget, StorageFailure, Unavailable,
-    Unauthenticated, Forbidden, StreamTombstoned {
+    Unauthenticated, Forbidden, StreamTombstoned, SubjectForgotten {
 
   protected StoreException(String message, Throwable cause) {
     super(message, cause, false, false);

@@ -1,11 +1,15 @@
 package dev.temperstore.events;
 
 import dev.temperstore.errors.StorageFailure;
+import dev.temperstore.subjects.PersonalData;
+import dev.temperstore.subjects.Redaction;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.pointer.JsonPointer;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An event as read back: its position in the stream, and what was appended.
@@ -21,16 +25,36 @@ public final class StoredEvent {
   private final long sequenceNr;
   private final String eventType;
   private final EventMetadata metadata;
+  /** The subject and fields of its personal data, when it has any; null else. */
+  private final PersonalData personal;
+  /** Why its personal fields read as their replacements; null when they read as written. */
+  private final Redaction redaction;
   /** The payload as stored, until it is parsed; null once {@link #payload} is set. */
   private String payloadJson;
   private Object payload;
 
   /** @param payload any JSON value but null: a {@code JsonObject}, {@code JsonArray}, String, Number or Boolean */
   public StoredEvent(long sequenceNr, String eventType, Object payload, EventMetadata metadata) {
+    this(sequenceNr, eventType, payload, metadata, (PersonalData) null, (Redaction) null);
+  }
+
+  /**
+   * An event with personal data: {@code payload} holds its personal fields as written, or their replacements when
+   * {@code redaction} is present.
+   */
+  public StoredEvent(long sequenceNr, String eventType, Object payload, EventMetadata metadata,
+                     Optional<PersonalData> personal, Optional<Redaction> redaction) {
+    this(sequenceNr, eventType, payload, metadata, personal.orElse(null), redaction.orElse(null));
+  }
+
+  private StoredEvent(long sequenceNr, String eventType, Object payload, EventMetadata metadata,
+                      PersonalData personal, Redaction redaction) {
     this.sequenceNr = sequenceNr;
     this.eventType = eventType;
     this.payload = Objects.requireNonNull(payload, "payload");
     this.metadata = metadata;
+    this.personal = personal;
+    this.redaction = redaction;
   }
 
   private StoredEvent(long sequenceNr, String eventType, String payloadJson, EventMetadata metadata) {
@@ -38,6 +62,8 @@ public final class StoredEvent {
     this.eventType = eventType;
     this.payloadJson = Objects.requireNonNull(payloadJson, "payloadJson");
     this.metadata = metadata;
+    this.personal = null;
+    this.redaction = null;
   }
 
   /** An event whose payload is the JSON text {@code payloadJson}, parsed when first asked for. */
@@ -83,11 +109,21 @@ public final class StoredEvent {
     }
     Object own = payload instanceof JsonObject object ? object.copy()
         : payload instanceof JsonArray array ? array.copy() : payload;
-    return new StoredEvent(sequenceNr, eventType, own, metadata);
+    return new StoredEvent(sequenceNr, eventType, own, metadata, personal, redaction);
   }
 
   public EventMetadata metadata() {
     return metadata;
+  }
+
+  /** The data subject and fields of the event's personal data; empty when it marks none. */
+  public Optional<PersonalData> personal() {
+    return Optional.ofNullable(personal);
+  }
+
+  /** Present when the personal fields read as their replacements: the subject was forgotten (or see the reason). */
+  public Optional<Redaction> redaction() {
+    return Optional.ofNullable(redaction);
   }
 
   /** As the PostgreSQL client reads a JSONB column: objects and arrays as Vert.x JSON, scalars as Java values. */
@@ -107,7 +143,8 @@ public final class StoredEvent {
   @Override
   public boolean equals(Object other) {
     return other instanceof StoredEvent event && sequenceNr == event.sequenceNr && eventType.equals(event.eventType)
-        && payload().equals(event.payload()) && metadata.equals(event.metadata);
+        && payload().equals(event.payload()) && metadata.equals(event.metadata)
+        && Objects.equals(personal, event.personal) && Objects.equals(redaction, event.redaction);
   }
 
   @Override
@@ -115,9 +152,21 @@ public final class StoredEvent {
     return Objects.hash(sequenceNr, eventType, payload(), metadata);
   }
 
+  /** The payload with its personal fields masked while they hold what was written: a log shows no personal data. */
+  private Object shownPayload() {
+    Object shown = payload();
+    if (personal == null || redaction != null) {
+      return shown;
+    }
+    Object masked = shown instanceof JsonObject object ? object.copy() : ((JsonArray) shown).copy();
+    personal.fields().forEach(field -> JsonPointer.from(field).writeJson(masked, "<personal>"));
+    return masked;
+  }
+
   @Override
   public String toString() {
-    return "StoredEvent[sequenceNr=" + sequenceNr + ", eventType=" + eventType + ", payload=" + payload()
-        + ", metadata=" + metadata + "]";
+    return "StoredEvent[sequenceNr=" + sequenceNr + ", eventType=" + eventType + ", payload=" + shownPayload()
+        + ", metadata=" + metadata + (personal == null ? "" : ", personal=" + personal)
+        + (redaction == null ? "" : ", redaction=" + redaction) + "]";
   }
 }

@@ -26,7 +26,7 @@ public final class RuntimeGrants {
   public static final List<String> SERVED_TABLES = List.of("events", "snapshots", "tenant_secrets",
       "temper_store_subscriptions", "temper_store_subscription_members", "temper_store_streams",
       "temper_store_retention", "temper_store_sweep_queue", "temper_store_audit", "temper_store_purges",
-      "temper_store_notices", "temper_store_token_revocations");
+      "temper_store_notices", "temper_store_token_revocations", "temper_store_subject_keys");
   /** {@code events.id} is a BIGSERIAL: an append's INSERT draws from it. */
   public static final List<String> SEQUENCES = List.of("events_id_seq", "temper_store_audit_id_seq",
       "temper_store_purges_id_seq", "temper_store_token_revocations_id_seq");
@@ -48,7 +48,12 @@ public final class RuntimeGrants {
       "temper_store_purge_finish", "temper_store_lifecycle_notice", "temper_store_notice_payload",
       "temper_store_notice_metadata", "temper_store_read_feed_notices", "temper_store_create_subscription2",
       "temper_store_list_subscriptions2", "temper_store_subscriptions_to_deliver2",
-      "temper_store_revoke_token", "temper_store_revocations_in_force");
+      "temper_store_revoke_token", "temper_store_revocations_in_force",
+      "temper_store_subject_keys", "temper_store_create_subject_key", "temper_store_forget_subject",
+      "temper_store_subject_events", "temper_store_subject_keys_to_rewrap", "temper_store_store_rewrapped_key",
+      "temper_store_count_subject_keys_to_rewrap", "temper_store_subject_guard",
+      "temper_store_save_snapshot_personal", "temper_store_load_snapshot_personal",
+      "temper_store_snapshot_subject_guard");
   /**
    * The functions only an operator role calls (the feed across tenants): not granted to the runtime role, which
    * row-level security confines to one tenant, so the function refuses it anyway.

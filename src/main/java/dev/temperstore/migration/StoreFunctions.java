@@ -217,7 +217,33 @@ final class StoreFunctions {
                 ON temper_store_token_revocations (jti) WHERE jti IS NOT NULL;
             CREATE INDEX IF NOT EXISTS idx_temper_store_token_revocations_expiry
                 ON temper_store_token_revocations (expires_at)"""),
-        MigrationStep.create("token revocation functions", sql("tokens/revocations.sql")));
+        MigrationStep.create("token revocation functions", sql("tokens/revocations.sql")),
+        // Personal data (docs/security.md, "Forgetting a person"): each data subject's key, only ever stored wrapped
+        // by a master key; forgetting the subject removes it, and the key-less row refuses later appends.
+        MigrationStep.create("temper_store_subject_keys table", """
+            CREATE TABLE IF NOT EXISTS temper_store_subject_keys (
+                tenant       TEXT NOT NULL,
+                subject      TEXT NOT NULL,
+                key_version  INT,
+                nonce        BYTEA,
+                wrapped_key  BYTEA,
+                created_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+                forgotten_at TIMESTAMPTZ,
+                CHECK ((forgotten_at IS NULL)
+                       = (key_version IS NOT NULL AND nonce IS NOT NULL AND wrapped_key IS NOT NULL)),
+                PRIMARY KEY (tenant, subject)
+            )"""),
+        MigrationStep.enableTenantRls("temper_store_subject_keys"),
+        // Only events that carry personal fields are in it, found by subject for export and the forget's check.
+        MigrationStep.create("events subject index", "CREATE INDEX IF NOT EXISTS idx_events_subject ON events"
+            + " (tenant, (metadata #>> '{personal,subject}'), entity_type, entity_id, sequence_nr)"
+            + " WHERE metadata ? 'personal'"),
+        MigrationStep.create("subject key functions", sql("subjects/keys.sql")),
+        MigrationStep.create("subject guard trigger", sql("subjects/guard.sql")),
+        MigrationStep.create("tenant purge tables, subject keys", sql("subjects/purge-tables.sql")),
+        MigrationStep.create("snapshots subject column",
+            "ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS subject TEXT"),
+        MigrationStep.create("personal snapshot functions", sql("subjects/snapshots.sql")));
   }
 
   /**

@@ -27,6 +27,9 @@ public record Addresses(String prefix) {
   public static final String SECRETS_DELETE = "secrets.delete";
   public static final String SECRETS_LIST = "secrets.list";
   public static final String SECRETS_ROTATE = "secrets.rotate";
+  public static final String SUBJECTS_FORGET = "subjects.forget";
+  public static final String SUBJECTS_EXPORT = "subjects.export";
+  public static final String SUBJECTS_CHECK = "subjects.check";
   public static final String SUBSCRIPTIONS_CREATE = "subscriptions.create";
   public static final String SUBSCRIPTIONS_LIST = "subscriptions.list";
   public static final String SUBSCRIPTIONS_RESET = "subscriptions.reset";
@@ -44,6 +47,12 @@ public record Addresses(String prefix) {
    * notification (see {@code LocalWakeups}).
    */
   public static final String FEED_APPENDED = "feed.appended";
+  /**
+   * Local only: a subject was forgotten through a store of this process (the body names tenant, subject and since),
+   * so that every store of the process drops its key and redacts what its deliverers hold, before a PostgreSQL
+   * notification could say so.
+   */
+  public static final String SUBJECTS_FORGOTTEN = "subjects.forgotten";
 
   public static Addresses defaults() {
     return new Addresses(DEFAULT_PREFIX);

@@ -29,7 +29,7 @@ public final class HostileRequests {
   static final List<String> OPERATIONS = List.of("events.append", "events.append-batch", "events.read",
       "events.list-entities", "events.read-all", "snapshots.save", "snapshots.load", "secrets.put", "secrets.get", "secrets.delete",
       "secrets.list", "secrets.rotate", "streams.truncate", "streams.delete", "streams.tombstone", "retention.set",
-      "retention.clear", "retention.list");
+      "retention.clear", "retention.list", "subjects.forget", "subjects.export", "subjects.check");
 
   private static final String CJK = "\u4e2d";
   private static final String EMOJI = "\ud83d\ude00";
@@ -77,6 +77,10 @@ public final class HostileRequests {
       case "retention.clear" -> new JsonObject().put("tenant", "mallory").put("entityType", "Order")
           .put("actor", "fuzz");
       case "retention.list" -> new JsonObject().put("tenant", "mallory");
+      case "subjects.forget" -> new JsonObject().put("tenant", "mallory").put("subject", "m-2").put("actor", "fuzz");
+      case "subjects.export", "subjects.check" -> new JsonObject().put("tenant", "mallory").put("subject", "m-1")
+          .put("after", new JsonObject().put("persistenceId", "mallory:Order:o-1").put("sequenceNr", 0))
+          .put("limit", 10);
       default -> new JsonObject().put("tenant", "mallory").put("keyName", "api");
     };
   }
@@ -86,7 +90,8 @@ public final class HostileRequests {
       case "events.append" -> List.of("persistenceId", "expectedSequence", "events[0].eventType",
           "events[0].payload", "events[0].payload.note", "events[0].payload.nested.deeper", "events[0].payload.key",
           "events[0].metadata.eventId", "events[0].metadata.causationId", "events[0].metadata.actorId",
-          "events[0].metadata.timestamp");
+          "events[0].metadata.timestamp", "events[0].personal", "events[0].personal.subject",
+          "events[0].personal.fields", "events[0].personal.replacements");
       case "events.append-batch" -> List.of("appends[0].persistenceId", "appends[0].events[0].payload.note",
           "appends[0].events[0].eventType", "appends[0].events[0].metadata.eventId");
       case "events.read" -> List.of("persistenceId", "fromSequence", "limit");
@@ -102,6 +107,9 @@ public final class HostileRequests {
       case "retention.set" -> List.of("tenant", "entityType", "maxAgeSeconds", "maxCount", "actor");
       case "retention.clear" -> List.of("tenant", "entityType", "actor");
       case "retention.list" -> List.of("tenant");
+      case "subjects.forget" -> List.of("tenant", "subject", "actor");
+      case "subjects.export", "subjects.check" -> List.of("tenant", "subject", "after", "after.persistenceId",
+          "after.sequenceNr", "limit");
       default -> List.of("tenant", "keyName");
     };
   }
@@ -155,7 +163,9 @@ public final class HostileRequests {
     return new JsonObject().put("persistenceId", persistenceId).put("expectedSequence", 0)
         .put("events", new JsonArray().add(new JsonObject().put("eventType", "Placed")
             .put("payload", new JsonObject().put("note", "n").put("nested", new JsonObject().put("deeper", 1)))
-            .put("metadata", new JsonObject().put("eventId", UUID.randomUUID().toString()).put("actorId", "m"))));
+            .put("metadata", new JsonObject().put("eventId", UUID.randomUUID().toString()).put("actorId", "m"))
+            .put("personal", new JsonObject().put("subject", "m-1").put("fields", new JsonArray().add("/note"))
+                .put("replacements", new JsonObject().put("/note", "gone")))));
   }
 
   /** Sets (or, for null, removes) the value at a path such as {@code appends[0].events[0].payload.note}. */

@@ -31,7 +31,8 @@ class TenantPurgeTest extends LifecycleStoreTest {
   private static final List<String> TABLES = List.of("temper_store_subscription_members",
       "temper_store_subscriptions", "events", "snapshots", "tenant_secrets", "specs", "trajectories",
       "design_time_events", "tenant_constraints", "wasm_modules", "wasm_invocation_logs", "temper_store_streams",
-      "temper_store_retention", "temper_store_sweep_queue", "temper_store_notices", "temper_store_audit");
+      "temper_store_retention", "temper_store_sweep_queue", "temper_store_notices", "temper_store_subject_keys",
+      "temper_store_audit");
   private static final List<String> NEIGHBOURS = List.of("a.b", "A", "a ", "ab");
 
   @Override
@@ -149,6 +150,7 @@ class TenantPurgeTest extends LifecycleStoreTest {
         + " INSERT INTO trajectories (tenant, entity_type, action, success) VALUES ('" + t + "', 'Order', 'a', true);"
         + " INSERT INTO design_time_events (kind, entity_type, tenant, summary) VALUES ('k', 'Order', '" + t + "', 's');"
         + " INSERT INTO tenant_constraints (tenant, cross_invariants_toml) VALUES ('" + t + "', '');"
+        + " INSERT INTO temper_store_subject_keys (tenant, subject, forgotten_at) VALUES ('" + t + "', 's', now());"
         + " INSERT INTO wasm_modules (tenant, module_name, wasm_bytes, sha256_hash, size_bytes) VALUES ('" + t
         + "', 'm', '\\x00', 'h', 1);"
         + " INSERT INTO wasm_invocation_logs (tenant, entity_type, entity_id, module_name, trigger_action, success,"

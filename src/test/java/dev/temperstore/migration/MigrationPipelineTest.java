@@ -50,9 +50,10 @@ class MigrationPipelineTest extends DatabaseTest {
     assertThat(catalog.tables()).contains("tenant_secrets");
     assertThat(catalog.tablesWithRowLevelSecurity()).containsAll(TemperSchema.TENANT_TABLES)
         .contains("temper_store_subscriptions", "temper_store_subscription_members", "temper_store_streams",
-            "temper_store_retention", "temper_store_audit", "temper_store_purges", "temper_store_notices")
-        .hasSize(TemperSchema.TENANT_TABLES.size() + 7);
-    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 7).doesNotHaveDuplicates();
+            "temper_store_retention", "temper_store_audit", "temper_store_purges", "temper_store_notices",
+            "temper_store_subject_keys")
+        .hasSize(TemperSchema.TENANT_TABLES.size() + 8);
+    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 8).doesNotHaveDuplicates();
     assertThat(admin.strings("SELECT column_name FROM information_schema.columns WHERE table_name = 'specs'"))
         .contains("content_hash", "committed");
     assertThat(TemperDatabases.eventPayloads(admin)).hasSize(6).isEqualTo(payloads);
@@ -69,7 +70,7 @@ class MigrationPipelineTest extends DatabaseTest {
     run(pipeline());
 
     assertThat(catalog.ledgerLabels()).hasSize(STEPS);
-    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 7); // and the store's seven
+    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 8); // and the store's eight
     assertThat(TemperDatabases.eventPayloads(admin)).isEqualTo(payloads);
   }
 
@@ -122,7 +123,7 @@ class MigrationPipelineTest extends DatabaseTest {
 
     assertThat(report.applied()).containsExactly("tenant RLS on tenant_secrets");
     assertThat(catalog.ledgerLabels()).hasSize(STEPS);
-    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 7); // and the store's seven
+    assertThat(catalog.policies()).hasSize(TemperSchema.TENANT_TABLES.size() + 8); // and the store's eight
   }
 
   @Test

@@ -111,7 +111,8 @@ class RuntimeGrantsTest extends DatabaseTest {
         .contains("GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE events, snapshots, tenant_secrets,"
             + " temper_store_subscriptions, temper_store_subscription_members, temper_store_streams,"
             + " temper_store_retention, temper_store_sweep_queue, temper_store_audit, temper_store_purges,"
-            + " temper_store_notices, temper_store_token_revocations TO \"temper_app\";\n")
+            + " temper_store_notices, temper_store_token_revocations, temper_store_subject_keys"
+            + " TO \"temper_app\";\n")
         .contains("REVOKE ALL ON TABLE temper_store_migrations FROM \"temper_app\";\n")
         .contains("ALTER DEFAULT PRIVILEGES FOR ROLE \"temper_owner\" IN SCHEMA public GRANT SELECT, INSERT, UPDATE,"
             + " DELETE ON TABLES TO \"temper_app\";\n");

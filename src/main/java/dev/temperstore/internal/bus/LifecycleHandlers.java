@@ -83,7 +83,7 @@ public final class LifecycleHandlers {
     return purge.purge(tenant, actor(request), purgeBudget, step -> { }).map(LifecycleJson::receipt);
   }
 
-  private static String actor(Fields request) {
+  static String actor(Fields request) {
     return request.caller().or(() -> request.optionalString("actor", MAX_ACTOR)).orElse(AllTenantsAudit.UNNAMED);
   }
 }

@@ -3,6 +3,7 @@ package dev.temperstore.internal.bus;
 import dev.temperstore.internal.wire.EventJson;
 import dev.temperstore.internal.wire.Fields;
 import dev.temperstore.protocol.Addresses;
+import dev.temperstore.subjects.PersonalData;
 import dev.temperstore.protocol.BusLimits;
 
 import dev.temperstore.errors.NotFound;
@@ -12,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Base64;
+import java.util.Optional;
 
 /** The snapshot store's operations on the bus; state travels as standard base64. */
 public final class SnapshotHandlers {
@@ -34,7 +36,9 @@ public final class SnapshotHandlers {
     PersistenceId id = EventJson.persistenceId(request);
     long sequence = request.nonNegativeLong("sequenceNr");
     byte[] state = request.base64("state", limits.maxSnapshotBytes());
-    return store.save(id, sequence, state).map(ignored -> new JsonObject().put("sequenceNr", sequence));
+    Optional<String> subject = request.optionalString("subject", PersonalData.MAX_SUBJECT_LENGTH);
+    return (subject.isPresent() ? store.save(id, sequence, state, subject.get()) : store.save(id, sequence, state))
+        .map(ignored -> new JsonObject().put("sequenceNr", sequence));
   }
 
   private Uni<JsonObject> load(Fields request) {

@@ -51,7 +51,7 @@ final class AppendBatcher {
   static final int MAX_RESENDS = 3;
 
   private static final Comparator<Pending> BY_STREAM =
-      Comparator.comparing((Pending p) -> p.appends.get(0).persistenceId(), PersistenceId.ORDER);
+      Comparator.comparing((Pending p) -> p.streams.get(0), PersistenceId.ORDER);
 
   private final Pool pool;
   private final Context context;
@@ -88,10 +88,48 @@ final class AppendBatcher {
    */
   Uni<long[]> submit(List<EncodedAppend> appends, boolean alone) {
     return Uni.createFrom().<long[]>emitter(emitter -> {
-      Pending pending = new Pending(appends, alone, emitter, System.nanoTime() + deadline.toNanos());
+      Pending pending = new Pending(streamsOf(appends), alone, emitter, System.nanoTime() + deadline.toNanos());
+      pending.appends = appends;
       emitter.onTermination(() -> onContext(() -> dequeue(pending)));
       onContext(() -> enqueue(pending));
     });
+  }
+
+  /**
+   * As {@link #submit(List, boolean)} for appends to {@code streams} that are still being prepared (their personal
+   * fields wait for their subjects' keys): the request takes its place in the queue at once, so appends to its
+   * streams submitted after it still go after it, and goes out once {@code preparing} has given its appends. A
+   * failure to prepare is the request's.
+   */
+  Uni<long[]> submit(List<PersistenceId> streams, Uni<List<EncodedAppend>> preparing, boolean alone) {
+    return Uni.createFrom().<long[]>emitter(emitter -> {
+      Pending pending = new Pending(List.copyOf(streams), alone, emitter, System.nanoTime() + deadline.toNanos());
+      emitter.onTermination(() -> onContext(() -> dequeue(pending)));
+      onContext(() -> {
+        enqueue(pending);
+        if (pending.decided) {
+          return;
+        }
+        preparing.subscribe().with(
+            appends -> onContext(() -> {
+              if (!pending.decided) {
+                pending.appends = appends;
+                flush();
+              }
+            }),
+            failure -> onContext(() -> {
+              if (dequeue(pending)) {
+                pending.fail(failure);
+              }
+            }));
+      });
+    });
+  }
+
+  private static List<PersistenceId> streamsOf(List<EncodedAppend> appends) {
+    List<PersistenceId> streams = new ArrayList<>(appends.size());
+    appends.forEach(append -> streams.add(append.persistenceId()));
+    return streams;
   }
 
   private void onContext(Runnable action) {
@@ -150,7 +188,7 @@ final class AppendBatcher {
       if (batch.isEmpty()) {
         return; // everything queued waits for a stream in flight
       }
-      batch.forEach(pending -> pending.appends.forEach(append -> streamsInFlight.add(append.persistenceId())));
+      batch.forEach(pending -> streamsInFlight.addAll(pending.streams));
       inFlight++;
       slots.sent(batch.size());
       writeBatch(batch);
@@ -168,7 +206,7 @@ final class AppendBatcher {
     Iterator<Pending> queued = queue.iterator();
     while (queued.hasNext() && batch.size() < maxAppendsPerBatch) {
       Pending pending = queued.next();
-      boolean free = pending.appends.stream().noneMatch(append -> taken.contains(append.persistenceId()));
+      boolean free = pending.appends != null && pending.streams.stream().noneMatch(taken::contains);
       if (pending.alone) {
         if (batch.isEmpty() && free) {
           queued.remove();
@@ -176,7 +214,7 @@ final class AppendBatcher {
         }
         break;
       }
-      pending.appends.forEach(append -> taken.add(append.persistenceId()));
+      taken.addAll(pending.streams);
       if (free) {
         queued.remove();
         take(pending, batch);
@@ -266,7 +304,7 @@ final class AppendBatcher {
   }
 
   private void release(List<Pending> decided) {
-    decided.forEach(pending -> pending.appends.forEach(append -> streamsInFlight.remove(append.persistenceId())));
+    decided.forEach(pending -> pending.streams.forEach(streamsInFlight::remove));
   }
 
   /** The tenants appended to by {@code batch}: mostly one, so no set is built for that case. */
@@ -326,7 +364,10 @@ final class AppendBatcher {
   /** One request, from submission until it is decided; touched only on the batcher's context. */
   private static final class Pending {
 
-    final List<EncodedAppend> appends;
+    /** The streams it writes, known from the start. */
+    final List<PersistenceId> streams;
+    /** What it writes; null while it is being prepared (it waits in the queue, holding its streams' places). */
+    List<EncodedAppend> appends;
     final boolean alone;
     final UniEmitter<? super long[]> emitter;
     /** {@link System#nanoTime()} by which it must be decided. */
@@ -340,8 +381,8 @@ final class AppendBatcher {
     /** Times it was sent again because a stream moved after its statement's check. */
     int resends;
 
-    Pending(List<EncodedAppend> appends, boolean alone, UniEmitter<? super long[]> emitter, long deadline) {
-      this.appends = appends;
+    Pending(List<PersistenceId> streams, boolean alone, UniEmitter<? super long[]> emitter, long deadline) {
+      this.streams = streams;
       this.alone = alone;
       this.emitter = emitter;
       this.deadline = deadline;
@@ -352,7 +393,7 @@ final class AppendBatcher {
     }
 
     String describe() {
-      return appends.size() == 1 ? appends.get(0).persistenceId().toString() : appends.size() + " streams";
+      return streams.size() == 1 ? streams.get(0).toString() : streams.size() + " streams";
     }
   }
 }

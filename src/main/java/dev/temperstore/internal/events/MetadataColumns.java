@@ -22,9 +22,18 @@ public final class MetadataColumns {
    */
   public static final String SELECT = "metadata ->> 'event_id' AS event_id,"
       + " metadata ->> 'causation_id' AS causation_id, metadata ->> 'correlation_id' AS correlation_id,"
-      + " metadata ->> 'timestamp' AS event_timestamp, metadata ->> 'actor_id' AS actor_id";
+      + " metadata ->> 'timestamp' AS event_timestamp, metadata ->> 'actor_id' AS actor_id,"
+      + " metadata ->> 'personal' AS personal";
+
+  /** How many columns {@link #SELECT} has. */
+  public static final int COUNT = 6;
 
   private MetadataColumns() {
+  }
+
+  /** The stored personal fields (internal/subjects/SealedFields) of the row, from {@link #SELECT}'s columns at {@code first}; null when it has none. */
+  public static String personal(Row row, int first) {
+    return row.getString(first + 5);
   }
 
   /**

@@ -14,6 +14,9 @@ import dev.temperstore.events.NewEvent;
 import dev.temperstore.events.StoredEvent;
 import dev.temperstore.internal.postgres.SqlErrors;
 import dev.temperstore.internal.reactive.Reactive;
+import dev.temperstore.internal.subjects.Opening;
+import dev.temperstore.internal.subjects.Sealer;
+import dev.temperstore.internal.subjects.SubjectKeys;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.tenancy.Tenants;
 import io.smallrye.mutiny.Uni;
@@ -41,6 +44,7 @@ public final class PgEventStore implements EventStore {
   private final Pool pool;
   private final AppendBatcher batcher;
   private final EventLimits limits;
+  private final SubjectKeys keys;
 
   /** {@code context} is the event loop the batcher lives on: the owning verticle's. */
   public PgEventStore(Pool pool, Context context, EventLimits limits) {
@@ -58,8 +62,15 @@ public final class PgEventStore implements EventStore {
   /** As above, with the batcher's queue waits and statements recorded in {@code metrics}. */
   public PgEventStore(Pool pool, Context context, EventLimits limits, Consumer<Set<String>> committed,
                       AppendMetrics metrics) {
+    this(pool, context, limits, committed, metrics, SubjectKeys.disabled());
+  }
+
+  /** As above, personal fields sealed and opened with {@code keys}. */
+  public PgEventStore(Pool pool, Context context, EventLimits limits, Consumer<Set<String>> committed,
+                      AppendMetrics metrics, SubjectKeys keys) {
     this.pool = pool;
     this.limits = limits;
+    this.keys = keys;
     this.batcher = new AppendBatcher(pool, context, limits.concurrentBatches(), limits.maxAppendsPerBatch(),
         limits.maxQueuedAppends(), limits.deadline(), committed, metrics);
   }
@@ -71,6 +82,14 @@ public final class PgEventStore implements EventStore {
       check(request);
       if (events.isEmpty()) {
         return Uni.createFrom().item(expectedSequence);
+      }
+      Set<String> subjects = subjectsOf(request);
+      if (!subjects.isEmpty()) {
+        return batcher.submit(List.of(persistenceId), keys.forWriting(persistenceId.tenant(),
+                "append to " + persistenceId, subjects)
+            .map(live -> List.of(EncodedAppend.of(request, limits.maxEventBytes(),
+                new Sealer(keys.cipher().orElseThrow(), live)))), false)
+            .map(sequences -> sequences[0]);
       }
       EncodedAppend encoded = EncodedAppend.of(request, limits.maxEventBytes());
       return batcher.submit(List.of(encoded), false).map(sequences -> sequences[0]);
@@ -87,6 +106,17 @@ public final class PgEventStore implements EventStore {
       }
       List<AppendRequest> sorted = new ArrayList<>(writing);
       sorted.sort(Comparator.comparing(AppendRequest::persistenceId, PersistenceId.ORDER)); // as single appends
+      Set<String> subjects = new HashSet<>();
+      sorted.forEach(append -> subjects.addAll(subjectsOf(append)));
+      if (!subjects.isEmpty()) {
+        String tenant = sorted.get(0).persistenceId().tenant();
+        return batcher.submit(sorted.stream().map(AppendRequest::persistenceId).toList(),
+                keys.forWriting(tenant, "appendBatch of tenant " + tenant, subjects).map(live -> {
+                  Sealer sealer = new Sealer(keys.cipher().orElseThrow(), live);
+                  return sorted.stream().map(a -> EncodedAppend.of(a, limits.maxEventBytes(), sealer)).toList();
+                }), true)
+            .map(sequences -> results(appends, sorted, sequences));
+      }
       List<EncodedAppend> encoded = sorted.stream().map(a -> EncodedAppend.of(a, limits.maxEventBytes())).toList();
       return batcher.submit(encoded, true).map(sequences -> results(appends, sorted, sequences));
     });
@@ -103,16 +133,26 @@ public final class PgEventStore implements EventStore {
           fromSequence, limit + 1);
       return Reactive.uni(() -> pool.preparedQuery(READ).execute(args))
           .onFailure().transform(e -> SqlErrors.toStoreException("read of " + persistenceId, e))
-          .map(rows -> {
+          .flatMap(rows -> {
             List<StoredEvent> events = new ArrayList<>(Math.min(limit, rows.size()));
+            Opening sealed = null;
             for (Row row : rows) {
               if (events.size() == limit) {
                 break;
               }
-              events.add(toEvent(persistenceId, row));
+              StoredEvent event = toEvent(persistenceId, row);
+              String personal = MetadataColumns.personal(row, 3);
+              if (personal != null) {
+                sealed = sealed == null ? new Opening() : sealed;
+                sealed.add(events.size(), persistenceId, event.sequenceNr(), personal);
+              }
+              events.add(event);
             }
             long nextFrom = events.isEmpty() ? fromSequence : events.get(events.size() - 1).sequenceNr();
-            return new EventPage(events, nextFrom, rows.size() > limit);
+            boolean more = rows.size() > limit;
+            return sealed == null ? Uni.createFrom().item(new EventPage(events, nextFrom, more))
+                : sealed.open(keys, events, event -> event, (event, opened) -> opened)
+                    .map(opened -> new EventPage(opened, nextFrom, more));
           });
     });
   }
@@ -152,6 +192,7 @@ public final class PgEventStore implements EventStore {
         throw new InvalidRequest("append to " + request.persistenceId() + ": event type starts with '"
             + NewEvent.RESERVED_PREFIX + "', which the store reserves for its own rows");
       }
+      event.personal().ifPresent(personal -> personal.valuesIn(event.payload()));
     }
     if (request.events().size() > limits.maxEventsPerAppend()) {
       throw new TooLarge("append of " + request.events().size() + " events to " + request.persistenceId()
@@ -184,6 +225,18 @@ public final class PgEventStore implements EventStore {
     if (events > limits.maxEventsPerAppend()) {
       throw new TooLarge("appendBatch of " + events + " events is over the limit of " + limits.maxEventsPerAppend());
     }
+  }
+
+  /** The subjects whose personal fields {@code append} marks; mostly none. */
+  private static Set<String> subjectsOf(AppendRequest append) {
+    Set<String> subjects = Set.of();
+    for (NewEvent event : append.events()) {
+      if (event.personal().isPresent()) {
+        subjects = subjects.isEmpty() ? new HashSet<>() : subjects;
+        subjects.add(event.personal().get().subject());
+      }
+    }
+    return subjects;
   }
 
   private static void checkLimit(int limit, int max) {

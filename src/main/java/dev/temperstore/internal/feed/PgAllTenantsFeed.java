@@ -7,6 +7,7 @@ import dev.temperstore.feed.FeedPage;
 import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.internal.postgres.SqlErrors;
 import dev.temperstore.internal.reactive.Reactive;
+import dev.temperstore.internal.subjects.SubjectKeys;
 import io.smallrye.mutiny.Uni;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -23,7 +24,7 @@ public final class PgAllTenantsFeed implements AllTenantsFeed {
   /** The same with the lifecycle's notices merged in, for a filter that asks for them. */
   private static final String READ_NOTICES = "SELECT " + PgFeed.COLUMNS + ", tenant"
       + " FROM temper_store_read_feed_all_tenants_notices($1, $2, $3, $4, $5)";
-  private static final int TENANT = 12;
+  private static final int TENANT = 13;
   /**
    * Reads nothing, but fails as a read would when the role may not read every tenant or cannot connect, or lacks
    * SELECT on a table the function reads only once a page holds events (the lifecycle's: a role granted before
@@ -37,11 +38,18 @@ public final class PgAllTenantsFeed implements AllTenantsFeed {
 
   private final Pool pool;
   private final int maxLimit;
+  private final SubjectKeys keys;
 
   /** {@code pool} connects as the operator role; pages hold at most {@code maxLimit} events. */
   public PgAllTenantsFeed(Pool pool, int maxLimit) {
+    this(pool, maxLimit, SubjectKeys.disabled());
+  }
+
+  /** As above, personal fields opened with {@code keys} (which read them as the serving role, tenant by tenant). */
+  public PgAllTenantsFeed(Pool pool, int maxLimit, SubjectKeys keys) {
     this.pool = pool;
     this.maxLimit = maxLimit;
+    this.keys = keys;
   }
 
   /** Fails with the database's reason unless the pool's role can read every tenant. */
@@ -61,7 +69,7 @@ public final class PgAllTenantsFeed implements AllTenantsFeed {
           .addInteger(limit + 1);
       return Reactive.uni(() -> pool.preparedQuery(filter.notices() ? READ_NOTICES : READ).execute(args))
           .onFailure().transform(e -> SqlErrors.toStoreException("feed read of all tenants", e))
-          .map(rows -> PgFeed.page(rows, limit, after, row -> row.getString(TENANT)));
+          .flatMap(rows -> PgFeed.page(rows, limit, after, row -> row.getString(TENANT), keys));
     });
   }
 }

@@ -10,6 +10,8 @@ import dev.temperstore.feed.FeedPage;
 import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.internal.postgres.SqlErrors;
 import dev.temperstore.internal.reactive.Reactive;
+import dev.temperstore.internal.subjects.Opening;
+import dev.temperstore.internal.subjects.SubjectKeys;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.tenancy.Tenants;
 import io.smallrye.mutiny.Uni;
@@ -80,6 +82,7 @@ public final class PgFeed implements Feed {
   private final Pool pool;
   private final int maxLimit;
   private final int streamedFrom;
+  private final SubjectKeys keys;
 
   public PgFeed(Pool pool, int maxLimit) {
     this(pool, maxLimit, STREAMED_FROM);
@@ -91,17 +94,28 @@ public final class PgFeed implements Feed {
    * (read-feed.sql says why) and every page is the function's, which runs as the tables' owner.
    */
   public static Uni<PgFeed> forRole(Pool pool, int maxLimit) {
+    return forRole(pool, maxLimit, SubjectKeys.disabled());
+  }
+
+  /** As above, personal fields opened with {@code keys}. */
+  public static Uni<PgFeed> forRole(Pool pool, int maxLimit, SubjectKeys keys) {
     return Reactive.uni(() -> pool.query("SELECT row_security_active('events')").execute())
         .onFailure().transform(e -> SqlErrors.toStoreException("row-level security check of the feed", e))
         .map(rows -> new PgFeed(pool, maxLimit,
-            rows.iterator().next().getBoolean(0) ? Integer.MAX_VALUE : STREAMED_FROM));
+            rows.iterator().next().getBoolean(0) ? Integer.MAX_VALUE : STREAMED_FROM, keys));
   }
 
   /** As the store's, but reading pages of {@code streamedFrom} events or more streamed (tests set it to 1). */
   public PgFeed(Pool pool, int maxLimit, int streamedFrom) {
+    this(pool, maxLimit, streamedFrom, SubjectKeys.disabled());
+  }
+
+  /** As above, personal fields opened with {@code keys}. */
+  public PgFeed(Pool pool, int maxLimit, int streamedFrom, SubjectKeys keys) {
     this.pool = pool;
     this.maxLimit = maxLimit;
     this.streamedFrom = streamedFrom;
+    this.keys = keys;
   }
 
   /** The smallest limit this feed reads in the streamed form; {@link Integer#MAX_VALUE}: never. */
@@ -133,7 +147,7 @@ public final class PgFeed implements Feed {
       return Reactive.uni(() -> filter.notices() ? pool.preparedQuery(READ_NOTICES).execute(args)
               : streamed ? streamed(tenant, args) : pool.preparedQuery(READ).execute(args))
           .onFailure().transform(e -> SqlErrors.toStoreException("feed read of tenant " + tenant, e))
-          .map(rows -> page(rows, limit, after, row -> tenant));
+          .flatMap(rows -> page(rows, limit, after, row -> tenant, keys));
     });
   }
 
@@ -157,16 +171,30 @@ public final class PgFeed implements Feed {
    * A page of up to {@code limit} events from a feed function's rows, read with one more than {@code limit} to
    * tell whether more are ready; each row's tenant is {@code tenant}'s answer for it.
    */
-  static FeedPage page(RowSet<Row> rows, int limit, FeedPosition after, Function<Row, String> tenant) {
+  static Uni<FeedPage> page(RowSet<Row> rows, int limit, FeedPosition after, Function<Row, String> tenant,
+                            SubjectKeys keys) {
     List<FeedEvent> events = new ArrayList<>(Math.min(limit, rows.size()));
+    Opening sealed = null;
     for (Row row : rows) {
       if (events.size() == limit) {
         break;
       }
-      events.add(toEvent(tenant.apply(row), row));
+      FeedEvent event = toEvent(tenant.apply(row), row);
+      String personal = MetadataColumns.personal(row, 7);
+      if (personal != null) {
+        sealed = sealed == null ? new Opening() : sealed;
+        sealed.add(events.size(), event.persistenceId(), event.event().sequenceNr(), personal);
+      }
+      events.add(event);
     }
     FeedPosition next = events.isEmpty() ? after : events.get(events.size() - 1).position();
-    return new FeedPage(events, next, rows.size() > limit);
+    boolean more = rows.size() > limit;
+    if (sealed == null) {
+      return Uni.createFrom().item(new FeedPage(events, next, more));
+    }
+    return sealed.open(keys, events, FeedEvent::event,
+            (event, opened) -> new FeedEvent(event.position(), event.persistenceId(), opened))
+        .map(opened -> new FeedPage(opened, next, more));
   }
 
   /** One row of a feed function, selected as {@link #COLUMNS} first, as an event of {@code tenant}. */

@@ -3,6 +3,7 @@ package dev.temperstore.internal.postgres;
 import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.StorageFailure;
 import dev.temperstore.errors.StoreException;
+import dev.temperstore.errors.SubjectForgotten;
 import dev.temperstore.errors.Unavailable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -16,6 +17,11 @@ import java.util.concurrent.TimeoutException;
  * broke a rule of the database (retrying it unchanged fails again), 500 only for what is left: our own bugs.
  */
 public final class SqlErrors {
+
+  /** The store's own SQLSTATE: an event marks a subject that was forgotten (subjects/guard.sql). */
+  public static final String SUBJECT_FORGOTTEN = "TS410";
+  /** The store's own SQLSTATE: an event marks a subject that has no key (a key removed behind the store's back). */
+  public static final String SUBJECT_WITHOUT_KEY = "TS404";
 
   /** SQLSTATE 40P01: this transaction was chosen to break a deadlock; nothing of it was committed. */
   public static final String DEADLOCK_DETECTED = "40P01";
@@ -84,6 +90,12 @@ public final class SqlErrors {
     }
     if (failure instanceof PgException pg) {
       String state = String.valueOf(pg.getSqlState());
+      if (SUBJECT_FORGOTTEN.equals(state)) {
+        return SubjectForgotten.refused(what, pg.getDetail(), epochText(pg.getHint()));
+      }
+      if (SUBJECT_WITHOUT_KEY.equals(state)) {
+        return new InvalidRequest(what + " refused: " + pg.getErrorMessage() + " (SQLSTATE " + state + ")");
+      }
       if (QUERY_CANCELED.equals(state)) {
         return new Unavailable(what + " timed out in the database (SQLSTATE " + state + "): " + pg.getErrorMessage()
             + RETRY);
@@ -108,6 +120,20 @@ public final class SqlErrors {
     }
     // Neither the database nor the network: a bug of ours. Say so, keeping the cause for the log.
     return new StorageFailure("unexpected failure during " + what + ": " + failure, failure);
+  }
+
+  /** A time sent as seconds since the epoch (with a fraction), as ISO-8601; empty when there is none. */
+  private static String epochText(String seconds) {
+    if (seconds == null || seconds.isEmpty()) {
+      return "";
+    }
+    try {
+      java.math.BigDecimal value = new java.math.BigDecimal(seconds);
+      return java.time.Instant.ofEpochSecond(value.longValue(),
+          value.remainder(java.math.BigDecimal.ONE).movePointRight(9).intValue()).toString();
+    } catch (RuntimeException e) {
+      return seconds;
+    }
   }
 
   /**

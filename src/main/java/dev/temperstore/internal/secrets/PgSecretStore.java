@@ -4,6 +4,8 @@ import dev.temperstore.errors.InvalidRequest;
 import dev.temperstore.errors.OverBudget;
 import dev.temperstore.errors.StorageFailure;
 import dev.temperstore.internal.postgres.SqlErrors;
+import dev.temperstore.internal.subjects.SubjectCipher;
+import dev.temperstore.internal.subjects.SubjectKeyRotation;
 import dev.temperstore.internal.reactive.Reactive;
 import dev.temperstore.secrets.RotationProgress;
 import dev.temperstore.secrets.SecretSettings;
@@ -43,6 +45,8 @@ public final class PgSecretStore implements SecretStore {
   private final SecretCipher cipher;
   private final SecretSettings settings;
   private final SecretRotation rotation;
+  /** The subjects' data keys are wrapped by the same master keys: a rotation moves them too. */
+  private final SubjectKeyRotation keyRotation;
 
   /** @throws IllegalArgumentException when {@code settings} has no key: use {@code DisabledSecretStore} then */
   public PgSecretStore(Vertx vertx, Pool pool, SecretSettings settings) {
@@ -50,6 +54,8 @@ public final class PgSecretStore implements SecretStore {
     this.settings = settings;
     this.cipher = new SecretCipher(settings.keys());
     this.rotation = new SecretRotation(vertx, pool, cipher, settings);
+    this.keyRotation = new SubjectKeyRotation(vertx, pool, new SubjectCipher(settings.keys()),
+        settings.keys().primary().version(), settings.rotationBatchSize());
   }
 
   @Override
@@ -125,7 +131,10 @@ public final class PgSecretStore implements SecretStore {
       if (maxRows < 1) {
         throw new InvalidRequest("maxRows must be at least 1, got " + maxRows);
       }
-      return rotation.rotateTenant(tenant, maxRows);
+      return rotation.rotateTenant(tenant, maxRows).flatMap(secrets -> keyRotation
+          .rewrap(tenant, maxRows - secrets.rotated() - secrets.failed(), progress -> { })
+          .map(keys -> new RotationProgress(secrets.rotated() + keys.rotated(), secrets.failed() + keys.failed(),
+              secrets.remaining() + keys.remaining())));
     });
   }
 

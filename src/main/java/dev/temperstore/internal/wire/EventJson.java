@@ -51,8 +51,10 @@ public final class EventJson {
   }
 
   public static JsonObject newEvent(NewEvent event) {
-    return new JsonObject().put("eventType", event.eventType()).put("payload", event.payload())
+    JsonObject json = new JsonObject().put("eventType", event.eventType()).put("payload", event.payload())
         .put("metadata", metadata(event.metadata()));
+    event.personal().ifPresent(personal -> json.put("personal", SubjectJson.personal(personal)));
+    return json;
   }
 
   /** The payload's size is checked by the store, which encodes it once (413 when over the limit). */
@@ -62,8 +64,10 @@ public final class EventJson {
       throw new InvalidRequest(fields.where("eventType") + " \"" + Text.shown(type) + "\" starts with '"
           + NewEvent.RESERVED_PREFIX + "', which the store reserves for its own rows");
     }
-    return new NewEvent(type, fields.jsonValue("payload"),
-        metadata(fields.object("metadata")));
+    Object payload = fields.jsonValue("payload");
+    EventMetadata metadata = metadata(fields.object("metadata"));
+    return new NewEvent(type, payload, metadata,
+        fields.optionalObject("personal").map(personal -> SubjectJson.personal(personal, payload)));
   }
 
   private static final List<JsonView.Field<EventMetadata>> METADATA_FIELDS = List.of(
@@ -82,11 +86,30 @@ public final class EventJson {
         new JsonView.Field<>("metadata", holder -> JsonView.of(event.apply(holder).metadata(), METADATA_FIELDS)));
   }
 
-  private static final List<JsonView.Field<StoredEvent>> STORED_EVENT_FIELDS = storedEventFields(event -> event);
+  /**
+   * {@code plain} for an event without personal data; with its {@code personal} field, and {@code redacted} when it
+   * is, for one with: an event without keeps the reply it always had.
+   */
+  static <T> List<List<JsonView.Field<T>>> variants(List<JsonView.Field<T>> plain, Function<T, StoredEvent> event) {
+    List<JsonView.Field<T>> personal = new ArrayList<>(plain);
+    personal.addAll(SubjectJson.eventFields(event, false));
+    List<JsonView.Field<T>> redacted = new ArrayList<>(plain);
+    redacted.addAll(SubjectJson.eventFields(event, true));
+    return List.of(plain, List.copyOf(personal), List.copyOf(redacted));
+  }
+
+  /** Of {@link #variants}, the one for {@code event}. */
+  static <T> List<JsonView.Field<T>> variant(List<List<JsonView.Field<T>>> variants, StoredEvent event) {
+    return event.personal().isEmpty() ? variants.get(0) : event.redaction().isEmpty() ? variants.get(1)
+        : variants.get(2);
+  }
+
+  private static final List<List<JsonView.Field<StoredEvent>>> STORED_EVENT_FIELDS =
+      variants(storedEventFields(event -> event), event -> event);
 
   /** A stored event in a reply: a view of it, which a typed client in this JVM takes back as it is. */
   public static JsonObject storedEvent(StoredEvent event) {
-    return JsonView.of(event, STORED_EVENT_FIELDS);
+    return JsonView.of(event, variant(STORED_EVENT_FIELDS, event));
   }
 
 
@@ -100,8 +123,12 @@ public final class EventJson {
     if (shared != null) {
       return shared;
     }
+    JsonObject personal = json.getJsonObject("personal");
+    JsonObject redacted = json.getJsonObject("redacted");
     return new StoredEvent(json.getLong("sequenceNr"), json.getString("eventType"), json.getValue("payload"),
-        metadataReply(json.getJsonObject("metadata")));
+        metadataReply(json.getJsonObject("metadata")),
+        personal == null ? java.util.Optional.empty() : java.util.Optional.of(SubjectJson.personalReply(personal)),
+        redacted == null ? java.util.Optional.empty() : java.util.Optional.of(SubjectJson.redactionReply(redacted)));
   }
 
   private static final List<JsonView.Field<EventPage>> PAGE_FIELDS = List.of(

@@ -20,8 +20,10 @@ public final class FeedJson {
   private FeedJson() {
   }
 
-  private static final List<JsonView.Field<FeedEvent>> EVENT_FIELDS = eventFields(false);
-  private static final List<JsonView.Field<FeedEvent>> EVENT_ACROSS_TENANTS_FIELDS = eventFields(true);
+  private static final List<List<JsonView.Field<FeedEvent>>> EVENT_FIELDS =
+      EventJson.variants(eventFields(false), FeedEvent::event);
+  private static final List<List<JsonView.Field<FeedEvent>>> EVENT_ACROSS_TENANTS_FIELDS =
+      EventJson.variants(eventFields(true), FeedEvent::event);
   private static final List<JsonView.Field<FeedPage>> PAGE_FIELDS = pageFields(EVENT_FIELDS);
   private static final List<JsonView.Field<FeedPage>> PAGE_ACROSS_TENANTS_FIELDS =
       pageFields(EVENT_ACROSS_TENANTS_FIELDS);
@@ -37,17 +39,17 @@ public final class FeedJson {
     return List.copyOf(fields);
   }
 
-  private static List<JsonView.Field<FeedPage>> pageFields(List<JsonView.Field<FeedEvent>> eventFields) {
+  private static List<JsonView.Field<FeedPage>> pageFields(List<List<JsonView.Field<FeedEvent>>> eventFields) {
     return List.of(
         new JsonView.Field<>("events", page -> new JsonArray(page.events().stream()
-            .map(event -> JsonView.of(event, eventFields)).toList())),
+            .map(event -> JsonView.of(event, EventJson.variant(eventFields, event.event()))).toList())),
         new JsonView.Field<>("next", page -> page.next().toString()),
         new JsonView.Field<>("hasMore", FeedPage::hasMore));
   }
 
   /** A feed event in a reply or a delivery: a view of it (see {@link JsonView}). */
   public static JsonObject event(FeedEvent event) {
-    return JsonView.of(event, EVENT_FIELDS);
+    return JsonView.of(event, EventJson.variant(EVENT_FIELDS, event.event()));
   }
 
   /** A feed event as the store replies with it, read without the input gate (see EventJson.storedEventReply). */

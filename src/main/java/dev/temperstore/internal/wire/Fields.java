@@ -305,6 +305,11 @@ public final class Fields {
     return (Boolean) value;
   }
 
+  /** The object read, for a reader of a shape of its own (an event's personal fields, say). */
+  JsonObject json() {
+    return json;
+  }
+
   /** The full path of a field, for messages. */
   public String where(String name) {
     return path + name;
@@ -318,7 +323,7 @@ public final class Fields {
     return new InvalidRequest(where(name) + " must be " + expected + ", got " + describe(value));
   }
 
-  private static String describe(Object value) {
+  static String describe(Object value) {
     if (value == null) {
       return "null";
     }

@@ -36,6 +36,9 @@ enum BridgeOperation {
   SECRETS_DELETE(Addresses.SECRETS_DELETE, TenantField.TENANT, Permission.WRITE),
   SECRETS_LIST(Addresses.SECRETS_LIST, TenantField.TENANT, Permission.READ),
   SECRETS_ROTATE(Addresses.SECRETS_ROTATE, TenantField.TENANT, Permission.WRITE),
+  SUBJECTS_FORGET(Addresses.SUBJECTS_FORGET, TenantField.TENANT, Permission.SUBJECTS),
+  SUBJECTS_EXPORT(Addresses.SUBJECTS_EXPORT, TenantField.TENANT, Permission.SUBJECTS, Permission.READ),
+  SUBJECTS_CHECK(Addresses.SUBJECTS_CHECK, TenantField.TENANT, Permission.SUBJECTS),
   /** Its {@code address} is confined too ({@link DeliveryAddresses#checkRequest}). */
   SUBSCRIPTIONS_CREATE(Addresses.SUBSCRIPTIONS_CREATE, TenantField.TENANT, Permission.SUBSCRIBE),
   SUBSCRIPTIONS_LIST(Addresses.SUBSCRIPTIONS_LIST, TenantField.TENANT, Permission.READ),

@@ -24,6 +24,11 @@ public enum Permission {
   /** retention.set and retention.clear: the tenant's retention policies (retention.list needs read). */
   RETENTION,
   /**
+   * A data subject's personal data: subjects.forget, subjects.check, and with read subjects.export (the subject's
+   * fields decrypted, across every stream).
+   */
+  SUBJECTS,
+  /**
    * Reads across tenants: events.read-all with {@code "allTenants": true} needs it with read, and a token whose
    * tenants are {@code "*"}.
    */
@@ -31,7 +36,7 @@ public enum Permission {
 
   /**
    * The claim's spelling: {@code read}, {@code write}, {@code secrets}, {@code subscribe}, {@code delete},
-   * {@code retention}, {@code operator}.
+   * {@code retention}, {@code subjects}, {@code operator}.
    */
   public String claim() {
     return name().toLowerCase(Locale.ROOT);

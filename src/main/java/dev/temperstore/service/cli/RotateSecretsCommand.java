@@ -10,6 +10,8 @@ import dev.temperstore.secrets.SecretSettings;
 import dev.temperstore.secrets.KeyRing;
 import dev.temperstore.internal.secrets.crypto.SecretCipher;
 import dev.temperstore.internal.secrets.SecretRotation;
+import dev.temperstore.internal.subjects.SubjectCipher;
+import dev.temperstore.internal.subjects.SubjectKeyRotation;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import picocli.CommandLine.Command;
@@ -66,7 +68,16 @@ public final class RotateSecretsCommand implements Callable<Integer> {
             .await().indefinitely();
         out.printf("done: %,d rotated, %,d did not decrypt, %,d left under other keys%n", done.rotated(),
             done.failed(), done.remaining());
-        return done.remaining() == 0 ? 0 : 1;
+        SubjectKeyRotation keyRotation = new SubjectKeyRotation(vertx, pool, new SubjectCipher(keys),
+            keys.primary().version(), settings.rotationBatchSize());
+        out.printf("wrapping %,d data keys of subjects under key version %d%n",
+            keyRotation.remaining(null).await().indefinitely(), keys.primary().version());
+        RotationProgress wrapped = keyRotation.rewrap(null, Long.MAX_VALUE, progress -> out.printf(Locale.ROOT,
+                "  %,d data keys wrapped, %,d failed%n", progress.rotated(), progress.failed()))
+            .await().indefinitely();
+        out.printf("done: %,d data keys wrapped, %,d did not unwrap, %,d left under other keys%n",
+            wrapped.rotated(), wrapped.failed(), wrapped.remaining());
+        return done.remaining() == 0 && wrapped.remaining() == 0 ? 0 : 1;
       } finally {
         pool.close().await();
       }

@@ -245,6 +245,32 @@ class TcpBridgeAuthTest extends DatabaseTest {
   }
 
   @Test
+  void forgetting_and_exporting_a_subject_need_the_subjects_permission_and_the_forget_audit_names_the_token_subject()
+      throws IOException {
+    String writer = token(List.of("acme"), Permission.READ, Permission.WRITE, Permission.DELETE);
+    String dpo = token(List.of("acme"), Permission.SUBJECTS);
+    JsonObject subject = new JsonObject().put("tenant", "acme").put("subject", "c-42").put("actor", "someone else");
+    try (WireClient client = new WireClient(port)) {
+      for (String operation : List.of("forget", "export", "check")) {
+        assertThat(client.request("temper.store.subjects." + operation, subject, writer).getString("message"))
+            .isEqualTo("forbidden: token lacks the \"subjects\" permission for temper.store.subjects." + operation);
+      }
+      assertThat(client.request("temper.store.subjects.export", subject, dpo).getString("message"))
+          .isEqualTo("forbidden: token lacks the \"read\" permission for temper.store.subjects.export");
+      assertThat(client.request("temper.store.subjects.forget", subject.copy().put("tenant", "beta"), dpo)
+          .getString("message")).isEqualTo("forbidden: token does not grant tenant \"beta\"");
+      assertThat(database.admin().count("SELECT count(*) FROM temper_store_subject_keys")).isZero();
+
+      assertThat(client.request("temper.store.subjects.forget", subject, dpo).getJsonObject("body")
+          .getBoolean("already")).isFalse();
+      assertThat(client.request("temper.store.subjects.check", subject, dpo).getJsonObject("body")
+          .getLong("readable")).isZero();
+    }
+    assertThat(database.admin().strings("SELECT actor FROM temper_store_audit WHERE action = 'subject.forget'"))
+        .singleElement().asString().contains("token subject \"test-client\"");
+  }
+
+  @Test
   void a_granted_token_appends_and_reads_its_tenant_on_one_connection_request_after_request() throws IOException {
     String acme = token(List.of("acme"), Permission.READ, Permission.WRITE);
     try (WireClient client = new WireClient(port)) {

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs after every unit test (failsafe follows surefire in {@code mvn verify}) and reads the log that whole run
- * wrote at DEBUG: every secret plaintext the tests used carries {@link TestKeys#PLAINTEXT_MARKER}, and none may
+ * wrote at DEBUG: every secret plaintext and personal field the tests used carries
+ * {@link TestKeys#PLAINTEXT_MARKER}, and none may
  * appear in it, nor any test master key. Then runs the fat jar with malformed database URLs that carry a password,
  * and reads everything it prints.
  */
@@ -41,6 +42,7 @@ class NoPlaintextInLogsIT {
     String log = Files.readString(UNIT_TEST_LOG);
 
     assertThat(log).contains("rotation left a secret as it is"); // secret work was logged, at DEBUG and above
+    assertThat(log).contains("do not decrypt"); // and personal fields' (PersonalDataTest's values carry the marker)
     assertThat(log).doesNotContain(TestKeys.PLAINTEXT_MARKER);
     assertThat(log).doesNotContain(TestKeys.KEY_1).doesNotContain(TestKeys.KEY_2).doesNotContain(TestKeys.LEGACY_KEY);
   }

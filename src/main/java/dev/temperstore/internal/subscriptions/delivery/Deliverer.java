@@ -90,6 +90,8 @@ final class Deliverer {
   private boolean refreshAgain;
   /** Lifecycle changes that came while a read was under way: its page may hold what they hide. */
   private final List<LifecycleChange> hiddenDuringRead = new ArrayList<>();
+  /** Subjects forgotten while a read was under way, and since when: what it brings of them is redacted. */
+  private final java.util.Map<String, java.time.Instant> redactedDuringRead = new java.util.HashMap<>();
 
   /**
    * @param readLimit the most events one page may hold (the feed's own limit)
@@ -223,6 +225,20 @@ final class Deliverer {
     pump();
   }
 
+  /**
+   * A subject of its tenant was forgotten: its events read ahead read as forgotten from now on, and so do those a
+   * read under way brings (decrypted before the forget reached this store).
+   */
+  void redact(String subject, java.time.Instant since) {
+    if (life.stopped()) {
+      return;
+    }
+    if (life.reading()) {
+      redactedDuringRead.put(subject, since);
+    }
+    window.redact(subject, since);
+  }
+
   /** Events passed without an acknowledgement (no longer served) moved the checkpoint to {@code passed}. */
   private void passed(FeedPosition passed) {
     if (passed != null) {
@@ -343,12 +359,15 @@ final class Deliverer {
           window.add(read.events());
           hiddenDuringRead.forEach(change -> passed(window.hide(change)));
           hiddenDuringRead.clear();
+          redactedDuringRead.forEach(window::redact);
+          redactedDuringRead.clear();
           readAfter = read.next();
           life.pageRead(read.hasMore());
           pump();
         }),
         failure -> onContext(() -> {
           hiddenDuringRead.clear();
+          redactedDuringRead.clear();
           if (life.stopped()) {
             return;
           }

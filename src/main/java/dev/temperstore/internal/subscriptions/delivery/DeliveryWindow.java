@@ -1,6 +1,7 @@
 package dev.temperstore.internal.subscriptions.delivery;
 
 import dev.temperstore.feed.FeedEvent;
+import dev.temperstore.internal.subjects.Opening;
 import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.feed.LifecycleNotice;
 import dev.temperstore.internal.subscriptions.LifecycleChange;
@@ -34,7 +35,8 @@ final class DeliveryWindow {
   }
 
   private static final class Entry {
-    private final FeedEvent event;
+    /** Replaced only by {@link #redact}: the same event, its personal fields forgotten. */
+    private FeedEvent event;
     private boolean sent;
     private boolean acknowledged;
     /** No longer served (a lifecycle change): dropped rather than sent again should its batch fail. */
@@ -169,6 +171,22 @@ final class DeliveryWindow {
       }
     }
     return passAcknowledged();
+  }
+
+  /**
+   * The subject {@code subject} was forgotten at {@code since}: its events in the window read as forgotten from
+   * now on, those not sent yet and those sent that fail and are sent again (a batch already sent may arrive with
+   * them as they were, the bound docs/protocol.md states).
+   */
+  void redact(String subject, java.time.Instant since) {
+    for (Entry entry : entries) {
+      dev.temperstore.events.StoredEvent event = entry.event.event();
+      if (!entry.acknowledged && event.redaction().isEmpty()
+          && event.personal().map(personal -> personal.subject().equals(subject)).orElse(false)) {
+        entry.event = new FeedEvent(entry.event.position(), entry.event.persistenceId(),
+            Opening.forgotten(event, since));
+      }
+    }
   }
 
   private FeedPosition passAcknowledged() {

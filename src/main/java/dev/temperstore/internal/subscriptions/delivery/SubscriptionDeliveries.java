@@ -286,6 +286,20 @@ public final class SubscriptionDeliveries {
     }
   }
 
+  /**
+   * Tells the deliverers of {@code tenant} that {@code subject} was forgotten at {@code since}; from any thread, done
+   * on this instance's context.
+   */
+  public void redact(String tenant, String subject, java.time.Instant since) {
+    onContext(() -> {
+      for (Running each : running.values()) {
+        if (each.deliverer().subscription().tenant().equals(tenant)) {
+          each.deliverer().redact(subject, since);
+        }
+      }
+    });
+  }
+
   /** Tells the deliverers of the change's tenant what it no longer serves. */
   private void hide(LifecycleChange change) {
     for (Running each : running.values()) {
