@@ -1,12 +1,12 @@
 package dev.temperstore.events;
 
 import dev.temperstore.errors.StorageFailure;
+import dev.temperstore.internal.subjects.Pointers;
 import dev.temperstore.subjects.PersonalData;
 import dev.temperstore.subjects.Redaction;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.pointer.JsonPointer;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -159,7 +159,7 @@ public final class StoredEvent {
       return shown;
     }
     Object masked = shown instanceof JsonObject object ? object.copy() : ((JsonArray) shown).copy();
-    personal.fields().forEach(field -> JsonPointer.from(field).writeJson(masked, "<personal>"));
+    personal.fields().forEach(field -> Pointers.set(masked, field, "<personal>"));
     return masked;
   }
 

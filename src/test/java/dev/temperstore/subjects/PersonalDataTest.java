@@ -13,6 +13,7 @@ import dev.temperstore.feed.FeedPosition;
 import dev.temperstore.lifecycle.SweepSettings;
 import dev.temperstore.protocol.Addresses;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.testing.FeedHorizon;
 import dev.temperstore.testing.RuntimeRoleTest;
 import dev.temperstore.testing.TestKeys;
 import io.vertx.core.eventbus.ReplyException;
@@ -89,6 +90,7 @@ class PersonalDataTest extends RuntimeRoleTest {
     assertThat(((JsonObject) read.payload()).getJsonArray("items")).containsExactly("book");
     assertThat(read.toString()).doesNotContain(PLAINTEXT_MARKER);
 
+    FeedHorizon.awaitPastEveryEvent(database);
     FeedEvent fed = await(client.readAll("acme", FeedPosition.START, FeedFilter.ALL, 10)).events().get(0);
     assertThat(((JsonObject) fed.event().payload()).getJsonObject("customer").getString("name"))
         .isEqualTo(PLAINTEXT_MARKER + " name 1");
@@ -109,6 +111,7 @@ class PersonalDataTest extends RuntimeRoleTest {
     assertThat(read.redaction().orElseThrow().reason()).isEqualTo(Redaction.FORGOTTEN);
     assertThat(read.redaction().orElseThrow().since()).contains(receipt.forgottenAt());
     assertThat(read.redaction().orElseThrow().fields()).containsExactly("/customer/name", "/customer/email");
+    FeedHorizon.awaitPastEveryEvent(database);
     List<FeedEvent> feed = await(client.readAll("acme", FeedPosition.START, FeedFilter.ALL, 10)).events();
     assertThat(feed).extracting(event -> event.event().redaction().isPresent()).containsExactly(true, false);
     assertThat(((JsonObject) feed.get(1).event().payload()).getJsonObject("customer").getString("name"))
@@ -141,6 +144,26 @@ class PersonalDataTest extends RuntimeRoleTest {
     assertThatThrownBy(() -> await(client.append(ORDER, 1, List.of(ordered("c-7", 2)))))
         .isInstanceOf(SubjectForgotten.class).hasMessageContaining("subject c-7 was forgotten at 20");
     assertThat(database.admin().count("SELECT count(*) FROM events")).isEqualTo(1);
+  }
+
+  @Test
+  void fields_inside_arrays_and_with_escaped_names_are_replaced_where_they_are_never_shifted() {
+    JsonObject payload = new JsonObject().put("tags", new JsonArray().add(PLAINTEXT_MARKER + " tag").add("public"))
+        .put("lines", new JsonArray().add(new JsonObject().put("a/b", PLAINTEXT_MARKER + " slash")).add("kept"));
+    NewEvent event = new NewEvent("Tagged", payload, EventMetadata.root(UUID.randomUUID(), "app"))
+        .markedPersonal(PersonalData.of("c-9", "/tags/0", "/lines/0/a~1b"));
+    await(client.append(ORDER, 0, List.of(event)));
+
+    assertThat(database.admin().strings("SELECT payload::text FROM events")).containsExactly(
+        "{\"tags\": [null, \"public\"], \"lines\": [{\"a/b\": null}, \"kept\"]}");
+    StoredEvent read = await(client.read(ORDER, 0, 1)).events().get(0);
+    assertThat(read.payload()).isEqualTo(payload);
+    assertThat(read.toString()).doesNotContain(PLAINTEXT_MARKER).contains("<personal>");
+
+    await(client.forget("acme", "c-9", "dpo"));
+    assertThat(await(client.read(ORDER, 0, 1)).events().get(0).payload()).isEqualTo(new JsonObject()
+        .put("tags", new JsonArray().addNull().add("public"))
+        .put("lines", new JsonArray().add(new JsonObject().putNull("a/b")).add("kept")));
   }
 
   @Test
@@ -243,6 +266,7 @@ class PersonalDataTest extends RuntimeRoleTest {
 
     SubjectCheck check = await(client.check("acme", "c-7", Optional.empty(), 100));
     assertThat(check.readable()).isZero();
+    FeedHorizon.awaitPastEveryEvent(database);
     assertThat(await(client.readAll("acme", FeedPosition.START, FeedFilter.ALL, 100)).events())
         .allSatisfy(event -> assertThat(event.event().redaction()).isPresent());
   }

@@ -8,7 +8,6 @@ import dev.temperstore.tenancy.PersistenceId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.pointer.JsonPointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +85,7 @@ public final class Opening {
         List<String> values = cipher.get().open(live.key(), stream, stored.sequenceNr(), marking.subject(),
             marking.fields(), sealed.sealed());
         for (int i = 0; i < values.size(); i++) {
-          JsonPointer.from(marking.fields().get(i)).writeJson(payload, values.get(i));
+          Pointers.set(payload, marking.fields().get(i), values.get(i));
         }
         return new StoredEvent(stored.sequenceNr(), stored.eventType(), payload, stored.metadata(),
             Optional.of(marking), Optional.empty());
@@ -97,7 +96,7 @@ public final class Opening {
       }
     }
     for (String field : marking.fields()) {
-      JsonPointer.from(field).writeJson(payload, marking.replacement(field));
+      Pointers.set(payload, field, marking.replacement(field));
     }
     Redaction redaction = state instanceof KeyState.Forgotten forgotten
         ? new Redaction(marking.fields(), Optional.of(forgotten.since()), Redaction.FORGOTTEN)
@@ -111,7 +110,7 @@ public final class Opening {
     PersonalData marking = opened.personal().orElseThrow();
     Object payload = copy(opened.payload());
     for (String field : marking.fields()) {
-      JsonPointer.from(field).writeJson(payload, marking.replacement(field));
+      Pointers.set(payload, field, marking.replacement(field));
     }
     return new StoredEvent(opened.sequenceNr(), opened.eventType(), payload, opened.metadata(),
         Optional.of(marking), Optional.of(new Redaction(marking.fields(), Optional.of(since), Redaction.FORGOTTEN)));

@@ -4,7 +4,6 @@ import dev.temperstore.subjects.PersonalData;
 import dev.temperstore.tenancy.PersistenceId;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.pointer.JsonPointer;
 
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,7 @@ public final class Sealer {
     List<String> values = marking.valuesIn(payload);
     Object stored = payload instanceof JsonObject object ? object.copy() : ((JsonArray) payload).copy();
     for (String field : marking.fields()) {
-      JsonPointer.from(field).writeJson(stored, null);
+      Pointers.set(stored, field, null);
     }
     String sealed = cipher.seal(keys.get(marking.subject()).key(), stream, sequence, marking.subject(),
         marking.fields(), values);
