@@ -1,7 +1,7 @@
 package dev.temperstore.events;
 
 import dev.temperstore.errors.StorageFailure;
-import dev.temperstore.internal.subjects.Pointers;
+import dev.temperstore.internal.input.Pointers;
 import dev.temperstore.subjects.PersonalData;
 import dev.temperstore.subjects.Redaction;
 import io.vertx.core.json.Json;

@@ -51,7 +51,7 @@ public final class RuntimeGrants {
       "temper_store_revoke_token", "temper_store_revocations_in_force",
       "temper_store_subject_keys", "temper_store_create_subject_key", "temper_store_forget_subject",
       "temper_store_subject_events", "temper_store_subject_keys_to_rewrap", "temper_store_store_rewrapped_key",
-      "temper_store_count_subject_keys_to_rewrap", "temper_store_subject_guard",
+      "temper_store_count_subject_keys_to_rewrap", "temper_store_check_subject", "temper_store_subject_guard",
       "temper_store_save_snapshot_personal", "temper_store_load_snapshot_personal",
       "temper_store_snapshot_subject_guard");
   /**

@@ -61,20 +61,8 @@ CREATE OR REPLACE FUNCTION temper_store_snapshot_subject_guard()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
-DECLARE
-    since timestamptz;
-    has_key boolean;
 BEGIN
-    SELECT k.forgotten_at, k.wrapped_key IS NOT NULL INTO since, has_key FROM temper_store_subject_keys k
-     WHERE k.tenant = NEW.tenant AND k.subject = NEW.subject;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'subject % of tenant % has no data key', NEW.subject, NEW.tenant
-            USING ERRCODE = 'TS404', DETAIL = NEW.subject;
-    END IF;
-    IF since IS NOT NULL OR NOT has_key THEN
-        RAISE EXCEPTION 'subject % of tenant % was forgotten at %', NEW.subject, NEW.tenant, since
-            USING ERRCODE = 'TS410', DETAIL = NEW.subject, HINT = coalesce(date_part('epoch', since)::text, '');
-    END IF;
+    PERFORM temper_store_check_subject(NEW.tenant, NEW.subject);
     RETURN NEW;
 END
 $$;

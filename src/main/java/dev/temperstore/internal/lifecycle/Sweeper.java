@@ -102,6 +102,10 @@ public final class Sweeper {
               && (events >= settings.batch() || row.getLong("streams_expired") > 0);
           schedule(more ? 1 : settings.interval().toMillis());
         }, failure -> {
+          if (closed) { // its pool closed under it: the store is stopping, nothing failed
+            LOG.debug("sweeper round cut short by the store's stop: {}", failure.getMessage());
+            return;
+          }
           LOG.warn("sweeper round failed, trying again in {} ms: {}", settings.interval().toMillis(),
               failure.getMessage());
           schedule(settings.interval().toMillis());

@@ -1,5 +1,6 @@
 package dev.temperstore.internal.subjects;
 
+import dev.temperstore.internal.input.Pointers;
 import dev.temperstore.errors.StorageFailure;
 import dev.temperstore.events.StoredEvent;
 import dev.temperstore.subjects.PersonalData;

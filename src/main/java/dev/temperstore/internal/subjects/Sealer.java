@@ -1,5 +1,6 @@
 package dev.temperstore.internal.subjects;
 
+import dev.temperstore.internal.input.Pointers;
 import dev.temperstore.subjects.PersonalData;
 import dev.temperstore.tenancy.PersistenceId;
 import io.vertx.core.json.JsonArray;

@@ -1,4 +1,4 @@
-package dev.temperstore.internal.subjects;
+package dev.temperstore.internal.input;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
