@@ -8,6 +8,7 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -31,6 +32,11 @@ public final class StoredEvent {
   private final Redaction redaction;
   /** The payload as stored, until it is parsed; null once {@link #payload} is set. */
   private String payloadJson;
+  /**
+   * With {@link #payloadJson}: what each of {@link #personal}'s fields holds (null there in the stored text), put in
+   * when the text is parsed; null when there is nothing to put.
+   */
+  private List<String> personalValues;
   private Object payload;
 
   /** @param payload any JSON value but null: a {@code JsonObject}, {@code JsonArray}, String, Number or Boolean */
@@ -57,19 +63,36 @@ public final class StoredEvent {
     this.redaction = redaction;
   }
 
-  private StoredEvent(long sequenceNr, String eventType, String payloadJson, EventMetadata metadata) {
+  private StoredEvent(long sequenceNr, String eventType, String payloadJson, EventMetadata metadata,
+                      PersonalData personal, List<String> personalValues, Redaction redaction) {
     this.sequenceNr = sequenceNr;
     this.eventType = eventType;
     this.payloadJson = Objects.requireNonNull(payloadJson, "payloadJson");
     this.metadata = metadata;
-    this.personal = null;
-    this.redaction = null;
+    this.personal = personal;
+    this.personalValues = personalValues;
+    this.redaction = redaction;
   }
 
   /** An event whose payload is the JSON text {@code payloadJson}, parsed when first asked for. */
   public static StoredEvent withPayloadJson(long sequenceNr, String eventType, String payloadJson,
                                             EventMetadata metadata) {
-    return new StoredEvent(sequenceNr, eventType, payloadJson, metadata);
+    return new StoredEvent(sequenceNr, eventType, payloadJson, metadata, null, null, null);
+  }
+
+  /**
+   * An event with personal data whose payload is the JSON text {@code payloadJson} with {@code values} at the
+   * fields of {@code personal} (one each, in order: what was written, or the replacements when {@code redaction} is
+   * present), parsed and filled in when first asked for, as a payload without personal data is.
+   */
+  public static StoredEvent withPayloadJson(long sequenceNr, String eventType, String payloadJson,
+                                            EventMetadata metadata, PersonalData personal, List<String> values,
+                                            Optional<Redaction> redaction) {
+    if (values.size() != personal.fields().size()) {
+      throw new IllegalArgumentException(values.size() + " values for " + personal.fields().size() + " fields");
+    }
+    return new StoredEvent(sequenceNr, eventType, payloadJson, metadata, personal,
+        java.util.Collections.unmodifiableList(new java.util.ArrayList<>(values)), redaction.orElse(null));
   }
 
   public long sequenceNr() {
@@ -88,15 +111,39 @@ public final class StoredEvent {
    */
   public synchronized Object payload() {
     if (payload == null) {
-      payload = parse(payloadJson);
+      Object parsed = parse(payloadJson);
+      if (personalValues != null) {
+        for (int i = 0; i < personalValues.size(); i++) {
+          try {
+            Pointers.set(parsed, personal.fields().get(i), personalValues.get(i));
+          } catch (IllegalArgumentException e) {
+            throw new StorageFailure("serialization error: the payload of event " + metadata.eventId() + " (sequence "
+                + sequenceNr + ") holds no personal field " + personal.fields().get(i), e);
+          }
+        }
+      }
+      payload = parsed;
       payloadJson = null;
+      personalValues = null;
     }
     return payload;
   }
 
-  /** The length of the payload's JSON text: as stored while unparsed (no work), else encoded anew. */
+  /**
+   * The length of the payload's JSON text: as stored while unparsed (no work; with personal values, their length
+   * added: about the encoded length), else encoded anew.
+   */
   public synchronized int payloadTextLength() {
-    return payloadJson != null ? payloadJson.length() : Json.encode(payload).length();
+    if (payloadJson == null) {
+      return Json.encode(payload).length();
+    }
+    int length = payloadJson.length();
+    if (personalValues != null) {
+      for (String value : personalValues) {
+        length += value == null ? 0 : value.length() + 2;
+      }
+    }
+    return length;
   }
 
   /**
@@ -105,7 +152,7 @@ public final class StoredEvent {
    */
   public synchronized StoredEvent copy() {
     if (payload == null) {
-      return new StoredEvent(sequenceNr, eventType, payloadJson, metadata);
+      return new StoredEvent(sequenceNr, eventType, payloadJson, metadata, personal, personalValues, redaction);
     }
     Object own = payload instanceof JsonObject object ? object.copy()
         : payload instanceof JsonArray array ? array.copy() : payload;

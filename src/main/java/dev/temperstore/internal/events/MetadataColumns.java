@@ -23,17 +23,28 @@ public final class MetadataColumns {
   public static final String SELECT = "metadata ->> 'event_id' AS event_id,"
       + " metadata ->> 'causation_id' AS causation_id, metadata ->> 'correlation_id' AS correlation_id,"
       + " metadata ->> 'timestamp' AS event_timestamp, metadata ->> 'actor_id' AS actor_id,"
-      + " metadata ->> 'personal' AS personal";
+      + " metadata #>> '{personal,sealed}' AS sealed, ((metadata -> 'personal') - 'sealed')::text AS marking";
 
   /** How many columns {@link #SELECT} has. */
-  public static final int COUNT = 6;
+  public static final int COUNT = 7;
 
   private MetadataColumns() {
   }
 
-  /** The stored personal fields (internal/subjects/SealedFields) of the row, from {@link #SELECT}'s columns at {@code first}; null when it has none. */
-  public static String personal(Row row, int first) {
+  /**
+   * The sealed values of the row's personal fields (internal/subjects/SealedFields), from {@link #SELECT}'s columns
+   * at {@code first}; null when it has none.
+   */
+  public static String sealed(Row row, int first) {
     return row.getString(first + 5);
+  }
+
+  /**
+   * The row's personal data marking as JSON (subject, fields, replacements: the same text for every event that marks
+   * the same), from {@link #SELECT}'s columns at {@code first}; null when it has none.
+   */
+  public static String marking(Row row, int first) {
+    return row.getString(first + 6);
   }
 
   /**

@@ -141,17 +141,18 @@ public final class PgEventStore implements EventStore {
                 break;
               }
               StoredEvent event = toEvent(persistenceId, row);
-              String personal = MetadataColumns.personal(row, 3);
+              String personal = MetadataColumns.sealed(row, 3);
               if (personal != null) {
                 sealed = sealed == null ? new Opening() : sealed;
-                sealed.add(events.size(), persistenceId, event.sequenceNr(), personal);
+                sealed.add(events.size(), persistenceId, event.sequenceNr(), event.eventType(), row.getString(2),
+                    event.metadata(), MetadataColumns.marking(row, 3), personal);
               }
               events.add(event);
             }
             long nextFrom = events.isEmpty() ? fromSequence : events.get(events.size() - 1).sequenceNr();
             boolean more = rows.size() > limit;
             return sealed == null ? Uni.createFrom().item(new EventPage(events, nextFrom, more))
-                : sealed.open(keys, events, event -> event, (event, opened) -> opened)
+                : sealed.open(keys, events, (event, opened) -> opened)
                     .map(opened -> new EventPage(opened, nextFrom, more));
           });
     });

@@ -24,7 +24,7 @@ public final class PgAllTenantsFeed implements AllTenantsFeed {
   /** The same with the lifecycle's notices merged in, for a filter that asks for them. */
   private static final String READ_NOTICES = "SELECT " + PgFeed.COLUMNS + ", tenant"
       + " FROM temper_store_read_feed_all_tenants_notices($1, $2, $3, $4, $5)";
-  private static final int TENANT = 13;
+  private static final int TENANT = 14;
   /**
    * Reads nothing, but fails as a read would when the role may not read every tenant or cannot connect, or lacks
    * SELECT on a table the function reads only once a page holds events (the lifecycle's: a role granted before

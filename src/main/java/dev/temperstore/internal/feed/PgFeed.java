@@ -180,10 +180,11 @@ public final class PgFeed implements Feed {
         break;
       }
       FeedEvent event = toEvent(tenant.apply(row), row);
-      String personal = MetadataColumns.personal(row, 7);
+      String personal = MetadataColumns.sealed(row, 7);
       if (personal != null) {
         sealed = sealed == null ? new Opening() : sealed;
-        sealed.add(events.size(), event.persistenceId(), event.event().sequenceNr(), personal);
+        sealed.add(events.size(), event.persistenceId(), event.event().sequenceNr(), event.event().eventType(),
+            row.getString(6), event.event().metadata(), MetadataColumns.marking(row, 7), personal);
       }
       events.add(event);
     }
@@ -192,7 +193,7 @@ public final class PgFeed implements Feed {
     if (sealed == null) {
       return Uni.createFrom().item(new FeedPage(events, next, more));
     }
-    return sealed.open(keys, events, FeedEvent::event,
+    return sealed.open(keys, events,
             (event, opened) -> new FeedEvent(event.position(), event.persistenceId(), opened))
         .map(opened -> new FeedPage(opened, next, more));
   }

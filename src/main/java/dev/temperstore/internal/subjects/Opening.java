@@ -1,8 +1,11 @@
 package dev.temperstore.internal.subjects;
 
-import dev.temperstore.internal.input.Pointers;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.temperstore.errors.StorageFailure;
+import dev.temperstore.events.EventMetadata;
 import dev.temperstore.events.StoredEvent;
+import dev.temperstore.internal.input.Pointers;
 import dev.temperstore.subjects.PersonalData;
 import dev.temperstore.subjects.Redaction;
 import dev.temperstore.tenancy.PersistenceId;
@@ -21,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /**
  * The events of one read whose personal fields are sealed, opened together before the read is answered: one key
@@ -31,33 +33,47 @@ import java.util.function.Function;
 public final class Opening {
 
   private static final Logger LOG = LoggerFactory.getLogger(Opening.class);
+  /** Markings parsed: the same text for every event of a subject that marks the same fields. */
+  private static final Cache<String, PersonalData> MARKINGS = Caffeine.newBuilder().maximumSize(1_000).build();
 
-  private record Item(int index, PersistenceId stream, SealedFields sealed) {
+  /** An event read with its personal fields sealed: its stored parts, as the reader took them from the row. */
+  private record Item(int index, PersistenceId stream, long sequence, String eventType, String payloadJson,
+                      EventMetadata metadata, PersonalData marking, String sealed) {
   }
 
   private final List<Item> items = new ArrayList<>();
 
-  /** The event at {@code index} of the page, of {@code stream}, has the stored personal fields {@code personalJson}. */
-  public void add(int index, PersistenceId stream, long sequence, String personalJson) {
+  /**
+   * The event at {@code index} of the page has personal fields: {@code markingJson} and {@code sealed} are the
+   * columns MetadataColumns reads them as.
+   *
+   * @throws StorageFailure when the marking is not of the store's shape
+   */
+  public void add(int index, PersistenceId stream, long sequence, String eventType, String payloadJson,
+                  EventMetadata metadata, String markingJson, String sealed) {
+    PersonalData marking;
     try {
-      items.add(new Item(index, stream, SealedFields.parse(personalJson)));
+      marking = MARKINGS.get(markingJson, json -> SealedFields.parse(json).marking());
     } catch (IllegalArgumentException e) {
       throw new StorageFailure("serialization error: the personal fields of " + stream + " at sequence " + sequence
           + " cannot be read: " + e.getMessage(), e);
     }
+    items.add(new Item(index, stream, sequence, eventType, payloadJson, metadata, marking, sealed));
   }
 
   public boolean isEmpty() {
     return items.isEmpty();
   }
 
-  /** Replaces each sealed event of {@code page} by its opened form: {@code event} reads it, {@code with} puts it back. */
-  public <T> Uni<List<T>> open(SubjectKeys keys, List<T> page, Function<T, StoredEvent> event,
-                               BiFunction<T, StoredEvent, T> with) {
+  /**
+   * Replaces each sealed event of {@code page} by its opened form, which {@code with} puts into the page's holder:
+   * its fields' values decrypted, or their replacements (and the event marked redacted).
+   */
+  public <T> Uni<List<T>> open(SubjectKeys keys, List<T> page, BiFunction<T, StoredEvent, T> with) {
     Map<String, Set<String>> subjectsByTenant = new LinkedHashMap<>();
     for (Item item : items) {
       subjectsByTenant.computeIfAbsent(item.stream.tenant(), tenant -> new LinkedHashSet<>())
-          .add(item.sealed.marking().subject());
+          .add(item.marking.subject());
     }
     Map<String, Map<String, KeyState>> states = new HashMap<>();
     Uni<Void> read = Uni.createFrom().voidItem();
@@ -67,43 +83,40 @@ public final class Opening {
     }
     return read.map(ignored -> {
       for (Item item : items) {
-        T holder = page.get(item.index);
-        KeyState state = states.get(item.stream.tenant()).get(item.sealed.marking().subject());
-        page.set(item.index, with.apply(holder, open(keys.cipher(), item.stream, event.apply(holder), item.sealed,
+        KeyState state = states.get(item.stream.tenant()).get(item.marking.subject());
+        page.set(item.index, with.apply(page.get(item.index), open(keys.cipher(), item,
             state == null ? new KeyState.Unavailable("no data key was ever made for it") : state)));
       }
       return page;
     });
   }
 
-  /** {@code stored} (its personal fields null) with its fields as written, or replaced when that cannot be. */
-  static StoredEvent open(Optional<SubjectCipher> cipher, PersistenceId stream, StoredEvent stored,
-                          SealedFields sealed, KeyState state) {
-    PersonalData marking = sealed.marking();
-    Object payload = copy(stored.payload());
+  /** {@code item} with its fields as written, or replaced when that cannot be. */
+  private static StoredEvent open(Optional<SubjectCipher> cipher, Item item, KeyState state) {
+    PersonalData marking = item.marking;
     if (state instanceof KeyState.Live live && cipher.isPresent()) {
       try {
-        List<String> values = cipher.get().open(live.key(), stream, stored.sequenceNr(), marking.subject(),
-            marking.fields(), sealed.sealed());
-        for (int i = 0; i < values.size(); i++) {
-          Pointers.set(payload, marking.fields().get(i), values.get(i));
-        }
-        return new StoredEvent(stored.sequenceNr(), stored.eventType(), payload, stored.metadata(),
-            Optional.of(marking), Optional.empty());
+        List<String> values = cipher.get().open(live.key(), item.stream, item.sequence, marking.subject(),
+            marking.fields(), item.sealed);
+        return StoredEvent.withPayloadJson(item.sequence, item.eventType, item.payloadJson, item.metadata, marking,
+            values, Optional.empty());
       } catch (SubjectCipher.KeyUnavailable e) {
-        LOG.warn("personal fields of {} at sequence {} (subject {}) do not decrypt: {}", stream,
-            stored.sequenceNr(), marking.subject(), e.getMessage());
+        LOG.warn("personal fields of {} at sequence {} (subject {}) do not decrypt: {}", item.stream,
+            item.sequence, marking.subject(), e.getMessage());
         state = new KeyState.Unavailable(e.getMessage());
       }
-    }
-    for (String field : marking.fields()) {
-      Pointers.set(payload, field, marking.replacement(field));
     }
     Redaction redaction = state instanceof KeyState.Forgotten forgotten
         ? new Redaction(marking.fields(), Optional.of(forgotten.since()), Redaction.FORGOTTEN)
         : new Redaction(marking.fields(), Optional.empty(), Redaction.UNREADABLE);
-    return new StoredEvent(stored.sequenceNr(), stored.eventType(), payload, stored.metadata(),
-        Optional.of(marking), Optional.of(redaction));
+    return StoredEvent.withPayloadJson(item.sequence, item.eventType, item.payloadJson, item.metadata, marking,
+        replacements(marking), Optional.of(redaction));
+  }
+
+  private static List<String> replacements(PersonalData marking) {
+    List<String> values = new ArrayList<>(marking.fields().size());
+    marking.fields().forEach(field -> values.add(marking.replacement(field)));
+    return values;
   }
 
   /** {@code opened} (its personal fields as written) with them replaced: its subject was forgotten at {@code since}. */

@@ -4,7 +4,6 @@ import dev.temperstore.internal.secrets.crypto.AssociatedData;
 import dev.temperstore.secrets.KeyRing;
 import dev.temperstore.secrets.MasterKey;
 import dev.temperstore.tenancy.PersistenceId;
-import io.vertx.core.json.JsonArray;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -55,6 +54,13 @@ public final class SubjectCipher {
   /** A data key and its stored form. */
   public record NewKey(SecretKey key, WrappedKey stored) {
   }
+
+  /**
+   * A cipher per thread, initialised anew for each message: getting one from the provider cost as much as the
+   * encryption of a few fields. Never used to encrypt twice under one key and nonce (each nonce is random), which
+   * a GCM cipher refuses; {@link #sealSnapshot}, whose nonce repeats for the same state, gets its own.
+   */
+  private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(SubjectCipher::newCipher);
 
   private final KeyRing keys;
   private final SecureRandom random = new SecureRandom();
@@ -118,7 +124,7 @@ public final class SubjectCipher {
                      List<String> values) {
     byte[] nonce = new byte[NONCE_BYTES];
     random.nextBytes(nonce);
-    byte[] plaintext = new JsonArray(new ArrayList<>(values)).encode().getBytes(StandardCharsets.UTF_8);
+    byte[] plaintext = encodeValues(values);
     try {
       byte[] ciphertext = encrypt(key, nonce, plaintext, fieldsData(stream, sequence, subject, fields));
       byte[] sealed = new byte[NONCE_BYTES + ciphertext.length];
@@ -148,23 +154,45 @@ public final class SubjectCipher {
     }
     byte[] plaintext = decrypt(key, Arrays.copyOf(bytes, NONCE_BYTES),
         Arrays.copyOfRange(bytes, NONCE_BYTES, bytes.length), fieldsData(stream, sequence, subject, fields));
-    JsonArray values;
     try {
-      values = new JsonArray(new String(plaintext, StandardCharsets.UTF_8));
-    } catch (RuntimeException e) {
-      throw new KeyUnavailable("the sealed personal fields are not a JSON array");
+      List<String> values = decodeValues(plaintext);
+      if (values.size() != fields.size()) {
+        throw new KeyUnavailable("the sealed personal fields hold " + values.size() + " values for " + fields.size()
+            + " fields");
+      }
+      return values;
     } finally {
       Arrays.fill(plaintext, (byte) 0);
     }
-    if (values.size() != fields.size()) {
-      throw new KeyUnavailable("the sealed personal fields hold " + values.size() + " values for " + fields.size()
-          + " fields");
+  }
+
+  /** The values as sealed: each a 4-byte big-endian length and its UTF-8 bytes, in order. */
+  private static byte[] encodeValues(List<String> values) {
+    byte[][] encoded = new byte[values.size()][];
+    int length = 0;
+    for (int i = 0; i < encoded.length; i++) {
+      encoded[i] = values.get(i).getBytes(StandardCharsets.UTF_8);
+      length += 4 + encoded[i].length;
     }
-    List<String> opened = new ArrayList<>(values.size());
-    for (int i = 0; i < values.size(); i++) {
-      opened.add(values.getString(i));
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(length);
+    for (byte[] value : encoded) {
+      buffer.putInt(value.length).put(value);
     }
-    return opened;
+    return buffer.array();
+  }
+
+  private static List<String> decodeValues(byte[] plaintext) {
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(plaintext);
+    List<String> values = new ArrayList<>(2);
+    while (buffer.hasRemaining()) {
+      int length = buffer.remaining() >= 4 ? buffer.getInt() : -1;
+      if (length < 0 || length > buffer.remaining()) {
+        throw new KeyUnavailable("the sealed personal fields are malformed");
+      }
+      values.add(new String(plaintext, buffer.position(), length, StandardCharsets.UTF_8));
+      buffer.position(buffer.position() + length);
+    }
+    return values;
   }
 
   /**
@@ -188,7 +216,15 @@ public final class SubjectCipher {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA256 failed: " + e.getClass().getSimpleName(), e);
     }
-    byte[] ciphertext = encrypt(key, nonce, state, associated);
+    byte[] ciphertext;
+    try {
+      Cipher cipher = newCipher();
+      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+      cipher.updateAAD(associated);
+      ciphertext = cipher.doFinal(state);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM encryption failed: " + e.getClass().getSimpleName(), e);
+    }
     byte[] sealed = new byte[NONCE_BYTES + ciphertext.length];
     System.arraycopy(nonce, 0, sealed, 0, NONCE_BYTES);
     System.arraycopy(ciphertext, 0, sealed, NONCE_BYTES, ciphertext.length);
@@ -236,9 +272,17 @@ public final class SubjectCipher {
     return AssociatedData.of(FIELDS_DOMAIN, parts);
   }
 
+  private static Cipher newCipher() {
+    try {
+      return Cipher.getInstance(TRANSFORMATION);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM is not available: " + e.getClass().getSimpleName(), e);
+    }
+  }
+
   private static byte[] encrypt(SecretKey key, byte[] nonce, byte[] plaintext, byte[] associated) {
     try {
-      Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+      Cipher cipher = CIPHERS.get();
       cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(associated);
       return cipher.doFinal(plaintext);
@@ -253,7 +297,7 @@ public final class SubjectCipher {
       throw new KeyUnavailable("malformed ciphertext");
     }
     try {
-      Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+      Cipher cipher = CIPHERS.get();
       cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(associated);
       return cipher.doFinal(ciphertext);
