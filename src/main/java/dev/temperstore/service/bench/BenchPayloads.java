@@ -2,6 +2,7 @@ package dev.temperstore.service.bench;
 
 import dev.temperstore.events.EventMetadata;
 import dev.temperstore.events.NewEvent;
+import dev.temperstore.subjects.PersonalData;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -25,15 +26,23 @@ public final class BenchPayloads {
       UUID.fromString(BenchPayloads.EVENT_ID), "bench-client-07").toStorage().encode();
 
   private static final JsonObject PAYLOAD = payload();
+  /** The fields a --personal run marks: two strings of the payload. */
+  private static final String[] PERSONAL = {"/customer/id", "/note"};
 
   private BenchPayloads() {
   }
 
   static List<NewEvent> events(int count, String actor) {
+    return events(count, actor, null);
+  }
+
+  /** With {@code subject} not null, each event marks {@link #PERSONAL}'s two fields as the subject's. */
+  static List<NewEvent> events(int count, String actor, String subject) {
     List<NewEvent> events = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       UUID id = UUID.randomUUID();
-      events.add(new NewEvent("OrderLineAdded", PAYLOAD, new EventMetadata(id, id, id, Instant.now(), actor)));
+      NewEvent event = new NewEvent("OrderLineAdded", PAYLOAD, new EventMetadata(id, id, id, Instant.now(), actor));
+      events.add(subject == null ? event : event.markedPersonal(PersonalData.of(subject, PERSONAL)));
     }
     return events;
   }

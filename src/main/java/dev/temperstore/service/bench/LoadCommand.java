@@ -74,6 +74,10 @@ public final class LoadCommand implements Callable<Integer> {
           + " appends to a tenant without a subscription; the summary adds the rate of each kind and their ratio")
   String alternate;
 
+  @Option(names = "--personal", description = "Mark two fields of every event (/customer/id, /note) as personal data"
+      + " of the client's own customer: stored encrypted; needs temper.secrets.keys.<version>")
+  boolean personal;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE")
   Path json;
 
@@ -111,7 +115,7 @@ public final class LoadCommand implements Callable<Integer> {
       Duration measured = duration(duration);
       options = new LoadOptions(chosen, positive("--clients", clients), measured, requests, duration(warmup),
           positive("--events-per-append", eventsPerAppend), positive("--page-size", pageSize),
-          positive("--stream-length", streamLength), alternate(chosen, measured));
+          positive("--stream-length", streamLength), alternate(chosen, measured), personal);
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());
       return 2;

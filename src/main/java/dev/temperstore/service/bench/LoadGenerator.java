@@ -274,11 +274,16 @@ public final class LoadGenerator {
       this.actor = "bench-client-" + index;
     }
 
+    /** The client's customer, whose personal data its events carry in a --personal run; null otherwise. */
+    private String subject() {
+      return options.personal() ? "customer-" + runId + "-" + index : null;
+    }
+
     Uni<Void> fill() {
       Uni<Void> chain = Uni.createFrom().voidItem();
       for (int written = 0; written < options.streamLength(); written += 100) {
         int count = Math.min(100, options.streamLength() - written);
-        chain = chain.flatMap(ignored -> client.append(stream, sequence, BenchPayloads.events(count, actor))
+        chain = chain.flatMap(ignored -> client.append(stream, sequence, BenchPayloads.events(count, actor, subject()))
             .invoke(last -> sequence = last).replaceWithVoid());
       }
       return chain;
@@ -348,7 +353,7 @@ public final class LoadGenerator {
 
     private Uni<Integer> append() {
       int count = options.eventsPerAppend();
-      List<dev.temperstore.events.NewEvent> batch = BenchPayloads.events(count, actor);
+      List<dev.temperstore.events.NewEvent> batch = BenchPayloads.events(count, actor, subject());
       AlternatingPhases.Phase phase = phases == null ? null : phases.current();
       if (phase != null && !phase.subscribed) {
         return client.append(quietStream, quietSequence, batch).map(last -> {
