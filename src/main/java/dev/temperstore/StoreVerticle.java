@@ -278,8 +278,10 @@ public final class StoreVerticle extends VerticleBase {
     forgottenConsumer = vertx.eventBus().<JsonObject>localConsumer(
         settings.addresses().of(Addresses.SUBJECTS_FORGOTTEN), message -> onForgotten.accept(message.body()));
     subjectListener = new Listener(vertx, settings.serving(), "notifications of forgotten subjects",
-        "cached keys of subjects forgotten elsewhere expire after temper.subjects.key-cache-max-age meanwhile")
-        .on(PgSubjectStore.CHANNEL, payload -> onForgotten.accept(new JsonObject(payload)), () -> { });
+        "keys cached here stay usable until temper.subjects.key-cache-max-age meanwhile, and are dropped when it"
+            + " listens again")
+        .on(PgSubjectStore.CHANNEL, payload -> onForgotten.accept(new JsonObject(payload)),
+            subjectKeys::dropKeys); // on every (re)connection: forgets sent while it was away are lost
     subjectListener.start();
   }
 

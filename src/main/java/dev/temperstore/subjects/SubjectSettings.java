@@ -5,8 +5,9 @@ import java.util.Objects;
 
 /**
  * How a store caches the subjects' data keys (unwrapped, in memory). A forget removes the key from the cache of the
- * store that served it at once and from every other store's when its notification arrives; {@code keyCacheMaxAge}
- * bounds how long another store may still decrypt should that notification be lost.
+ * store that served it at once and from every other store's when its notification arrives (a store drops every key
+ * when its listener reconnects, since notifications sent meanwhile are lost); {@code keyCacheMaxAge} bounds how long
+ * a store that cannot listen may still decrypt.
  *
  * @param keyCacheSize   keys held at most (least recently used go first)
  * @param keyCacheMaxAge how long a key is held after it was read from the database

@@ -252,6 +252,24 @@ class PersonalDataTest extends RuntimeRoleTest {
   }
 
   @Test
+  void a_store_whose_listener_reconnects_drops_the_keys_it_holds_so_a_forget_it_missed_takes_effect() {
+    dev.temperstore.internal.subjects.SubjectKeys keys = new dev.temperstore.internal.subjects.SubjectKeys(runtime,
+        Optional.of(new dev.temperstore.internal.subjects.SubjectCipher(
+            TestKeys.ring(Map.of(1, TestKeys.KEY_1), 1))), SubjectSettings.defaults());
+    await(keys.forWriting("acme", "append", List.of("c-7")));
+    // Forgotten behind this store's back, its notification never seen here (as while its listener was away).
+    database.admin().execute("UPDATE temper_store_subject_keys SET key_version = NULL, nonce = NULL,"
+        + " wrapped_key = NULL, forgotten_at = now() WHERE subject = 'c-7'");
+    assertThat(await(keys.forReading("acme", List.of("c-7"))).get("c-7"))
+        .isInstanceOf(dev.temperstore.internal.subjects.KeyState.Live.class);
+
+    keys.dropKeys(); // what the listener does on every (re)connection
+
+    assertThat(await(keys.forReading("acme", List.of("c-7"))).get("c-7"))
+        .isInstanceOf(dev.temperstore.internal.subjects.KeyState.Forgotten.class);
+  }
+
+  @Test
   void appends_racing_a_forget_either_fail_or_leave_events_that_never_decrypt_again() {
     List<io.smallrye.mutiny.Uni<Long>> appends = new ArrayList<>();
     for (int i = 0; i < 40; i++) {

@@ -144,7 +144,15 @@ public final class SubjectKeys {
     cache.put(new Ref(tenant, subject), new KeyState.Forgotten(since));
   }
 
-  /** Every cached key, for tests and the forget's check: whether this store still holds one for the subject. */
+  /**
+   * Drops every key held (the forgotten stay forgotten): the listener for forgets was away, so a forget made
+   * meanwhile on another store may be missing here; keys are read again as needed.
+   */
+  public void dropKeys() {
+    cache.asMap().values().removeIf(state -> state instanceof KeyState.Live);
+  }
+
+  /** The key state cached for the subject, for the forget's check: whether this store still holds a key for it. */
   public Optional<KeyState> cached(String tenant, String subject) {
     return Optional.ofNullable(cache.getIfPresent(new Ref(tenant, subject)));
   }
