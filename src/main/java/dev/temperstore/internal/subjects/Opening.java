@@ -10,8 +10,6 @@ import dev.temperstore.subjects.PersonalData;
 import dev.temperstore.subjects.Redaction;
 import dev.temperstore.tenancy.PersistenceId;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,16 +120,11 @@ public final class Opening {
   /** {@code opened} (its personal fields as written) with them replaced: its subject was forgotten at {@code since}. */
   public static StoredEvent forgotten(StoredEvent opened, java.time.Instant since) {
     PersonalData marking = opened.personal().orElseThrow();
-    Object payload = copy(opened.payload());
+    Object payload = opened.copy().payload();
     for (String field : marking.fields()) {
       Pointers.set(payload, field, marking.replacement(field));
     }
     return new StoredEvent(opened.sequenceNr(), opened.eventType(), payload, opened.metadata(),
         Optional.of(marking), Optional.of(new Redaction(marking.fields(), Optional.of(since), Redaction.FORGOTTEN)));
-  }
-
-  private static Object copy(Object payload) {
-    return payload instanceof JsonObject object ? object.copy()
-        : payload instanceof JsonArray array ? array.copy() : payload;
   }
 }

@@ -216,15 +216,7 @@ public final class SubjectCipher {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA256 failed: " + e.getClass().getSimpleName(), e);
     }
-    byte[] ciphertext;
-    try {
-      Cipher cipher = newCipher();
-      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-      cipher.updateAAD(associated);
-      ciphertext = cipher.doFinal(state);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM encryption failed: " + e.getClass().getSimpleName(), e);
-    }
+    byte[] ciphertext = encrypt(newCipher(), key, nonce, state, associated);
     byte[] sealed = new byte[NONCE_BYTES + ciphertext.length];
     System.arraycopy(nonce, 0, sealed, 0, NONCE_BYTES);
     System.arraycopy(ciphertext, 0, sealed, NONCE_BYTES, ciphertext.length);
@@ -281,8 +273,11 @@ public final class SubjectCipher {
   }
 
   private static byte[] encrypt(SecretKey key, byte[] nonce, byte[] plaintext, byte[] associated) {
+    return encrypt(CIPHERS.get(), key, nonce, plaintext, associated);
+  }
+
+  private static byte[] encrypt(Cipher cipher, SecretKey key, byte[] nonce, byte[] plaintext, byte[] associated) {
     try {
-      Cipher cipher = CIPHERS.get();
       cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(associated);
       return cipher.doFinal(plaintext);

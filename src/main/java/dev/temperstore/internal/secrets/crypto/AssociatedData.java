@@ -17,8 +17,6 @@ public final class AssociatedData {
   /** Names the format, so these bytes can never be mistaken for another use of the same key. */
   public static final String DOMAIN = "temper-store/secret/v1";
 
-  private static final byte[] DOMAIN_BYTES = DOMAIN.getBytes(StandardCharsets.US_ASCII);
-
   private AssociatedData() {
   }
 
@@ -49,13 +47,7 @@ public final class AssociatedData {
 
   /** The associated data of the secret {@code keyName} of {@code tenant} under key {@code keyVersion}. */
   public static byte[] of(String tenant, String keyName, int keyVersion) {
-    byte[] tenantBytes = Objects.requireNonNull(tenant, "tenant").getBytes(StandardCharsets.UTF_8);
-    byte[] nameBytes = Objects.requireNonNull(keyName, "keyName").getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(DOMAIN_BYTES.length + 4 + tenantBytes.length + 4 + nameBytes.length + 4)
-        .put(DOMAIN_BYTES)
-        .putInt(tenantBytes.length).put(tenantBytes)
-        .putInt(nameBytes.length).put(nameBytes)
-        .putInt(keyVersion)
-        .array();
+    return of(DOMAIN, Objects.requireNonNull(tenant, "tenant"), Objects.requireNonNull(keyName, "keyName"),
+        keyVersion);
   }
 }
