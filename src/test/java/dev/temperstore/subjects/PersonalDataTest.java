@@ -270,6 +270,36 @@ class PersonalDataTest extends RuntimeRoleTest {
   }
 
   @Test
+  void two_stores_making_the_first_key_of_the_same_subjects_at_once_both_get_the_one_that_won() {
+    io.vertx.sqlclient.Pool other = database.as(role).pool(vertx, 3);
+    try {
+      List<dev.temperstore.internal.subjects.SubjectKeys> stores = new ArrayList<>();
+      for (io.vertx.sqlclient.Pool pool : List.of(runtime, other)) {
+        stores.add(new dev.temperstore.internal.subjects.SubjectKeys(pool, Optional.of(
+            new dev.temperstore.internal.subjects.SubjectCipher(TestKeys.ring(Map.of(1, TestKeys.KEY_1), 1))),
+            SubjectSettings.defaults()));
+      }
+      List<io.smallrye.mutiny.Uni<Map<String, dev.temperstore.internal.subjects.KeyState.Live>>> racing =
+          new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        for (dev.temperstore.internal.subjects.SubjectKeys store : stores) {
+          racing.add(store.forWriting("acme", "append", List.of("s-" + i)));
+        }
+      }
+      List<Map<String, dev.temperstore.internal.subjects.KeyState.Live>> keys =
+          await(io.smallrye.mutiny.Uni.join().all(racing).andFailFast());
+
+      for (int i = 0; i < 20; i++) {
+        assertThat(keys.get(2 * i).get("s-" + i).key().getEncoded()).as("s-" + i)
+            .isEqualTo(keys.get(2 * i + 1).get("s-" + i).key().getEncoded());
+      }
+      assertThat(database.admin().count("SELECT count(*) FROM temper_store_subject_keys")).isEqualTo(20);
+    } finally {
+      other.close().await();
+    }
+  }
+
+  @Test
   void appends_racing_a_forget_either_fail_or_leave_events_that_never_decrypt_again() {
     List<io.smallrye.mutiny.Uni<Long>> appends = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
