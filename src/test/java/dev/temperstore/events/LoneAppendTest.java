@@ -1,5 +1,7 @@
 package dev.temperstore.events;
 
+import dev.temperstore.internal.events.AppendStatements;
+import dev.temperstore.internal.postgres.SqlErrors;
 import dev.temperstore.testing.RuntimeRoleTest;
 import dev.temperstore.testing.TableLock;
 import io.vertx.core.Future;
@@ -15,9 +17,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code temper_store_append_one}, the lone append's path, decides every case as {@code temper_store_append} does
- * for a batch of one, and is never partly written when it loses a race. Called as a runtime role under row-level
- * security (NOBYPASSRLS, not the owner), as the store calls it.
+ * The lone append's path: the plain INSERT writes exactly where the functions would write and nothing anywhere else
+ * (what it leaves, {@code temper_store_append_one} decides); that function decides every case as
+ * {@code temper_store_append} does for a batch of one; neither is ever partly written when it loses a race. Called as
+ * a runtime role under row-level security (NOBYPASSRLS, not the owner), as the store calls them.
  */
 class LoneAppendTest extends RuntimeRoleTest {
 
@@ -41,6 +44,100 @@ class LoneAppendTest extends RuntimeRoleTest {
           .containsExactly("1=a 2=b 3=d 4=e 5=f");
     }
     assertThat(database.admin().count("SELECT count(*) FROM events WHERE tenant <> 'acme'")).isZero();
+  }
+
+  @Test
+  void the_plain_insert_writes_only_what_the_functions_would_write_and_nothing_else() {
+    List<String> plain = new ArrayList<>();
+    plain.add(insert("acme", "plain", 0, "a", "b"));
+    plain.add(insert("acme", "plain", 0, "a", "b"));
+    plain.add(insert("acme", "plain", 0, "c"));
+    plain.add(insert("acme", "plain", 5, "d"));
+    plain.add(insert("acme", "plain", 2, "d", "e", "f"));
+    plain.add(insert("acme", "plain", 1, "b"));
+    plain.add(insert("acme", "plain", 4, "x", "y"));
+    plain.add(insert("beta", "plain", 3, "z"));
+    plain.add(insert("beta", "plain", 0, "z"));     // the same name in another tenant is another stream
+
+    assertThat(plain).containsExactly("wrote 2", "nothing", "nothing", "nothing", "wrote 5", "nothing", "nothing",
+        "nothing", "wrote 1");
+    assertThat(database.admin().strings("SELECT string_agg(tenant || ':' || sequence_nr || '=' || (metadata ->>"
+        + " 'event_id'), ' ' ORDER BY tenant, sequence_nr) FROM events WHERE entity_id = 'plain'"))
+        .containsExactly("acme:1=a acme:2=b acme:3=d acme:4=e acme:5=f beta:1=z");
+  }
+
+  @Test
+  void the_plain_insert_writes_nothing_to_a_tombstoned_stream_nor_in_a_transaction_that_has_written()
+      throws Exception {
+    insert("acme", "gone", 0, "a");
+    database.admin().strings("SELECT outcome FROM temper_store_change_stream('acme', 'Order', 'gone', 'tombstone',"
+        + " NULL, NULL, 'test')");
+    // The tombstone's row at the highest sequence is the head either expectation finds (it also holds the position
+    // after the old head).
+    assertThat(insert("acme", "gone", 1, "b")).isEqualTo("nothing");
+    assertThat(insert("acme", "gone", 2, "b")).isEqualTo("nothing");
+    assertThat(call(ONE, "acme", "gone", 1, "b")).isEqualTo("conflict " + Long.MAX_VALUE);
+
+    SqlConnection connection = runtime.getConnection().await();
+    try {
+      connection.query("BEGIN").execute().await();
+      connection.query("SELECT set_config('app.current_tenant', 'acme', true)").execute().await();
+      connection.query("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload,"
+          + " metadata) VALUES ('acme', 'Order', 'other', 1, 'x', '{}', '{}')").execute().await();
+      assertThat(connection.preparedQuery(AppendStatements.INSERT).execute(insertArguments("acme", "late", 0, "a"))
+          .await().size()).as("its head check would come after its transaction id").isZero();
+      connection.query("COMMIT").execute().await();
+    } finally {
+      connection.close().await();
+    }
+    assertThat(database.admin().count("SELECT count(*) FROM events WHERE entity_id = 'late'")).isZero();
+    assertThat(database.admin().strings("SELECT string_agg(sequence_nr::text, ' ' ORDER BY sequence_nr) FROM events"
+        + " WHERE entity_id = 'gone'")).containsExactly("1 2 " + Long.MAX_VALUE);
+  }
+
+  @Test
+  void a_plain_insert_that_loses_a_position_to_a_concurrent_writer_writes_none_of_its_events() throws Exception {
+    SqlConnection first = runtime.getConnection().await();
+    SqlConnection second = runtime.getConnection().await();
+    try {
+      first.query("BEGIN").execute().await();
+      assertThat(first.preparedQuery(AppendStatements.INSERT).execute(insertArguments("acme", "o-3", 0, "a"))
+          .await().size()).isEqualTo(1);
+      Future<Integer> racing = second.preparedQuery(AppendStatements.INSERT)
+          .execute(insertArguments("acme", "o-3", 0, "p", "q")).map(rows -> rows.size());
+      TableLock.awaitWaiters(database, role, 1);
+      first.query("COMMIT").execute().await();
+
+      Throwable failure = racing.toCompletionStage().toCompletableFuture().handle((ok, error) -> error)
+          .get(30, TimeUnit.SECONDS);
+      assertThat(SqlErrors.isUniqueViolation(failure.getCause() == null ? failure : failure.getCause()))
+          .as("%s", failure).isTrue();
+      assertThat(database.admin().strings("SELECT string_agg(sequence_nr || '=' || (metadata ->> 'event_id'), ' '"
+          + " ORDER BY sequence_nr) FROM events WHERE entity_id = 'o-3'")).containsExactly("1=a");
+    } finally {
+      first.close().await();
+      second.close().await();
+    }
+  }
+
+  /** One append by the store's plain INSERT: "wrote N", "nothing" or "position taken" (a unique violation). */
+  private String insert(String tenant, String stream, long expected, String... eventIds) {
+    try {
+      int rows = runtime.preparedQuery(AppendStatements.INSERT)
+          .execute(insertArguments(tenant, stream, expected, eventIds)).await().size();
+      return rows == 0 ? "nothing" : "wrote " + (expected + rows);
+    } catch (RuntimeException e) {
+      if (SqlErrors.isUniqueViolation(e) || SqlErrors.isUniqueViolation(e.getCause())) {
+        return "position taken";
+      }
+      throw e;
+    }
+  }
+
+  private static Tuple insertArguments(String tenant, String stream, long expected, String... eventIds) {
+    Tuple functionArguments = arguments(tenant, stream, expected, eventIds);
+    return Tuple.of(tenant, "Order", stream, expected).addValue(functionArguments.getValue(3))
+        .addValue(functionArguments.getValue(4)).addValue(functionArguments.getValue(5));
   }
 
   /** The same appends, in order, through one of the functions; each outcome as "outcome sequence". */

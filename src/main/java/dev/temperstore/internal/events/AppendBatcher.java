@@ -36,8 +36,9 @@ import java.util.function.Consumer;
  * most one batch at a time, and at most once in it: a second append to a stream waits for the first to be decided, so a client may pipeline appends to its own stream, and
  * the database function can check every append of a batch at once. Single appends in a batch are sorted by
  * stream, and multi-stream requests go alone and sorted, so concurrent batches take row locks in one global
- * order and cannot deadlock each other. A batch of one append to one stream, what light load sends, goes through
- * {@code temper_store_append_one}, which skips the grouping work. A batch that fails for one request's data is split until only that request
+ * order and cannot deadlock each other. A batch of one append to one stream, what light load sends, is a plain INSERT
+ * guarded by the stream's head ({@link AppendStatements#INSERT}); {@code temper_store_append_one} decides it only
+ * when that wrote nothing. A batch that fails for one request's data is split until only that request
  * fails ({@link #write}). A request whose stream reached the expected position only after its statement checked it
  * (written meanwhile by another store instance, whose commit the statement saw only later) is sent again in a new
  * statement rather than refused: it could not be written in the first, whose transaction is older than the one it
@@ -249,34 +250,72 @@ final class AppendBatcher {
    */
   private void write(List<Pending> batch, boolean mayRetry, Runnable then) {
     List<List<EncodedAppend>> requests = batch.stream().map(pending -> pending.appends).toList();
-    Tuple arguments = AppendStatements.arguments(requests);
+    if (AppendStatements.lone(requests)) {
+      insert(batch, requests.get(0).get(0), mayRetry, then);
+    } else {
+      execute(batch, requests, AppendStatements.BATCH, AppendStatements.batchArguments(requests), mayRetry, then);
+    }
+  }
+
+  /**
+   * A lone append by the plain INSERT; when it wrote nothing (its stream was not where it expected) or lost a
+   * position to a concurrent writer, the lone function decides the request, as it would have alone.
+   */
+  private void insert(List<Pending> batch, EncodedAppend append, boolean mayRetry, Runnable then) {
     long sent = System.nanoTime();
-    Future<RowSet<Row>> written = pool.preparedQuery(AppendStatements.sql(requests)).execute(arguments);
+    pool.preparedQuery(AppendStatements.INSERT).execute(AppendStatements.insertArguments(append))
+        .onComplete(result -> {
+          metrics.statement(1, System.nanoTime() - sent);
+          if (result.succeeded() && AppendStatements.inserted(append, result.result())) {
+            release(batch);
+            long head = append.expectedSequence() + append.events().size();
+            complete(batch, List.of(new AppendStatements.Outcome.Written(new long[] {head})));
+            committed.accept(Set.of(append.persistenceId().tenant()));
+            then.run();
+          } else if (result.succeeded() || SqlErrors.isUniqueViolation(result.cause())) {
+            execute(batch, List.of(List.of(append)), AppendStatements.ONE, AppendStatements.oneArguments(append),
+                mayRetry, then);
+          } else {
+            failed(batch, result.cause(), mayRetry, then);
+          }
+        });
+  }
+
+  /** {@code sql} with {@code arguments}, a statement of {@link AppendStatements} for {@code requests}. */
+  private void execute(List<Pending> batch, List<List<EncodedAppend>> requests, String sql, Tuple arguments,
+                       boolean mayRetry, Runnable then) {
+    long sent = System.nanoTime();
+    Future<RowSet<Row>> written = pool.preparedQuery(sql).execute(arguments);
     written.onComplete(result -> {
       metrics.statement(batch.size(), System.nanoTime() - sent);
-      Throwable failure = result.cause();
       if (result.succeeded()) {
         release(batch);
         complete(batch, AppendStatements.outcomes(requests, result.result()));
         committed.accept(tenantsOf(batch));
         then.run();
-      } else if (mayRetry && SqlErrors.isTransient(failure)) {
-        LOG.debug("append batch of {} rolled back ({}); retrying once", batch.size(), failure.getMessage());
-        write(batch, false, then);
-      } else if (batch.size() > 1 && !SqlErrors.isTransient(failure) && !SqlErrors.isUnavailable(failure)) {
-        LOG.debug("append batch of {} failed ({}); writing each half on its own to isolate the culprit",
-            batch.size(), failure.getMessage());
-        List<Pending> first = batch.subList(0, batch.size() / 2);
-        List<Pending> second = batch.subList(batch.size() / 2, batch.size());
-        writeHalf(first, () -> writeHalf(second, then));
       } else {
-        release(batch);
-        for (Pending pending : batch) {
-          pending.fail(SqlErrors.toStoreException("append to " + pending.describe(), failure));
-        }
-        then.run();
+        failed(batch, result.cause(), mayRetry, then);
       }
     });
+  }
+
+  private void failed(List<Pending> batch, Throwable failure, boolean mayRetry, Runnable then) {
+    if (mayRetry && SqlErrors.isTransient(failure)) {
+      LOG.debug("append batch of {} rolled back ({}); retrying once", batch.size(), failure.getMessage());
+      write(batch, false, then);
+    } else if (batch.size() > 1 && !SqlErrors.isTransient(failure) && !SqlErrors.isUnavailable(failure)) {
+      LOG.debug("append batch of {} failed ({}); writing each half on its own to isolate the culprit",
+          batch.size(), failure.getMessage());
+      List<Pending> first = batch.subList(0, batch.size() / 2);
+      List<Pending> second = batch.subList(batch.size() / 2, batch.size());
+      writeHalf(first, () -> writeHalf(second, then));
+    } else {
+      release(batch);
+      for (Pending pending : batch) {
+        pending.fail(SqlErrors.toStoreException("append to " + pending.describe(), failure));
+      }
+      then.run();
+    }
   }
 
   /**

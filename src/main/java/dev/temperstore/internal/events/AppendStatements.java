@@ -13,7 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * The SQL side of group commit: which append function a batch calls, its arguments, and what the rows it returns
+ * The SQL side of group commit: which statement a batch is written by, its arguments, and what the rows it returns
  * say of each request ({@code db/functions/append-events.sql} and {@code append-one.sql} define the functions).
  * {@link AppendBatcher} decides what goes into a statement and when; this class only encodes and decodes.
  */
@@ -27,6 +27,28 @@ public final class AppendStatements {
   /** A batch of one append to one stream: the same outcomes, without the batch function's grouping work. */
   public static final String ONE = "SELECT outcome, sequence_nr FROM temper_store_append_one("
       + "$1, $2, $3, $4, $5::text[], $6::text[], $7::text[], $8::text[])";
+
+  /**
+   * A lone append as one plain statement, the common case at light load: no function call, no arrays of appends to
+   * group. It writes only when the stream's head is where the append expects it (the head lookup is
+   * temper_store_append_one's, bounded below by the expected sequence), in one statement whose snapshot is taken
+   * before the INSERT gives the transaction its id, so the feed order holds as for the functions (docs/feed.md); a
+   * transaction that has written already writes nothing here. The tenant is set for row-level security before the
+   * lookup reads and the INSERT checks (both refer to it through the first CTE). It returns one row per event
+   * written; none means the head was elsewhere, and a unique violation that a concurrent writer took a position: for
+   * both {@link #ONE} is asked, and tells conflict, duplicate, tombstone or a stream that moved after the check. All
+   * or nothing: a violation of any event's position aborts the whole statement.
+   */
+  public static final String INSERT = "WITH t AS MATERIALIZED ("
+      + "SELECT set_config('app.current_tenant', $1, true) AS tenant,"
+      + " pg_current_xact_id_if_assigned() IS NULL AS fresh),"
+      + " h AS MATERIALIZED (SELECT t.tenant FROM t WHERE t.fresh AND $4 = coalesce((SELECT e.sequence_nr FROM events e"
+      + " WHERE e.tenant = t.tenant AND e.entity_type = $2 AND e.entity_id = $3 AND e.sequence_nr >= $4"
+      + " ORDER BY e.sequence_nr DESC LIMIT 1), 0))"
+      + " INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload, metadata)"
+      + " SELECT h.tenant, $2, $3, $4 + ev.ord, ev.type, ev.payload::jsonb, ev.metadata::jsonb"
+      + " FROM h, unnest($5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS ev(type, payload, metadata, ord)"
+      + " RETURNING sequence_nr";
 
   private AppendStatements() {
   }
@@ -50,18 +72,9 @@ public final class AppendStatements {
     }
   }
 
-  /** Whether {@code requests} is a single append to a single stream, which {@link #ONE} writes. */
+  /** Whether {@code requests} is a single append to a single stream, which {@link #INSERT} writes. */
   public static boolean lone(List<List<EncodedAppend>> requests) {
     return requests.size() == 1 && requests.get(0).size() == 1;
-  }
-
-  public static String sql(List<List<EncodedAppend>> requests) {
-    return lone(requests) ? ONE : BATCH;
-  }
-
-  /** The statement's arguments; a request's appends form one group, taken back whole on a conflict. */
-  public static Tuple arguments(List<List<EncodedAppend>> requests) {
-    return lone(requests) ? oneArguments(requests.get(0).get(0)) : batchArguments(requests);
   }
 
   /** {@link #BATCH}'s arguments, whatever the number of requests. */
@@ -117,26 +130,37 @@ public final class AppendStatements {
         .addArrayOfString(eventIds);
   }
 
-  /** {@link #ONE}'s arguments. */
-  public static Tuple oneArguments(EncodedAppend append) {
+  /** {@link #INSERT}'s arguments. */
+  public static Tuple insertArguments(EncodedAppend append) {
     int count = append.events().size();
     String[] eventTypes = new String[count];
     String[] payloads = new String[count];
     String[] metadata = new String[count];
-    String[] eventIds = new String[count];
     for (int i = 0; i < count; i++) {
       EncodedAppend.Event event = append.events().get(i);
       eventTypes[i] = event.eventType();
       payloads[i] = event.payloadJson();
       metadata[i] = event.metadataJson();
-      eventIds[i] = event.eventId();
     }
     PersistenceId stream = append.persistenceId();
     return Tuple.of(stream.tenant(), stream.entityType(), stream.entityId(), append.expectedSequence())
         .addArrayOfString(eventTypes)
         .addArrayOfString(payloads)
-        .addArrayOfString(metadata)
-        .addArrayOfString(eventIds);
+        .addArrayOfString(metadata);
+  }
+
+  /** Whether {@link #INSERT} wrote {@code append}: a row for each of its events. */
+  public static boolean inserted(EncodedAppend append, RowSet<Row> rows) {
+    return rows.size() == append.events().size();
+  }
+
+  /** {@link #ONE}'s arguments: {@link #INSERT}'s and the event ids, by which it tells a retry from a conflict. */
+  public static Tuple oneArguments(EncodedAppend append) {
+    String[] eventIds = new String[append.events().size()];
+    for (int i = 0; i < eventIds.length; i++) {
+      eventIds[i] = append.events().get(i).eventId();
+    }
+    return insertArguments(append).addArrayOfString(eventIds);
   }
 
   /**

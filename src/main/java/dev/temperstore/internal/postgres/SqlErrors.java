@@ -25,6 +25,8 @@ public final class SqlErrors {
 
   /** SQLSTATE 40P01: this transaction was chosen to break a deadlock; nothing of it was committed. */
   public static final String DEADLOCK_DETECTED = "40P01";
+  /** A unique index refused a row. */
+  public static final String UNIQUE_VIOLATION = "23505";
   /** SQLSTATE 40001: a serialization failure; nothing was committed. */
   public static final String SERIALIZATION_FAILURE = "40001";
   /** SQLSTATE 57014: the statement hit statement_timeout (or was cancelled). */
@@ -51,6 +53,11 @@ public final class SqlErrors {
   private static final String RETRY = "; retry later";
 
   private SqlErrors() {
+  }
+
+  /** True when a row took a unique key that another row holds (SQLSTATE 23505). */
+  public static boolean isUniqueViolation(Throwable failure) {
+    return failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState());
   }
 
   /** True when the whole transaction failed for a reason that retrying it may cure. */
