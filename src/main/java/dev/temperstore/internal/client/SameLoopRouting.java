@@ -81,10 +81,12 @@ public final class SameLoopRouting {
   private static String resolve(Vertx vertx, LocalMap<String, String> map, String address) {
     String caller = Thread.currentThread().getName();
     String own = map.get(key(address, caller));
+    LocalMap<String, String> adoptions = vertx.sharedData().getLocalMap(ADOPTIONS);
     if (own != null) {
+      // counted as its own instance's caller, so that callers on other loops adopt the other instances first
+      adoptions.putIfAbsent(caller, caller);
       return own;
     }
-    LocalMap<String, String> adoptions = vertx.sharedData().getLocalMap(ADOPTIONS);
     String adopted = adoptions.get(caller);
     String target = adopted == null ? null : map.get(key(address, adopted));
     if (target != null) {

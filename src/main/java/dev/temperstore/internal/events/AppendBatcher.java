@@ -69,6 +69,8 @@ final class AppendBatcher {
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final Set<PersistenceId> streamsInFlight = new HashSet<>();
   private int inFlight;
+  /** The requests of the statements in flight. */
+  private int requestsInFlight;
 
   AppendBatcher(Pool pool, Context context, int maxConcurrentBatches, int maxAppendsPerBatch, int maxQueued,
                 Duration deadline, Consumer<Set<String>> committed, AppendMetrics metrics) {
@@ -184,14 +186,14 @@ final class AppendBatcher {
   }
 
   private void flush() {
-    while (inFlight < slots.allowed() && !queue.isEmpty()) {
+    while (inFlight < slots.allowed(requestsInFlight + queue.size()) && !queue.isEmpty()) {
       List<Pending> batch = nextBatch();
       if (batch.isEmpty()) {
         return; // everything queued waits for a stream in flight
       }
       batch.forEach(pending -> streamsInFlight.addAll(pending.streams));
       inFlight++;
-      slots.sent(batch.size());
+      requestsInFlight += batch.size();
       writeBatch(batch);
     }
   }
@@ -236,6 +238,7 @@ final class AppendBatcher {
   private void writeBatch(List<Pending> batch) {
     write(batch, true, () -> {
       inFlight--;
+      requestsInFlight -= batch.size();
       flush();
     });
   }

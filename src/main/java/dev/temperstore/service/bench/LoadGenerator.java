@@ -36,6 +36,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class LoadGenerator {
 
+  /** Event loops the clients are spread over. */
+  static final int CALLING_LOOPS = 2;
+
   private static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(5);
   /** Secret names per client tenant: half the default budget, so puts after the first round replace. */
   private static final int SECRET_NAMES = 50;
@@ -105,7 +108,8 @@ public final class LoadGenerator {
     io.smallrye.mutiny.subscription.Cancellable consumer = options.workload() == Workload.SUBSCRIBE
         ? subscribe() : null;
     CountDownLatch finished = new CountDownLatch(clients.size());
-    List<Context> contexts = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext());
+    List<Context> contexts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    String callers = callingLoops(contexts);
     for (Client c : clients) {
       contexts.get(c.index % contexts.size()).runOnContext(ignored -> c.next(finished));
     }
@@ -146,6 +150,7 @@ public final class LoadGenerator {
     if (!finished.await(2, TimeUnit.MINUTES)) {
       progress.println("some requests were still unanswered two minutes after the end");
     }
+    vertx.undeploy(callers).await();
     total.add(recorder.getIntervalHistogram());
     Map<Integer, Long> errorCounts = new java.util.TreeMap<>();
     errors.forEach((code, count) -> errorCounts.put(code, count.sum()));
@@ -161,6 +166,21 @@ public final class LoadGenerator {
         alternation.map(AlternatingPhases.Figures::with).orElse(measuredOperations / seconds), deliveredPerSecond,
         missing, duplicates.sum(), latency.getValueAtPercentile(50) / 1000.0,
         latency.getValueAtPercentile(99) / 1000.0, alternation));
+  }
+
+  /**
+   * Deploys a verticle of {@link #CALLING_LOOPS} instances, each on an event loop of its own, whose contexts the
+   * clients run on, spread as an application's callers are: a thread outside Vert.x gets one context whatever it
+   * asks, so asking twice would put every client on one event loop. Returns the deployment, undeployed at the end.
+   */
+  private String callingLoops(List<Context> contexts) {
+    return vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+      @Override
+      public io.vertx.core.Future<?> start() {
+        contexts.add(context);
+        return io.vertx.core.Future.succeededFuture();
+      }
+    }, new io.vertx.core.DeploymentOptions().setInstances(CALLING_LOOPS)).await();
   }
 
   /** Sleeps until {@code nanoTime}, turning the phases of an alternating run on time meanwhile. */

@@ -103,6 +103,20 @@ class SameLoopRoutingTest {
   }
 
   @Test
+  void a_caller_on_an_instances_own_loop_counts_so_a_loop_without_one_adopts_the_other_instance() throws Exception {
+    deployTwoInstances();
+    EventBusTransport transport = new EventBusTransport(vertx, WAIT);
+    // The bench's case: one calling loop runs an instance, the other none. Both instances adopted by nobody yet, the
+    // second must not pick the first's (all callers would then share one batcher).
+    for (Instance own : instances) {
+      vertx.sharedData().getLocalMap(SameLoopRouting.ADOPTIONS).clear();
+      assertThat(requestFrom(own.context, transport).getString("instance")).isEqualTo(own.name);
+      Context elsewhere = callerContexts(1).get(0);
+      assertThat(requestFrom(elsewhere, transport).getString("instance")).isNotEqualTo(own.name);
+    }
+  }
+
+  @Test
   void once_the_adopted_instance_closes_its_callers_go_to_the_other_instance() throws Exception {
     deployTwoInstances();
     EventBusTransport transport = new EventBusTransport(vertx, WAIT);

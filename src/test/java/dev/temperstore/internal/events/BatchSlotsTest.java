@@ -8,55 +8,31 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class BatchSlotsTest {
 
   @Test
-  void lone_appends_may_all_be_in_flight_at_once() {
+  void while_every_request_held_fits_a_slot_of_its_own_every_slot_may_be_in_flight() {
     BatchSlots slots = new BatchSlots(4);
-    assertThat(slots.allowed()).isEqualTo(4);
-    for (int i = 0; i < 100; i++) {
-      slots.sent(1);
+    for (int held = 0; held <= 4; held++) {
+      assertThat(slots.allowed(held)).isEqualTo(4);
     }
-    assertThat(slots.allowed()).isEqualTo(4);
   }
 
   @Test
-  void large_batches_leave_one_in_flight_within_a_few_batches_and_small_ones_bring_the_slots_back() {
+  void more_requests_than_slots_leave_one_statement_in_flight_to_gather_them() {
     BatchSlots slots = new BatchSlots(4);
-    int sent = 0;
-    while (slots.allowed() > 1) {
-      slots.sent(32);
-      sent++;
-    }
-    assertThat(sent).isBetween(1, 3);
-    for (int i = 0; i < 100; i++) {
-      slots.sent(32);
-      slots.sent(1); // under load the first append after a commit often goes alone: the average stays high
-    }
-    assertThat(slots.allowed()).isEqualTo(1);
-
-    sent = 0;
-    while (slots.allowed() == 1) {
-      slots.sent(1);
-      sent++;
-    }
-    assertThat(slots.allowed()).isEqualTo(4);
-    assertThat(sent).isBetween(10, 40);
+    assertThat(slots.allowed(5)).isEqualTo(1);
+    assertThat(slots.allowed(256)).isEqualTo(1);
   }
 
   @Test
-  void an_occasional_batch_of_two_among_lone_appends_keeps_every_slot_but_batches_of_two_do_not() {
-    BatchSlots slots = new BatchSlots(3);
-    for (int i = 0; i < 200; i++) {
-      slots.sent(i % 4 == 0 ? 2 : 1); // 1.25 on average
-    }
-    assertThat(slots.allowed()).isEqualTo(3);
-    for (int i = 0; i < 200; i++) {
-      slots.sent(2);
-    }
-    assertThat(slots.allowed()).isEqualTo(1);
+  void the_slots_come_back_as_soon_as_the_requests_held_fit_them_whatever_was_gathered_before() {
+    BatchSlots slots = new BatchSlots(4);
+    assertThat(slots.allowed(32)).isEqualTo(1);
+    assertThat(slots.allowed(4)).isEqualTo(4);
   }
 
   @Test
   void at_least_one_slot() {
     assertThatThrownBy(() -> new BatchSlots(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThat(new BatchSlots(1).allowed()).isEqualTo(1);
+    assertThat(new BatchSlots(1).allowed(0)).isEqualTo(1);
+    assertThat(new BatchSlots(1).allowed(9)).isEqualTo(1);
   }
 }
