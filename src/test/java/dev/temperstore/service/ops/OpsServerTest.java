@@ -94,11 +94,12 @@ class OpsServerTest extends DatabaseTest {
         .contains("temper_store_requests_seconds_count{address=\"temper.store.events.append\",outcome=\"ok\"} 1\n")
         .contains("temper_store_requests_seconds_count{address=\"temper.store.events.append\",outcome=\"409\"} 1\n")
         .contains("temper_store_requests_seconds_count{address=\"temper.store.events.read\",outcome=\"ok\"} 1\n")
-        // the two appends, the second refused by its statement: each waited in the queue and went in a statement
+        // the two appends each waited in the queue once; the first went in one statement, the plain INSERT, and the
+        // second in two: the INSERT, which its stream was not ready for, then the function that refused it
         .contains("temper_store_append_queued_seconds_count 2\n")
-        .contains("temper_store_append_statements_seconds_count 2\n")
-        .contains("temper_store_append_statements_seconds_bucket{le=\"+Inf\"} 2\n")
-        .contains("temper_store_append_statement_requests_sum 2.0\n");
+        .contains("temper_store_append_statements_seconds_count 3\n")
+        .contains("temper_store_append_statements_seconds_bucket{le=\"+Inf\"} 3\n")
+        .contains("temper_store_append_statement_requests_sum 3.0\n");
   }
 
   @Test
