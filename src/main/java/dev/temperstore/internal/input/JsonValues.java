@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What a JSON document the store keeps (an event's payload) may hold, so that PostgreSQL stores it as sent and a
@@ -15,7 +16,8 @@ import java.util.Map;
  * come back unchanged (a double that is not a finite number, a decimal that a double cannot hold exactly, an
  * integer of more than 1000 digits are refused rather than stored as another value); nesting at most
  * {@value #MAX_DEPTH} deep. Every violation is a 400 naming the value by its path, e.g.
- * {@code events[0].payload.items[3].name}.
+ * {@code events[0].payload.items[3].name}. The path is spelled out only for that message: a document that passes
+ * costs no string (building every value's path was most of what the append gate allocated).
  */
 public final class JsonValues {
 
@@ -30,15 +32,23 @@ public final class JsonValues {
 
   /** @throws InvalidRequest naming the first value under {@code path} that the store cannot keep as sent */
   public static void check(String path, Object value) {
-    check(path, value, 0);
+    check(() -> path, value);
   }
 
-  private static void check(String path, Object value, int depth) {
+  /** As {@link #check(String, Object)}, the path asked of {@code path} only when a value is refused. */
+  public static void check(Supplier<String> path, Object value) {
+    check(new Path(null, path, null, -1), value, 0);
+  }
+
+  private static void check(Path path, Object value, int depth) {
     if (value == null || value instanceof Boolean) {
       return;
     }
     if (value instanceof String text) {
-      Text.check(path, text);
+      String problem = Text.problem(text);
+      if (problem != null) {
+        throw new InvalidRequest(path + " " + problem);
+      }
     } else if (value instanceof Number number) {
       checkNumber(path, number);
     } else if (value instanceof JsonObject object) {
@@ -55,7 +65,7 @@ public final class JsonValues {
     }
   }
 
-  private static void checkObject(String path, Map<?, ?> map, int depth) {
+  private static void checkObject(Path path, Map<?, ?> map, int depth) {
     nest(path, depth);
     for (Map.Entry<?, ?> entry : map.entrySet()) {
       if (!(entry.getKey() instanceof String key)) {
@@ -65,24 +75,24 @@ public final class JsonValues {
       if (problem != null) {
         throw new InvalidRequest(path + " has a key that " + problem + ": \"" + Text.shown(key) + "\"");
       }
-      check(path + "." + Text.shown(key), entry.getValue(), depth + 1);
+      check(new Path(path, null, key, -1), entry.getValue(), depth + 1);
     }
   }
 
-  private static void checkArray(String path, List<?> list, int depth) {
+  private static void checkArray(Path path, List<?> list, int depth) {
     nest(path, depth);
     for (int i = 0; i < list.size(); i++) {
-      check(path + "[" + i + "]", list.get(i), depth + 1);
+      check(new Path(path, null, null, i), list.get(i), depth + 1);
     }
   }
 
-  private static void nest(String path, int depth) {
+  private static void nest(Path path, int depth) {
     if (depth >= MAX_DEPTH) {
       throw new InvalidRequest(path + " is nested more than " + MAX_DEPTH + " levels deep");
     }
   }
 
-  private static void checkNumber(String path, Number number) {
+  private static void checkNumber(Path path, Number number) {
     if (number instanceof Double || number instanceof Float) {
       if (!Double.isFinite(number.doubleValue())) {
         throw new InvalidRequest(path + " is not a finite number (" + number
@@ -107,5 +117,16 @@ public final class JsonValues {
 
   private static String shownNumber(String text) {
     return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+  }
+
+  /** A value's place: the document's own ({@code root}), a key of its parent's object, or an index of its array. */
+  private record Path(Path parent, Supplier<String> root, String key, int index) {
+    @Override
+    public String toString() {
+      if (parent == null) {
+        return root.get();
+      }
+      return parent + (key != null ? "." + Text.shown(key) : "[" + index + "]");
+    }
   }
 }

@@ -28,18 +28,23 @@ import java.util.UUID;
 public final class Fields {
 
   private final JsonObject json;
-  private final String path;
+  /**
+   * Where this object is: under {@code parent}'s field {@code name}, at {@code index} of that array when it is one
+   * (else -1); the request body itself when {@code parent} is null. Spelled out only for a message, so that a
+   * request that passes builds no path strings.
+   */
+  private final Fields parent;
+  private final String name;
+  private final int index;
   /** Who sent the request, as its {@link Endpoints#CALLER_HEADER} says; null when it does not say. */
   private final String caller;
 
-  private Fields(JsonObject json, String path, String caller) {
+  private Fields(JsonObject json, Fields parent, String name, int index, String caller) {
     this.json = json;
-    this.path = path;
+    this.parent = parent;
+    this.name = name;
+    this.index = index;
     this.caller = caller;
-  }
-
-  private Fields(JsonObject json, String path) {
-    this(json, path, null);
   }
 
   /** The request body: anything but a JSON object is refused. */
@@ -50,7 +55,7 @@ public final class Fields {
   /** The request body, and who sent it (null when unknown). */
   public static Fields request(Object body, String caller) {
     if (body instanceof JsonObject object) {
-      return new Fields(object, "", caller);
+      return new Fields(object, null, null, -1, caller);
     }
     throw new InvalidRequest("request body must be a JSON object, got "
         + (body == null ? "nothing" : body.getClass().getSimpleName()));
@@ -82,7 +87,16 @@ public final class Fields {
     if (text.length() > maxLength) {
       throw new InvalidRequest(where(name) + " is longer than " + maxLength + " characters");
     }
-    return Optional.of(Text.check(where(name), text));
+    return Optional.of(checked(name, text));
+  }
+
+  /** {@code text}, the value of field {@code name}, if {@link Text} allows it. */
+  private String checked(String name, String text) {
+    String problem = Text.problem(text);
+    if (problem != null) {
+      throw new InvalidRequest(where(name) + " " + problem);
+    }
+    return text;
   }
 
   /** A tenant id ({@link Tenants}). */
@@ -110,7 +124,7 @@ public final class Fields {
       throw new TooLarge(where(name) + " is over the limit of " + maxBytes + " bytes");
     }
     // The reason names a position, never the value.
-    return Text.check(where(name), text);
+    return checked(name, text);
   }
 
   public long nonNegativeLong(String name) {
@@ -202,7 +216,7 @@ public final class Fields {
     if (value == null) {
       throw missing(name);
     }
-    JsonValues.check(where(name), value);
+    JsonValues.check(() -> where(name), value);
     return value;
   }
 
@@ -243,7 +257,7 @@ public final class Fields {
     if (!(value instanceof JsonObject object)) {
       throw wrongType(name, "a JSON object", value);
     }
-    return Optional.of(new Fields(object, where(name) + "."));
+    return Optional.of(new Fields(object, this, name, -1, null));
   }
 
   /** An array of objects, of at most {@code maxItems} ({@link TooLarge} beyond). */
@@ -261,11 +275,10 @@ public final class Fields {
     List<Fields> items = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       Object item = array.getValue(i);
-      String itemPath = where(name) + "[" + i + "]";
       if (!(item instanceof JsonObject object)) {
-        throw new InvalidRequest(itemPath + " must be a JSON object, got " + describe(item));
+        throw new InvalidRequest(where(name) + "[" + i + "] must be a JSON object, got " + describe(item));
       }
-      items.add(new Fields(object, itemPath + "."));
+      items.add(new Fields(object, this, name, i, null));
     }
     return items;
   }
@@ -284,14 +297,14 @@ public final class Fields {
     }
     java.util.Set<String> strings = new java.util.LinkedHashSet<>();
     for (int i = 0; i < array.size(); i++) {
-      String itemPath = where(name) + "[" + i + "]";
       if (!(array.getValue(i) instanceof String text) || text.isEmpty()) {
-        throw new InvalidRequest(itemPath + " must be a non-empty string, got " + describe(array.getValue(i)));
+        throw new InvalidRequest(where(name) + "[" + i + "] must be a non-empty string, got "
+            + describe(array.getValue(i)));
       }
       if (text.length() > maxLength) {
-        throw new InvalidRequest(itemPath + " is longer than " + maxLength + " characters");
+        throw new InvalidRequest(where(name) + "[" + i + "] is longer than " + maxLength + " characters");
       }
-      strings.add(Text.check(itemPath, text));
+      strings.add(checked(name + "[" + i + "]", text));
     }
     return strings;
   }
@@ -312,7 +325,15 @@ public final class Fields {
 
   /** The full path of a field, for messages. */
   public String where(String name) {
-    return path + name;
+    return path() + name;
+  }
+
+  /** This object's path with a trailing dot, e.g. {@code events[2].metadata.}; empty for the request body. */
+  private String path() {
+    if (parent == null) {
+      return "";
+    }
+    return parent.where(name) + (index < 0 ? "" : "[" + index + "]") + ".";
   }
 
   private InvalidRequest missing(String name) {

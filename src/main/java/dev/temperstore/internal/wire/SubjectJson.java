@@ -45,7 +45,6 @@ public final class SubjectJson {
    * pointer or replacement the store does not take, or a pointer to no string of the payload.
    */
   public static PersonalData personal(Fields fields, Object payload) {
-    String where = fields.where("");
     try {
       Object subject = fields.json().getValue("subject");
       if (!(subject instanceof String text)) {
@@ -83,7 +82,7 @@ public final class SubjectJson {
       personal.valuesIn(payload);
       return personal;
     } catch (InvalidRequest e) {
-      throw new InvalidRequest(where + e.getMessage());
+      throw new InvalidRequest(fields.where("") + e.getMessage());
     }
   }
 

@@ -52,6 +52,10 @@ class InputGateTest extends DatabaseTest {
             "events[0].payload has a key"},
         new Object[] {append("acme:Order:o", event("Placed", new JsonObject().put("list",
             new JsonArray().add(1).add("x" + "\udc00")))), "events[0].payload.list[1]"},
+        new Object[] {append("acme:Order:o", event("Placed", new JsonObject().put("items", new JsonArray()
+            .add(new JsonObject().put("name", "ok")).add(new JsonObject().put("tags", new JsonArray()
+                .add(new JsonObject().put("l\tabel", "x" + NUL))))))),
+            "events[0].payload.items[1].tags[0].l\\u0009abel contains a NUL"},
         new Object[] {append("acme:Order:o", event("Placed", "tail" + LONE_HIGH)), "events[0].payload"},
         new Object[] {append("acme:Order:o", withActor(event("Placed", new JsonObject()), "user" + NUL)),
             "events[0].metadata.actorId"});
