@@ -152,16 +152,36 @@ final class AppendBatcher {
       return;
     }
     queue.add(pending);
-    waitInQueue(pending, System.nanoTime());
+    pending.queued = true;
+    pending.queuedAt = System.nanoTime();
     flush();
+    awaitDeadline(pending);
   }
 
-  /** {@code pending} is in the queue from {@code now} until it goes out or its deadline passes. */
+  /**
+   * {@code pending} waits in the queue from {@code now} until it goes out or its deadline passes. Its timer is set
+   * only if it is still queued after a flush: under light load an append goes out at once, and a timer set and
+   * cancelled for each would be work for nothing.
+   */
   private void waitInQueue(Pending pending, long now) {
     pending.queued = true;
     pending.queuedAt = now;
-    long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pending.deadline - now));
-    pending.timer = context.owner().setTimer(wait, id -> expire(pending));
+    awaitDeadline(pending);
+  }
+
+  private void awaitDeadline(Pending pending) {
+    if (pending.queued && pending.timer < 0) {
+      long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pending.deadline - System.nanoTime()));
+      pending.timer = context.owner().setTimer(wait, id -> expire(pending));
+    }
+  }
+
+  private void stopWaiting(Pending pending) {
+    pending.queued = false;
+    if (pending.timer >= 0) {
+      context.owner().cancelTimer(pending.timer);
+      pending.timer = -1;
+    }
   }
 
   /** The deadline passed while the append waited: it leaves the queue unwritten, and the caller hears 503. */
@@ -178,8 +198,7 @@ final class AppendBatcher {
     if (!pending.queued) {
       return false;
     }
-    pending.queued = false;
-    context.owner().cancelTimer(pending.timer);
+    stopWaiting(pending);
     queue.remove(pending);
     flush();
     return true;
@@ -228,8 +247,7 @@ final class AppendBatcher {
   }
 
   private void take(Pending pending, List<Pending> batch) {
-    pending.queued = false;
-    context.owner().cancelTimer(pending.timer);
+    stopWaiting(pending);
     metrics.queued(System.nanoTime() - pending.queuedAt);
     batch.add(pending);
   }
@@ -417,6 +435,7 @@ final class AppendBatcher {
     boolean queued;
     /** Answered or cancelled: it must not be queued any more. */
     boolean decided;
+    /** Its deadline's timer while one is set, else -1. */
     long timer = -1;
     /** {@link System#nanoTime()} when it joined the queue. */
     long queuedAt;
