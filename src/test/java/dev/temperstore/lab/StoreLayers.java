@@ -15,13 +15,26 @@ import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.service.bench.BenchDatabase;
 import dev.temperstore.service.bench.BenchPayloads;
 import dev.temperstore.service.bench.BenchResult;
-import dev.temperstore.service.bench.LoadCommand;
 import dev.temperstore.service.bench.LoadOptions;
 import dev.temperstore.service.bench.Workload;
 import dev.temperstore.tenancy.PersistenceId;
+import dev.temperstore.StoreSettings;
+import dev.temperstore.StoreVerticle;
+import dev.temperstore.client.BridgeClient;
+import dev.temperstore.client.StoreClient;
+import dev.temperstore.secrets.KeyRing;
+import dev.temperstore.secrets.SecretSettings;
+import dev.temperstore.service.bench.LoadGenerator;
+import dev.temperstore.service.bridge.BridgeOptions;
+import dev.temperstore.service.bridge.TcpBridge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.net.NetServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -29,10 +42,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -47,11 +62,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>pgbench: the INSERT of n rows, or the SELECT of a page, in its own process (prepared);</li>
  *   <li>the same INSERT (n rows, one VALUES list) or SELECT by a hand-written Vert.x client, prepared;</li>
  *   <li>the store's own lone-append statement ({@link AppendStatements#INSERT}) by the same hand-written client;</li>
- *   <li>the store's event store, {@code PgEventStore}, called in process on its own event loop (gate, batcher,
- *       encoding, statement, reply; no bus);</li>
- *   <li>the store through the event bus: {@code bench}'s load generator (its clients on two event loops) and the
- *       store's verticle with the configured instances.</li>
+ *   <li>the store's event store, {@code PgEventStore}, called in process on its own event loop (its typed checks,
+ *       batcher, encoding, statement, reply; no bus, no JSON request);</li>
+ *   <li>the store's verticle (the configured instances) and {@code bench}'s load generator (its clients on two
+ *       event loops) calling it by {@code StoreClient}: from the store's own event loops (a Vert.x with as many
+ *       event loops as instances, so that every calling loop runs one), from other event loops (a Vert.x with two
+ *       loops more than instances; the row says how many calling loops ran an instance all the same), and through
+ *       the TCP bridge, its server and client in this JVM.</li>
  * </ol>
+ * Beside each JVM layer: the bytes every thread of the JVM allocated and the CPU time it took in the measured seconds,
+ * per operation (an append request or a page read; for the bridge, both its ends).
  * The JVM callers are spread over two event loops as {@code bench}'s are, each loop with its own pool of as many
  * connections as it has callers, at most 8 (the store's default pool per instance). Appends go each to a fresh
  * stream for pgbench and the hand-written INSERT, and to the caller's own growing stream for the store's layers.
@@ -72,10 +92,12 @@ public final class StoreLayers implements Callable<Integer> {
   @Option(names = "--url", required = true, description = "postgres:// URL of a role that may create databases")
   String url;
 
-  @Option(names = "--duration", defaultValue = "10", description = "Measured seconds per run (default ${DEFAULT-VALUE})")
+  @Option(names = "--duration", defaultValue = "10",
+      description = "Measured seconds per run (default ${DEFAULT-VALUE})")
   int seconds;
 
-  @Option(names = "--warmup", defaultValue = "8", description = "Unmeasured seconds before each JVM run (default ${DEFAULT-VALUE})")
+  @Option(names = "--warmup", defaultValue = "8",
+      description = "Unmeasured seconds before each JVM run (default ${DEFAULT-VALUE})")
   int warmupSeconds;
 
   @Option(names = "--rounds", defaultValue = "2", description = "Rounds of all layers (default ${DEFAULT-VALUE})")
@@ -99,6 +121,40 @@ public final class StoreLayers implements Callable<Integer> {
 
   private enum Layer { HAND_INSERT, HAND_STORE_STATEMENT, EVENT_STORE_IN_PROCESS, HAND_SELECT, EVENT_STORE_READ }
 
+  /** How the load generator's clients reach the store's verticle. */
+  private enum Via {
+    OWN_LOOPS("StoreClient on the store's event loops"),
+    OTHER_LOOPS("StoreClient from other event loops"),
+    BRIDGE("StoreClient through the TCP bridge");
+
+    final String label;
+
+    Via(String label) {
+      this.label = label;
+    }
+  }
+
+  /** One layer's events per second, p50 ms, bytes allocated and CPU ns per operation, and a remark for its row. */
+  private record Figures(double perSecond, double p50, double allocatedPerOperation, double cpuPerOperation,
+                         String remark) {
+  }
+
+  /** The JVM's allocation and CPU time at the start of a measurement. */
+  private record Usage(long allocated, long cpu) {
+    static Usage now() {
+      return new Usage(((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+          .getTotalThreadAllocatedBytes(),
+          ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+              .getProcessCpuTime());
+    }
+
+    Figures since(double perSecond, double p50, long operations, String remark) {
+      Usage end = now();
+      double n = Math.max(1, operations);
+      return new Figures(perSecond, p50, (end.allocated - allocated) / n, (end.cpu - cpu) / n, remark);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     Vertx vertx = Vertx.vertx();
@@ -121,8 +177,9 @@ public final class StoreLayers implements Callable<Integer> {
       vertx.close().await();
     }
     System.out.println();
-    System.out.println("| round | work | clients | layer | events/s | p50 ms | ratio to the hand-written client |");
-    System.out.println("|---:|---|---:|---|---:|---:|---:|");
+    System.out.println("| round | work | clients | layer | events/s | p50 ms | KiB allocated per operation"
+        + " | JVM CPU µs per operation | ratio to the hand-written client |");
+    System.out.println("|---:|---|---:|---|---:|---:|---:|---:|---:|");
     rows.forEach(System.out::println);
     return 0;
   }
@@ -135,17 +192,18 @@ public final class StoreLayers implements Callable<Integer> {
       pgbench = PgBench.run(database.target(), PgBench.insertScript(events), clients, Duration.ofSeconds(seconds),
           "-M", "prepared").tps() * events;
     }
-    double[] hand = jvmLayer(vertx, server, Layer.HAND_INSERT, clients, events, null);
-    double[] statement = jvmLayer(vertx, server, Layer.HAND_STORE_STATEMENT, clients, events, null);
-    double[] inProcess = jvmLayer(vertx, server, Layer.EVENT_STORE_IN_PROCESS, clients, events, null);
-    BenchResult bus = LoadCommand.run(vertx, server, config, new LoadOptions(Workload.APPEND, clients,
-        Duration.ofSeconds(seconds), 0, Duration.ofSeconds(warmupSeconds), events, PAGE_SIZE, STREAM_LENGTH));
-    rows.add(row(round, work, clients, "pgbench, prepared", pgbench, Double.NaN, hand[0]));
-    rows.add(row(round, work, clients, "hand-written Vert.x INSERT", hand[0], hand[1], hand[0]));
-    rows.add(row(round, work, clients, "the store's statement, by hand", statement[0], statement[1], hand[0]));
-    rows.add(row(round, work, clients, "PgEventStore in process", inProcess[0], inProcess[1], hand[0]));
-    rows.add(row(round, work, clients, "the store over the event bus (bench)", bus.eventsPerSecond(), bus.p50(),
-        hand[0]));
+    Figures hand = jvmLayer(vertx, server, Layer.HAND_INSERT, clients, events, null);
+    Figures statement = jvmLayer(vertx, server, Layer.HAND_STORE_STATEMENT, clients, events, null);
+    Figures inProcess = jvmLayer(vertx, server, Layer.EVENT_STORE_IN_PROCESS, clients, events, null);
+    LoadOptions load = new LoadOptions(Workload.APPEND, clients, Duration.ofSeconds(seconds), 0,
+        Duration.ofSeconds(warmupSeconds), events, PAGE_SIZE, STREAM_LENGTH);
+    rows.add(row(round, work, clients, "pgbench, prepared", pgbenchFigures(pgbench), hand));
+    rows.add(row(round, work, clients, "hand-written Vert.x INSERT", hand, hand));
+    rows.add(row(round, work, clients, "the store's statement, by hand", statement, hand));
+    rows.add(row(round, work, clients, "PgEventStore in process", inProcess, hand));
+    for (Via via : Via.values()) {
+      rows.add(row(round, work, clients, via.label, storeLayer(server, config, load, via), hand));
+    }
   }
 
   private void readRows(Vertx vertx, DatabaseTarget server, StoreConfig config, int round, int clients,
@@ -158,21 +216,84 @@ public final class StoreLayers implements Callable<Integer> {
       pgbench = PgBench.run(database.target(), PgBench.readScript(READ_STREAMS, STREAM_LENGTH, PAGE_SIZE), clients,
           Duration.ofSeconds(seconds), "-M", "prepared").tps() * PAGE_SIZE;
     }
-    double[] hand = jvmLayer(vertx, server, Layer.HAND_SELECT, clients, PAGE_SIZE, fill);
-    double[] inProcess = jvmLayer(vertx, server, Layer.EVENT_STORE_READ, clients, PAGE_SIZE, fill);
-    BenchResult bus = LoadCommand.run(vertx, server, config, new LoadOptions(Workload.READ, clients,
-        Duration.ofSeconds(seconds), 0, Duration.ofSeconds(warmupSeconds), 1, PAGE_SIZE, STREAM_LENGTH));
-    rows.add(row(round, work, clients, "pgbench, prepared", pgbench, Double.NaN, hand[0]));
-    rows.add(row(round, work, clients, "hand-written Vert.x SELECT", hand[0], hand[1], hand[0]));
-    rows.add(row(round, work, clients, "PgEventStore in process", inProcess[0], inProcess[1], hand[0]));
-    rows.add(row(round, work, clients, "the store over the event bus (bench)", bus.eventsPerSecond(), bus.p50(),
-        hand[0]));
+    Figures hand = jvmLayer(vertx, server, Layer.HAND_SELECT, clients, PAGE_SIZE, fill);
+    Figures inProcess = jvmLayer(vertx, server, Layer.EVENT_STORE_READ, clients, PAGE_SIZE, fill);
+    LoadOptions load = new LoadOptions(Workload.READ, clients, Duration.ofSeconds(seconds), 0,
+        Duration.ofSeconds(warmupSeconds), 1, PAGE_SIZE, STREAM_LENGTH);
+    rows.add(row(round, work, clients, "pgbench, prepared", pgbenchFigures(pgbench), hand));
+    rows.add(row(round, work, clients, "hand-written Vert.x SELECT", hand, hand));
+    rows.add(row(round, work, clients, "PgEventStore in process", inProcess, hand));
+    for (Via via : Via.values()) {
+      rows.add(row(round, work, clients, via.label, storeLayer(server, config, load, via), hand));
+    }
   }
 
-  private static String row(int round, String work, int clients, String layer, double perSecond, double p50,
-                            double hand) {
-    return String.format(Locale.ROOT, "| %d | %s | %d | %s | %,.0f | %s | %.2f× |", round, work, clients, layer,
-        perSecond, Double.isNaN(p50) ? "–" : String.format(Locale.ROOT, "%.2f", p50), perSecond / hand);
+  /** pgbench's rate: its own process, so no latency, allocation or CPU of the JVM's. */
+  private static Figures pgbenchFigures(double perSecond) {
+    return new Figures(perSecond, Double.NaN, Double.NaN, Double.NaN, "");
+  }
+
+  private static String row(int round, String work, int clients, String layer, Figures figures, Figures hand) {
+    return String.format(Locale.ROOT, "| %d | %s | %d | %s%s | %,.0f | %s | %s | %s | %.2f× |", round, work,
+        clients, layer, figures.remark().isEmpty() ? "" : " (" + figures.remark() + ")", figures.perSecond(),
+        decimals(figures.p50(), 1, 2), decimals(figures.allocatedPerOperation(), 1024, 1),
+        decimals(figures.cpuPerOperation(), 1000, 0), figures.perSecond() / hand.perSecond());
+  }
+
+  private static String decimals(double value, double unit, int places) {
+    return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%." + places + "f", value / unit);
+  }
+
+  /**
+   * The store's verticle, the configured instances of it, on a fresh database and a Vert.x of its own, called by
+   * {@code bench}'s load generator {@code via} the bus from its own or other event loops, or through the bridge.
+   */
+  private static Figures storeLayer(DatabaseTarget server, StoreConfig config, LoadOptions load, Via via)
+      throws Exception {
+    int instances = config.server().instances();
+    Vertx vertx = Vertx.vertx(new VertxOptions()
+        .setEventLoopPoolSize(via == Via.OWN_LOOPS ? instances : instances + 2));
+    try (BenchDatabase database = BenchDatabase.create(vertx, server)) {
+      StoreSettings configured = StoreSettings.of(config, database.target(), database.target());
+      StoreSettings settings = configured.withSecrets(SecretSettings.withKeys(KeyRing.ephemeral()));
+      // a Prometheus registry, as serve's: the store's metrics are part of its path
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      String deployment = vertx.deployVerticle(() -> new StoreVerticle(settings, registry),
+          new DeploymentOptions().setInstances(instances)).await();
+      Duration timeout = StoreClient.timeoutAbove(settings.requestDeadline());
+      BridgeClient bridge = null;
+      StoreClient client;
+      if (via == Via.BRIDGE) {
+        NetServer listening = TcpBridge.listen(vertx, settings.addresses(), BridgeOptions.loopback(0)).await();
+        bridge = BridgeClient.connect(vertx, "127.0.0.1", listening.actualPort(), BridgeClient.Options.of(timeout))
+            .await().atMost(Duration.ofSeconds(30));
+        client = new StoreClient(bridge, settings.addresses());
+      } else {
+        client = new StoreClient(vertx, settings.addresses(), timeout);
+      }
+      System.err.printf("%s, %d clients, %s, on %s%n", load.workload(), load.clients(), via.label, database.name());
+      Usage[] atStart = {null};
+      BenchResult result = new LoadGenerator(vertx, client, load, System.err, () -> atStart[0] = Usage.now()).run();
+      Figures figures = atStart[0].since(result.eventsPerSecond(), result.p50(), result.operations(),
+          via == Via.BRIDGE ? "" : callersOnInstanceLoops(vertx));
+      if (bridge != null) {
+        bridge.close();
+      }
+      vertx.undeploy(deployment).await(); // its connections closed before its database is dropped
+      return figures;
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  /**
+   * How many of the event loops that called ran an instance of their own: same-loop routing notes every calling
+   * loop, and one that runs an instance as adopting itself.
+   */
+  private static String callersOnInstanceLoops(Vertx vertx) {
+    Map<String, String> adoptions = vertx.sharedData().<String, String>getLocalMap("temper-store.adopted-event-loops");
+    long own = adoptions.entrySet().stream().filter(adoption -> adoption.getKey().equals(adoption.getValue())).count();
+    return own + " of " + adoptions.size() + " calling loops ran an instance";
   }
 
   private static BenchDatabase migrated(Vertx vertx, DatabaseTarget server) {
@@ -182,8 +303,11 @@ public final class StoreLayers implements Callable<Integer> {
     return database;
   }
 
-  /** Events per second and p50 ms of one JVM layer, its callers on {@link #LOOPS} event loops, on a fresh database. */
-  private double[] jvmLayer(Vertx vertx, DatabaseTarget server, Layer layer, int clients, int events, String fill)
+  /**
+   * Events per second, p50 ms, allocation and CPU of one JVM layer, its callers on {@link #LOOPS} event loops, on a
+   * fresh database.
+   */
+  private Figures jvmLayer(Vertx vertx, DatabaseTarget server, Layer layer, int clients, int events, String fill)
       throws Exception {
     try (BenchDatabase database = migrated(vertx, server)) {
       if (fill != null) {
@@ -202,11 +326,13 @@ public final class StoreLayers implements Callable<Integer> {
       try {
         measure(drivers, warmupSeconds);
         drivers.forEach(driver -> driver.latency.reset());
-        long[] counts = measure(drivers, seconds);
+        Usage atStart = Usage.now();
+        long operations = measure(drivers, seconds)[0];
+        Figures figures = atStart.since(operations * (double) events / seconds, 0, operations, "");
         org.HdrHistogram.Histogram all = new org.HdrHistogram.Histogram(60_000_000L, 3);
         drivers.forEach(driver -> all.add(driver.latency));
-        long operations = counts[0];
-        return new double[] {operations * (double) events / seconds, all.getValueAtPercentile(50) / 1000.0};
+        return new Figures(figures.perSecond(), all.getValueAtPercentile(50) / 1000.0,
+            figures.allocatedPerOperation(), figures.cpuPerOperation(), "");
       } finally {
         for (String id : deployments) {
           vertx.undeploy(id).await();
