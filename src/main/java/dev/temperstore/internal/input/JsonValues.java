@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * come back unchanged (a double that is not a finite number, a decimal that a double cannot hold exactly, an
  * integer of more than 1000 digits are refused rather than stored as another value); nesting at most
  * {@value #MAX_DEPTH} deep. Every violation is a 400 naming the value by its path, e.g.
- * {@code events[0].payload.items[3].name}. The path is spelled out only for that message: a document that passes
- * costs no string (building every value's path was most of what the append gate allocated).
+ * {@code events[0].payload.items[3].name}. A document is walked without paths first, and again with them only once
+ * it has been refused, for the message: a document that passes costs no path at all (building every value's path
+ * was most of what the append gate allocated).
  */
 public final class JsonValues {
 
@@ -37,7 +38,29 @@ public final class JsonValues {
 
   /** As {@link #check(String, Object)}, the path asked of {@code path} only when a value is refused. */
   public static void check(Supplier<String> path, Object value) {
-    check(new Path(null, path, null, -1), value, 0);
+    try {
+      check(null, value, 0);
+    } catch (Unplaced refused) {
+      check(new Path(null, path, null, -1), value, 0);
+      throw new IllegalStateException("a value refused without its path passed with it, under " + path.get());
+    }
+  }
+
+  /**
+   * The violation at {@code path}; with no path (the first walk), the one exception that sends the walk back to name
+   * the value.
+   */
+  private static RuntimeException refused(Path path, String reason) {
+    return path == null ? Unplaced.INSTANCE : new InvalidRequest(path + " " + reason);
+  }
+
+  /** A violation found on the walk without paths: no message, no stack trace, one instance. */
+  private static final class Unplaced extends RuntimeException {
+    static final Unplaced INSTANCE = new Unplaced();
+
+    private Unplaced() {
+      super(null, null, false, false);
+    }
   }
 
   private static void check(Path path, Object value, int depth) {
@@ -47,7 +70,7 @@ public final class JsonValues {
     if (value instanceof String text) {
       String problem = Text.problem(text);
       if (problem != null) {
-        throw new InvalidRequest(path + " " + problem);
+        throw refused(path, "" + problem);
       }
     } else if (value instanceof Number number) {
       checkNumber(path, number);
@@ -60,7 +83,7 @@ public final class JsonValues {
     } else if (value instanceof List<?> list) {
       checkArray(path, list, depth);
     } else {
-      throw new InvalidRequest(path + " must be JSON (an object, array, string, number, boolean or null), got a "
+      throw refused(path, "must be JSON (an object, array, string, number, boolean or null), got a "
           + value.getClass().getSimpleName());
     }
   }
@@ -69,49 +92,49 @@ public final class JsonValues {
     nest(path, depth);
     for (Map.Entry<?, ?> entry : map.entrySet()) {
       if (!(entry.getKey() instanceof String key)) {
-        throw new InvalidRequest(path + " has a key that is not a string");
+        throw refused(path, "has a key that is not a string");
       }
       String problem = Text.problem(key);
       if (problem != null) {
-        throw new InvalidRequest(path + " has a key that " + problem + ": \"" + Text.shown(key) + "\"");
+        throw refused(path, "has a key that " + problem + ": \"" + Text.shown(key) + "\"");
       }
-      check(new Path(path, null, key, -1), entry.getValue(), depth + 1);
+      check(path == null ? null : new Path(path, null, key, -1), entry.getValue(), depth + 1);
     }
   }
 
   private static void checkArray(Path path, List<?> list, int depth) {
     nest(path, depth);
     for (int i = 0; i < list.size(); i++) {
-      check(new Path(path, null, null, i), list.get(i), depth + 1);
+      check(path == null ? null : new Path(path, null, null, i), list.get(i), depth + 1);
     }
   }
 
   private static void nest(Path path, int depth) {
     if (depth >= MAX_DEPTH) {
-      throw new InvalidRequest(path + " is nested more than " + MAX_DEPTH + " levels deep");
+      throw refused(path, "is nested more than " + MAX_DEPTH + " levels deep");
     }
   }
 
   private static void checkNumber(Path path, Number number) {
     if (number instanceof Double || number instanceof Float) {
       if (!Double.isFinite(number.doubleValue())) {
-        throw new InvalidRequest(path + " is not a finite number (" + number
+        throw refused(path, "is not a finite number (" + number
             + "): JSON has no such value, and the store keeps only numbers it can give back unchanged");
       }
     } else if (number instanceof BigDecimal decimal) {
       // Reads give floating-point numbers back as doubles: accept only what a double holds exactly.
       double asDouble = decimal.doubleValue();
       if (!Double.isFinite(asDouble) || new BigDecimal(Double.toString(asDouble)).compareTo(decimal) != 0) {
-        throw new InvalidRequest(path + " is a number that a 64-bit floating point cannot hold exactly ("
+        throw refused(path, "is a number that a 64-bit floating point cannot hold exactly ("
             + shownNumber(decimal.toString()) + "): send it as a string to keep every digit");
       }
     } else if (number instanceof BigInteger integer) {
       if (integer.bitLength() > MAX_INTEGER_BITS && integer.abs().toString().length() > MAX_INTEGER_DIGITS) {
-        throw new InvalidRequest(path + " is an integer of more than " + MAX_INTEGER_DIGITS + " digits");
+        throw refused(path, "is an integer of more than " + MAX_INTEGER_DIGITS + " digits");
       }
     } else if (!(number instanceof Integer || number instanceof Long || number instanceof Short
         || number instanceof Byte)) {
-      throw new InvalidRequest(path + " is a number of an unsupported kind: " + number.getClass().getSimpleName());
+      throw refused(path, "is a number of an unsupported kind: " + number.getClass().getSimpleName());
     }
   }
 
