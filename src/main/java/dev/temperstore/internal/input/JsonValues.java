@@ -70,7 +70,7 @@ public final class JsonValues {
     if (value instanceof String text) {
       String problem = Text.problem(text);
       if (problem != null) {
-        throw refused(path, "" + problem);
+        throw refused(path, problem);
       }
     } else if (value instanceof Number number) {
       checkNumber(path, number);

@@ -2,6 +2,8 @@ package dev.temperstore.internal.input;
 
 import dev.temperstore.errors.InvalidRequest;
 
+import java.util.function.Supplier;
+
 /**
  * What every string the store accepts must be: well-formed Unicode that PostgreSQL stores as given. A NUL
  * cannot be stored in {@code text} or {@code jsonb} at all, and an unpaired UTF-16 surrogate has no UTF-8 form:
@@ -16,9 +18,14 @@ public final class Text {
 
   /** @throws InvalidRequest naming {@code path} when {@code value} holds a NUL or an unpaired surrogate */
   public static String check(String path, String value) {
+    return check(() -> path, value);
+  }
+
+  /** As {@link #check(String, String)}, the path asked of {@code path} only when {@code value} is refused. */
+  public static String check(Supplier<String> path, String value) {
     String problem = problem(value);
     if (problem != null) {
-      throw new InvalidRequest(path + " " + problem);
+      throw new InvalidRequest(path.get() + " " + problem);
     }
     return value;
   }

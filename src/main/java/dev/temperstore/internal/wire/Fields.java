@@ -87,16 +87,7 @@ public final class Fields {
     if (text.length() > maxLength) {
       throw new InvalidRequest(where(name) + " is longer than " + maxLength + " characters");
     }
-    return Optional.of(checked(name, text));
-  }
-
-  /** {@code text}, the value of field {@code name}, if {@link Text} allows it. */
-  private String checked(String name, String text) {
-    String problem = Text.problem(text);
-    if (problem != null) {
-      throw new InvalidRequest(where(name) + " " + problem);
-    }
-    return text;
+    return Optional.of(Text.check(() -> where(name), text));
   }
 
   /** A tenant id ({@link Tenants}). */
@@ -124,7 +115,7 @@ public final class Fields {
       throw new TooLarge(where(name) + " is over the limit of " + maxBytes + " bytes");
     }
     // The reason names a position, never the value.
-    return checked(name, text);
+    return Text.check(() -> where(name), text);
   }
 
   public long nonNegativeLong(String name) {
@@ -304,7 +295,8 @@ public final class Fields {
       if (text.length() > maxLength) {
         throw new InvalidRequest(where(name) + "[" + i + "] is longer than " + maxLength + " characters");
       }
-      strings.add(checked(name + "[" + i + "]", text));
+      int item = i;
+      strings.add(Text.check(() -> where(name) + "[" + item + "]", text));
     }
     return strings;
   }
