@@ -1,6 +1,10 @@
 package dev.temperstore.client;
 
 import dev.temperstore.internal.client.DeliveryConsumer;
+import dev.temperstore.internal.client.DirectCall;
+import dev.temperstore.internal.client.DirectOperation;
+import dev.temperstore.internal.client.DirectOperation.StreamRead;
+import dev.temperstore.internal.client.SameLoopRouting;
 import dev.temperstore.internal.client.GroupMembership;
 import dev.temperstore.internal.wire.EventJson;
 import dev.temperstore.internal.wire.FeedJson;
@@ -109,12 +113,21 @@ public final class StoreClient implements EventStore, Feed, AllTenantsFeed, Snap
 
   @Override
   public Uni<Long> append(PersistenceId persistenceId, long expectedSequence, List<NewEvent> events) {
-    JsonObject request = EventJson.append(new AppendRequest(persistenceId, expectedSequence, events));
+    AppendRequest append = new AppendRequest(persistenceId, expectedSequence, events);
+    DirectCall<AppendRequest, Long> direct = direct(DirectOperation.APPEND);
+    if (direct != null) {
+      return direct.call(append);
+    }
+    JsonObject request = EventJson.append(append);
     return request(Addresses.EVENTS_APPEND, request).map(reply -> reply.getLong("sequenceNr"));
   }
 
   @Override
   public Uni<List<AppendResult>> appendBatch(List<AppendRequest> appends) {
+    DirectCall<List<AppendRequest>, List<AppendResult>> direct = direct(DirectOperation.APPEND_BATCH);
+    if (direct != null) {
+      return direct.call(List.copyOf(appends));
+    }
     JsonObject request = new JsonObject()
         .put("appends", new JsonArray(appends.stream().map(EventJson::append).toList()));
     return request(Addresses.EVENTS_APPEND_BATCH, request).map(reply -> reply.getJsonArray("results").stream()
@@ -126,6 +139,10 @@ public final class StoreClient implements EventStore, Feed, AllTenantsFeed, Snap
 
   @Override
   public Uni<EventPage> read(PersistenceId persistenceId, long fromSequence, int limit) {
+    DirectCall<StreamRead, EventPage> direct = direct(DirectOperation.READ);
+    if (direct != null) {
+      return direct.call(new StreamRead(persistenceId, fromSequence, limit));
+    }
     JsonObject request = new JsonObject().put("persistenceId", persistenceId.toString())
         .put("fromSequence", fromSequence).put("limit", limit);
     return request(Addresses.EVENTS_READ, request).map(EventJson::pageReply);
@@ -400,6 +417,14 @@ public final class StoreClient implements EventStore, Feed, AllTenantsFeed, Snap
     JsonObject request = new JsonObject().put("tenant", tenant).put("subject", subject).put("limit", limit);
     after.ifPresent(cursor -> request.put("after", SubjectJson.cursor(cursor)));
     return request;
+  }
+
+  /**
+   * The direct call of {@code operation} that the store instance on the calling thread's event loop serves, if there
+   * is one (SameLoopRouting): the same operation, typed, without the bus. Null over another transport.
+   */
+  private <Q, R> DirectCall<Q, R> direct(DirectOperation<Q, R> operation) {
+    return vertx == null ? null : SameLoopRouting.direct(vertx, addresses.of(operation.operation()), operation);
   }
 
   /** Sends one request; failures arrive as the store's own errors. */

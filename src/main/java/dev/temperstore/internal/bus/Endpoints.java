@@ -1,5 +1,7 @@
 package dev.temperstore.internal.bus;
 
+import dev.temperstore.internal.client.DirectCall;
+import dev.temperstore.internal.client.DirectOperation;
 import dev.temperstore.internal.client.SameLoopRouting;
 import dev.temperstore.internal.client.SharedReplyCodec;
 import dev.temperstore.internal.wire.Fields;
@@ -32,13 +34,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The consumers of one verticle instance: each decodes its request, runs the operation, and replies with JSON
  * or fails with the error's code and its JSON ({@link StoreException#toJson()}). Requests beyond
  * {@code maxInFlight} are refused at once with 503, so work never queues without bound, and a request still
  * unanswered at its deadline is answered 503 then, so that a caller waiting a little longer always hears from us.
+ * Some operations are also {@link DirectCall}s for callers on the instance's own event loop ({@link #serveDirect}):
+ * typed, without a message, but admitted, timed and answered by the same rules.
  */
 public final class Endpoints {
 
@@ -62,6 +69,10 @@ public final class Endpoints {
   private final String loopThread;
   /** Each served address's local-only twin of this instance, announced for callers on {@link #loopThread}. */
   private final Map<String, String> ownAddresses = new HashMap<>();
+  /** Each served address's direct call, announced for callers on {@link #loopThread}. */
+  private final Map<String, DirectCall<?, ?>> directCalls = new HashMap<>();
+  /** The context this instance serves on: the verticle's. */
+  private final Context context;
   private int inFlight;
   private boolean draining;
   private Promise<Void> drained;
@@ -78,6 +89,7 @@ public final class Endpoints {
     this.deadline = deadline;
     this.registry = registry;
     this.loopThread = Context.isOnEventLoopThread() ? Thread.currentThread().getName() : null;
+    this.context = vertx.getOrCreateContext();
     SharedReplyCodec.registerOn(bus);
   }
 
@@ -91,6 +103,22 @@ public final class Endpoints {
       consumers.add(bus.localConsumer(own, message -> handle(address, message, handler)));
       ownAddresses.put(address, own);
       SameLoopRouting.announce(vertx, loopThread, address, own);
+    }
+    return this;
+  }
+
+  /**
+   * Serves {@code operation} also as a {@link DirectCall} to callers on this instance's event loop: {@code gate}
+   * checks a typed request as the bus's decoder checks its JSON (and copies what the caller could change later),
+   * {@code handler} runs it. The operation must be served on the bus too ({@link #serve}).
+   */
+  public <Q, R> Endpoints serveDirect(DirectOperation<Q, R> operation, UnaryOperator<Q> gate,
+                                      Function<Q, Uni<R>> handler) {
+    if (loopThread != null) {
+      String address = addresses.of(operation.operation());
+      DirectCall<Q, R> call = directCall(address, gate, handler);
+      directCalls.put(address, call);
+      SameLoopRouting.announceDirect(vertx, loopThread, address, call);
     }
     return this;
   }
@@ -109,6 +137,7 @@ public final class Endpoints {
     draining = true;
     // new requests from this event loop go to the shared address again, where another instance may take them
     ownAddresses.forEach((address, own) -> SameLoopRouting.withdraw(vertx, loopThread, address, own));
+    directCalls.forEach((address, call) -> SameLoopRouting.withdrawDirect(vertx, loopThread, address, call));
     Future<Void> idle;
     if (inFlight == 0) {
       idle = Future.succeededFuture();
@@ -126,68 +155,133 @@ public final class Endpoints {
 
   private void handle(String address, Message<Object> message, Function<Fields, Uni<JsonObject>> handler) {
     long started = System.nanoTime();
+    serve(address, started,
+        () -> handler.apply(Fields.request(message.body(), message.headers().get(CALLER_HEADER))),
+        reply -> {
+          DeliveryOptions options = SharedReplyCodec.replyOptions(message);
+          // a caller that gets copies gets ordinary JSON: stored payloads are parsed here for it
+          JsonObject sent = SharedReplyCodec.isShared(options) ? reply : JsonView.materialized(reply);
+          return () -> message.reply(sent, options);
+        },
+        error -> message.fail(error.code(), error.toJson().encode()));
+  }
+
+  /**
+   * Admits the request and runs {@code work} (which decodes the request and starts the operation), answering within
+   * the deadline: {@code answer} turns a reply into its sending (a StoreException when it cannot be sent), {@code fail}
+   * sends a failure. On the instance's context.
+   */
+  private <R> void serve(String address, long started, Supplier<Uni<R>> work, Function<R, Runnable> answer,
+                         Consumer<StoreException> fail) {
     if (draining) {
-      fail(address, started, message, new Unavailable("shutting down: not taking new requests"));
+      failed(address, started, fail, new Unavailable("shutting down: not taking new requests"));
       return;
     }
     if (inFlight >= maxInFlight) {
-      fail(address, started, message,
+      failed(address, started, fail,
           new Unavailable("overloaded: " + inFlight + " requests in flight (temper.bus.max-in-flight)"));
       return;
     }
-    Uni<JsonObject> work;
+    Uni<R> operation;
     try {
-      work = handler.apply(Fields.request(message.body(), message.headers().get(CALLER_HEADER)));
+      operation = work.get();
     } catch (StoreException e) {
-      fail(address, started, message, e);
+      failed(address, started, fail, e);
       return;
     } catch (RuntimeException e) {
       // A decoder bug must not crash the consumer or hide the request's fault: say what broke.
-      fail(address, started, message, new InvalidRequest("malformed request: " + e.getMessage()));
+      failed(address, started, fail, malformed(e));
       return;
     }
     inFlight++;
-    Answer answer = new Answer();
-    answer.watchdog = vertx.setTimer(deadline.toMillis(), id -> {
-      if (answer.give()) {
-        answer.work.cancel(); // an append still queued leaves its queue; a statement is bounded by statement_timeout
+    Answer given = new Answer();
+    given.watchdog = vertx.setTimer(deadline.toMillis(), id -> {
+      if (given.give()) {
+        given.work.cancel(); // an append still queued leaves its queue; a statement is bounded by statement_timeout
         finished();
-        fail(address, started, message, new Unavailable("deadline exceeded: no result from " + address + " within "
+        failed(address, started, fail, new Unavailable("deadline exceeded: no result from " + address + " within "
             + deadline.toMillis() + " ms (temper.requests.deadline); it may still complete, and retrying is safe"));
       }
     });
-    answer.work = work.subscribe().with(
+    given.work = operation.subscribe().with(
         reply -> {
-          if (!answer.give()) {
+          if (!given.give()) {
             return;
           }
-          vertx.cancelTimer(answer.watchdog);
+          vertx.cancelTimer(given.watchdog);
           finished();
-          DeliveryOptions options = SharedReplyCodec.replyOptions(message);
-          JsonObject sent;
+          Runnable sending;
           try {
-            // a caller that gets copies gets ordinary JSON: stored payloads are parsed here for it
-            sent = SharedReplyCodec.isShared(options) ? reply : JsonView.materialized(reply);
+            sending = answer.apply(reply);
           } catch (StoreException e) {
-            fail(address, started, message, e);
+            failed(address, started, fail, e);
             return;
           }
           timer(address, "ok").record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-          message.reply(sent, options);
+          sending.run();
         },
         failure -> {
-          if (!answer.give()) {
+          if (!given.give()) {
             return;
           }
-          vertx.cancelTimer(answer.watchdog);
+          vertx.cancelTimer(given.watchdog);
           finished();
           StoreException error = failure instanceof StoreException store ? store
               : new StorageFailure("unexpected failure at " + address + ": " + failure, failure);
           if (error.code() >= 500) {
             LOG.warn("{} failed: {}", address, error.getMessage());
           }
-          fail(address, started, message, error);
+          failed(address, started, fail, error);
         });
+  }
+
+  /**
+   * {@code operation} as a {@link DirectCall}: {@code gate} checks a request and copies what its caller could change
+   * later, at once on the caller's task (so the request is the caller's as it was at the call, as a bus message is a
+   * copy); the rest on this instance's context, as {@link #handle} serves a message; the outcome on the caller's
+   * context.
+   */
+  private <Q, R> DirectCall<Q, R> directCall(String address, UnaryOperator<Q> gate, Function<Q, Uni<R>> handler) {
+    return request -> Uni.createFrom().emitter(emitter -> {
+      long started = System.nanoTime();
+      Context caller = Vertx.currentContext();
+      Q checked;
+      StoreException refused;
+      try {
+        checked = gate.apply(request);
+        refused = null;
+      } catch (StoreException e) {
+        checked = null;
+        refused = e;
+      } catch (RuntimeException e) {
+        checked = null;
+        refused = malformed(e);
+      }
+      Q admitted = checked;
+      StoreException refusal = refused;
+      context.runOnContext(ignored -> serve(address, started,
+          () -> {
+            if (refusal != null) {
+              throw refusal;
+            }
+            return handler.apply(admitted);
+          },
+          reply -> () -> onContext(caller, () -> emitter.complete(reply)),
+          error -> onContext(caller, () -> emitter.fail(error))));
+    });
+  }
+
+  /** Runs {@code action} on {@code target} (at once when already there, or when the caller had no context). */
+  private static void onContext(Context target, Runnable action) {
+    if (target == null || Vertx.currentContext() == target) {
+      action.run();
+    } else {
+      target.runOnContext(ignored -> action.run());
+    }
+  }
+
+  private static InvalidRequest malformed(RuntimeException e) {
+    return new InvalidRequest("malformed request: " + e.getMessage());
   }
 
   private Timer timer(String address, String outcome) {
@@ -219,8 +313,8 @@ public final class Endpoints {
     }
   }
 
-  private void fail(String address, long started, Message<Object> message, StoreException error) {
+  private void failed(String address, long started, Consumer<StoreException> fail, StoreException error) {
     timer(address, Integer.toString(error.code())).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-    message.fail(error.code(), error.toJson().encode());
+    fail.accept(error);
   }
 }

@@ -1,5 +1,6 @@
 package dev.temperstore.internal.bus;
 
+import dev.temperstore.internal.client.DirectOperation;
 import dev.temperstore.internal.wire.EventJson;
 import dev.temperstore.internal.wire.Fields;
 import dev.temperstore.protocol.Addresses;
@@ -17,7 +18,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Optional;
 
-/** The event store's operations on the bus: decode, call the store, encode the reply. */
+/**
+ * The event store's operations on the bus: decode, call the store, encode the reply; appends and reads also as direct
+ * calls, typed, for callers on the instance's own event loop.
+ */
 public final class EventHandlers {
 
   /** Page size when a read or listing does not give one. */
@@ -36,7 +40,13 @@ public final class EventHandlers {
         .serve(Addresses.EVENTS_APPEND, this::append)
         .serve(Addresses.EVENTS_APPEND_BATCH, this::appendBatch)
         .serve(Addresses.EVENTS_READ, this::read)
-        .serve(Addresses.EVENTS_LIST_ENTITIES, this::listEntities);
+        .serve(Addresses.EVENTS_LIST_ENTITIES, this::listEntities)
+        // the same three for callers on the instance's own event loop, typed (TypedGate: the same rules)
+        .serveDirect(DirectOperation.APPEND, append -> TypedGate.append(append, limits),
+            append -> store.append(append.persistenceId(), append.expectedSequence(), append.events()))
+        .serveDirect(DirectOperation.APPEND_BATCH, appends -> TypedGate.appends(appends, limits), store::appendBatch)
+        .serveDirect(DirectOperation.READ, read -> TypedGate.read(read, limits),
+            read -> store.read(read.persistenceId(), read.fromSequence(), read.limit()));
   }
 
   private Uni<JsonObject> append(Fields request) {

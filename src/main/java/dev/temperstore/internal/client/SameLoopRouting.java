@@ -23,12 +23,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * half; docs/decisions/0028-one-instance-per-calling-event-loop.md). Same consumers, same checks; callers off event
  * loops, other nodes and the bridge use the shared address. Kept in the Vert.x instance's local shared data, so another Vert.x in the same JVM never
  * sees it.
+ *
+ * <p>For the operations of {@link DirectOperation}, an instance also offers its own event loop's callers a
+ * {@link DirectCall}: the same operation as a method call, typed, without the bus
+ * (docs/decisions/0032-direct-calls-on-the-instances-own-loop.md). Only callers on that very loop get it: the call
+ * runs the instance's code on the caller's thread.
  */
 public final class SameLoopRouting {
 
   static final String MAP = "temper-store.same-loop-addresses";
   /** Calling event loop's thread name to the event loop whose instance it adopted. */
   static final String ADOPTIONS = "temper-store.adopted-event-loops";
+  /** Address and event loop's thread name to the direct call of the instance on that loop. */
+  static final String DIRECT_CALLS = "temper-store.direct-calls";
   /**
    * Where the version of the announcements is kept: a new one, unique in the JVM, at every announcement and
    * withdrawal, so that callers' remembered routes are resolved again (a space first: no address key starts so).
@@ -60,6 +67,18 @@ public final class SameLoopRouting {
     changed(vertx);
   }
 
+  /** Callers on {@code loopThread} may call {@code address}'s operation by {@code call}; the first instance keeps it. */
+  public static void announceDirect(Vertx vertx, String loopThread, String address, DirectCall<?, ?> call) {
+    directCalls(vertx).putIfAbsent(key(address, loopThread), call);
+    changed(vertx);
+  }
+
+  /** Takes back what {@link #announceDirect} noted, if it is still this instance's. */
+  public static void withdrawDirect(Vertx vertx, String loopThread, String address, DirectCall<?, ?> call) {
+    directCalls(vertx).removeIfPresent(key(address, loopThread), call);
+    changed(vertx);
+  }
+
   /**
    * Where a request for {@code address} goes from the calling thread: its event loop's instance if it has one, else
    * the instance its event loop adopted; the shared address off event loops or with no instance on any.
@@ -69,13 +88,40 @@ public final class SameLoopRouting {
       return address;
     }
     LocalMap<String, String> map = map(vertx);
+    return routes(vertx, map).targets.computeIfAbsent(address, shared -> resolve(vertx, map, shared));
+  }
+
+  /**
+   * The direct call of {@code operation} at {@code address} that the instance on the calling thread's event loop
+   * serves, or null: off event loops, on a loop without an instance, or for an address no instance there serves.
+   */
+  @SuppressWarnings("unchecked") // announced by the instance for this operation, whose types are the operation's
+  public static <Q, R> DirectCall<Q, R> direct(Vertx vertx, String address, DirectOperation<Q, R> operation) {
+    if (!Context.isOnEventLoopThread()) {
+      return null;
+    }
+    Object call = routes(vertx, map(vertx)).directs.computeIfAbsent(address, shared -> {
+      String caller = Thread.currentThread().getName();
+      DirectCall<?, ?> found = directCalls(vertx).get(key(shared, caller));
+      if (found == null) {
+        return NONE;
+      }
+      // counted as its own instance's caller, as route counts it
+      vertx.sharedData().<String, String>getLocalMap(ADOPTIONS).putIfAbsent(caller, caller);
+      return found;
+    });
+    return call == NONE ? null : (DirectCall<Q, R>) call;
+  }
+
+  /** The calling thread's remembered routes, resolved anew once the announcements changed. */
+  private static Routes routes(Vertx vertx, LocalMap<String, String> map) {
     String version = map.getOrDefault(VERSION, NONE);
     Routes routes = ROUTES.get();
     if (routes == null || routes.vertx != vertx || !routes.version.equals(version)) {
       routes = new Routes(vertx, version);
       ROUTES.set(routes);
     }
-    return routes.targets.computeIfAbsent(address, shared -> resolve(vertx, map, shared));
+    return routes;
   }
 
   private static String resolve(Vertx vertx, LocalMap<String, String> map, String address) {
@@ -119,12 +165,18 @@ public final class SameLoopRouting {
     return vertx.sharedData().getLocalMap(MAP);
   }
 
+  private static LocalMap<String, DirectCall<?, ?>> directCalls(Vertx vertx) {
+    return vertx.sharedData().getLocalMap(DIRECT_CALLS);
+  }
+
   /** One thread's resolved targets, valid while the announcements are at {@code version}. */
   private static final class Routes {
 
     final Vertx vertx;
     final String version;
     final Map<String, String> targets = new HashMap<>();
+    /** Address to its {@link DirectCall}, or {@link #NONE}. */
+    final Map<String, Object> directs = new HashMap<>();
 
     Routes(Vertx vertx, String version) {
       this.vertx = vertx;

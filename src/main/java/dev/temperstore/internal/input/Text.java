@@ -30,6 +30,21 @@ public final class Text {
     return value;
   }
 
+  /**
+   * {@code value} if it is a name the store keeps (an event type, an actor id, a listed key): not empty, at most
+   * {@code maxLength} characters, and storable ({@link #check}); else an InvalidRequest naming {@code path}, asked
+   * only then. One rule for the JSON gate and the typed one.
+   */
+  public static String bounded(Supplier<String> path, String value, int maxLength) {
+    if (value.isEmpty()) {
+      throw new InvalidRequest(path.get() + " must not be empty");
+    }
+    if (value.length() > maxLength) {
+      throw new InvalidRequest(path.get() + " is longer than " + maxLength + " characters");
+    }
+    return check(path, value);
+  }
+
   /** Why {@code value} cannot be stored as given, or null when it can. */
   public static String problem(String value) {
     int length = value.length();

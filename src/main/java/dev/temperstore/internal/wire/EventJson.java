@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The wire form of events and their parts, shared by the handlers and the typed client. */
 public final class EventJson {
@@ -59,15 +60,20 @@ public final class EventJson {
 
   /** The payload's size is checked by the store, which encodes it once (413 when over the limit). */
   public static NewEvent newEvent(Fields fields) {
-    String type = fields.string("eventType", MAX_NAME_LENGTH);
-    if (type.startsWith(NewEvent.RESERVED_PREFIX)) {
-      throw new InvalidRequest(fields.where("eventType") + " \"" + Text.shown(type) + "\" starts with '"
-          + NewEvent.RESERVED_PREFIX + "', which the store reserves for its own rows");
-    }
+    String type = unreserved(() -> fields.where("eventType"), fields.string("eventType", MAX_NAME_LENGTH));
     Object payload = fields.jsonValue("payload");
     EventMetadata metadata = metadata(fields.object("metadata"));
     return new NewEvent(type, payload, metadata,
         fields.optionalObject("personal").map(personal -> SubjectJson.personal(personal, payload)));
+  }
+
+  /** {@code type} unless the store reserves it for its own rows (a 400 naming {@code where}, asked only then). */
+  public static String unreserved(Supplier<String> where, String type) {
+    if (type.startsWith(NewEvent.RESERVED_PREFIX)) {
+      throw new InvalidRequest(where.get() + " \"" + Text.shown(type) + "\" starts with '"
+          + NewEvent.RESERVED_PREFIX + "', which the store reserves for its own rows");
+    }
+    return type;
   }
 
   private static final List<JsonView.Field<EventMetadata>> METADATA_FIELDS = List.of(

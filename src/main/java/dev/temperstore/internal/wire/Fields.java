@@ -81,13 +81,7 @@ public final class Fields {
     if (!(value instanceof String text)) {
       throw wrongType(name, "a string", value);
     }
-    if (text.isEmpty()) {
-      throw new InvalidRequest(where(name) + " must not be empty");
-    }
-    if (text.length() > maxLength) {
-      throw new InvalidRequest(where(name) + " is longer than " + maxLength + " characters");
-    }
-    return Optional.of(Text.check(() -> where(name), text));
+    return Optional.of(Text.bounded(() -> where(name), text, maxLength));
   }
 
   /** A tenant id ({@link Tenants}). */

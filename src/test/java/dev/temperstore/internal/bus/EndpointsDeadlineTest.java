@@ -2,9 +2,20 @@ package dev.temperstore.internal.bus;
 
 import dev.temperstore.protocol.Addresses;
 
+import dev.temperstore.errors.Unavailable;
+import dev.temperstore.events.EventPage;
+import dev.temperstore.internal.client.DirectCall;
+import dev.temperstore.internal.client.DirectOperation;
+import dev.temperstore.internal.client.DirectOperation.StreamRead;
+import dev.temperstore.internal.client.SameLoopRouting;
+import dev.temperstore.tenancy.PersistenceId;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -14,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Whatever an operation does, its caller hears from the endpoint by the deadline: never only its own timeout. */
 class EndpointsDeadlineTest {
 
-  private final Vertx vertx = Vertx.vertx();
+  /** One event loop: a caller's context and an instance's share its thread. */
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
 
   @AfterEach
   void closeVertx() {
@@ -46,6 +59,44 @@ class EndpointsDeadlineTest {
               .isEqualTo("deadline exceeded: no result from temper.store.events.read within 300 ms"
                   + " (temper.requests.deadline); it may still complete, and retrying is safe");
         });
+    assertThat(cancelled).succeedsWithin(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void a_direct_call_that_never_answers_is_failed_503_at_the_deadline_on_the_callers_context() throws Exception {
+    CompletableFuture<Void> cancelled = new CompletableFuture<>();
+    CompletableFuture<Context> instance = new CompletableFuture<>();
+    vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        Endpoints endpoints = new Endpoints(vertx, Addresses.defaults(), 10, Duration.ofMillis(300),
+            new SimpleMeterRegistry());
+        endpoints.serve(Addresses.EVENTS_READ, request -> Uni.createFrom().<JsonObject>nothing());
+        endpoints.serveDirect(DirectOperation.READ, read -> read, read -> Uni.createFrom().<EventPage>nothing()
+            .onCancellation().invoke(() -> cancelled.complete(null)));
+        instance.complete(context);
+        return endpoints.ready();
+      }
+    }).await();
+    Context caller = instance.get().owner().getOrCreateContext();
+    CompletableFuture<Context> failedOn = new CompletableFuture<>();
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
+
+    caller.runOnContext(ignored -> {
+      DirectCall<StreamRead, EventPage> call = SameLoopRouting.direct(vertx,
+          Addresses.defaults().of(Addresses.EVENTS_READ), DirectOperation.READ);
+      call.call(new StreamRead(PersistenceId.parse("acme:Order:o-1"), 0, 10)).subscribe().with(
+          page -> failure.complete(null),
+          error -> {
+            failedOn.complete(Vertx.currentContext());
+            failure.complete(error);
+          });
+    });
+
+    assertThat(failure.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(Unavailable.class, e ->
+        assertThat(e.getMessage()).isEqualTo("deadline exceeded: no result from temper.store.events.read within"
+            + " 300 ms (temper.requests.deadline); it may still complete, and retrying is safe"));
+    assertThat(failedOn.get()).isSameAs(caller);
     assertThat(cancelled).succeedsWithin(Duration.ofSeconds(5));
   }
 

@@ -4,6 +4,8 @@ import dev.temperstore.client.EventBusTransport;
 import dev.temperstore.internal.bus.Endpoints;
 import dev.temperstore.protocol.Addresses;
 
+import dev.temperstore.events.EventPage;
+import dev.temperstore.tenancy.PersistenceId;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -19,7 +21,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@link SameLoopRouting}: a client on a store instance's event loop is served by that instance, on its own thread; a
  * client on another event loop by the one instance its loop adopted; any other caller, by whichever instance the bus
- * picks.
+ * picks. On an instance's own loop, a direct call: served on the instance's context, answered on the caller's.
  */
 class SameLoopRoutingTest {
 
@@ -40,6 +44,8 @@ class SameLoopRoutingTest {
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(6));
   private final List<Instance> instances = new CopyOnWriteArrayList<>();
   private final AtomicInteger started = new AtomicInteger();
+  /** Instance number to the context its direct read was served on. */
+  private final Map<Long, Context> servedOn = new ConcurrentHashMap<>();
 
   @AfterEach
   void close() {
@@ -169,6 +175,40 @@ class SameLoopRoutingTest {
     assertThat(reply.getString("instance")).isIn(instances.get(0).name, instances.get(1).name);
   }
 
+  @Test
+  void a_direct_call_is_offered_on_an_instances_own_loop_only_served_on_its_context_and_answered_on_the_callers()
+      throws Exception {
+    deployTwoInstances();
+
+    for (Instance instance : instances) {
+      Context caller = contextOnTheLoopOf(instance);
+      Served served = directFrom(caller);
+      assertThat(served).isNotNull();
+      assertThat(served.instance()).isEqualTo(instance.name);
+      assertThat(served.servedOn()).isSameAs(instance.context);
+      assertThat(served.answeredOn()).isSameAs(caller).isNotSameAs(instance.context);
+    }
+    assertThat(directFrom(callerContexts(1).get(0))).as("a loop without an instance").isNull();
+    assertThat(SameLoopRouting.direct(vertx, Addresses.defaults().of(Addresses.EVENTS_READ), DirectOperation.READ))
+        .as("off event loops").isNull();
+  }
+
+  @Test
+  void once_an_instance_closes_callers_on_its_loop_get_no_direct_call() throws Exception {
+    deployTwoInstances();
+    Instance closing = instances.get(0);
+    Context caller = contextOnTheLoopOf(closing);
+    assertThat(directFrom(caller)).isNotNull();
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    closing.context.runOnContext(ignored -> closing.endpoints.close(vertx, WAIT)
+        .onComplete(done -> closed.complete(null)));
+    closed.get();
+
+    assertThat(directFrom(caller)).isNull();
+    assertThat(requestFrom(caller, new EventBusTransport(vertx, WAIT)).getString("instance"))
+        .isEqualTo(instances.get(1).name);
+  }
+
   private void deployTwoInstances() {
     vertx.deployVerticle(() -> new VerticleBase() {
       @Override
@@ -177,6 +217,11 @@ class SameLoopRoutingTest {
         Endpoints endpoints = new Endpoints(vertx, Addresses.defaults(), 10, WAIT, new SimpleMeterRegistry());
         endpoints.serve(Addresses.EVENTS_READ, request -> Uni.createFrom().item(new JsonObject()
             .put("instance", name).put("servedOn", Thread.currentThread().getName())));
+        long number = Long.parseLong(name.substring("instance-".length()));
+        endpoints.serveDirect(DirectOperation.READ, read -> read, read -> {
+          servedOn.put(number, Vertx.currentContext());
+          return Uni.createFrom().item(new EventPage(List.of(), number, false));
+        });
         instances.add(new Instance(name, context, endpoints));
         return endpoints.ready();
       }
@@ -200,6 +245,39 @@ class SameLoopRoutingTest {
       }
     }
     return callers;
+  }
+
+  /** A context other than the instance's on the instance's event loop. */
+  private Context contextOnTheLoopOf(Instance instance) throws Exception {
+    String loop = threadOf(instance.context);
+    for (int i = 0; i < 20; i++) {
+      Context context = newContext();
+      if (threadOf(context).equals(loop)) {
+        return context;
+      }
+    }
+    throw new AssertionError("no context on " + loop);
+  }
+
+  /** Who served a direct read called on {@code context}, on which contexts; null when it had no direct call. */
+  private Served directFrom(Context context) throws Exception {
+    CompletableFuture<Served> served = new CompletableFuture<>();
+    context.runOnContext(ignored -> {
+      DirectCall<DirectOperation.StreamRead, EventPage> call = SameLoopRouting.direct(vertx,
+          Addresses.defaults().of(Addresses.EVENTS_READ), DirectOperation.READ);
+      if (call == null) {
+        served.complete(null);
+        return;
+      }
+      call.call(new DirectOperation.StreamRead(PersistenceId.parse("acme:Order:o-1"), 0, 10)).subscribe().with(
+          page -> served.complete(new Served("instance-" + page.nextFrom(), servedOn.get(page.nextFrom()),
+              Vertx.currentContext())),
+          served::completeExceptionally);
+    });
+    return served.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private record Served(String instance, Context servedOn, Context answeredOn) {
   }
 
   /** A verticle's context: each deployment takes the next event loop. */
