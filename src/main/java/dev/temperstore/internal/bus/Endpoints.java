@@ -73,6 +73,8 @@ public final class Endpoints {
   private final Map<String, DirectCall<?, ?>> directCalls = new HashMap<>();
   /** The context this instance serves on: the verticle's. */
   private final Context context;
+  /** Answers each request in flight by the deadline. */
+  private final Deadlines deadlines;
   private int inFlight;
   private boolean draining;
   private Promise<Void> drained;
@@ -87,6 +89,7 @@ public final class Endpoints {
     this.addresses = addresses;
     this.maxInFlight = maxInFlight;
     this.deadline = deadline;
+    this.deadlines = new Deadlines(vertx, deadline);
     this.registry = registry;
     this.loopThread = Context.isOnEventLoopThread() ? Thread.currentThread().getName() : null;
     this.context = vertx.getOrCreateContext();
@@ -194,21 +197,18 @@ public final class Endpoints {
       return;
     }
     inFlight++;
-    Answer given = new Answer();
-    given.watchdog = vertx.setTimer(deadline.toMillis(), id -> {
-      if (given.give()) {
-        given.work.cancel(); // an append still queued leaves its queue; a statement is bounded by statement_timeout
-        finished();
-        failed(address, started, fail, new Unavailable("deadline exceeded: no result from " + address + " within "
-            + deadline.toMillis() + " ms (temper.requests.deadline); it may still complete, and retrying is safe"));
-      }
+    Work running = new Work();
+    Deadlines.Watch watch = deadlines.watch(started, () -> {
+      running.subscription.cancel(); // an append still queued leaves its queue; a statement is bounded by statement_timeout
+      finished();
+      failed(address, started, fail, new Unavailable("deadline exceeded: no result from " + address + " within "
+          + deadline.toMillis() + " ms (temper.requests.deadline); it may still complete, and retrying is safe"));
     });
-    given.work = operation.subscribe().with(
+    running.subscription = operation.subscribe().with(
         reply -> {
-          if (!given.give()) {
+          if (!watch.answer()) {
             return;
           }
-          vertx.cancelTimer(given.watchdog);
           finished();
           Runnable sending;
           try {
@@ -221,10 +221,9 @@ public final class Endpoints {
           sending.run();
         },
         failure -> {
-          if (!given.give()) {
+          if (!watch.answer()) {
             return;
           }
-          vertx.cancelTimer(given.watchdog);
           finished();
           StoreException error = failure instanceof StoreException store ? store
               : new StorageFailure("unexpected failure at " + address + ": " + failure, failure);
@@ -299,18 +298,10 @@ public final class Endpoints {
     }
   }
 
-  /** Whichever comes first answers: the work's outcome or the deadline. Touched only on the context. */
-  private static final class Answer {
+  /** A request's work, to cancel at its deadline. */
+  private static final class Work {
 
-    private boolean given;
-    private long watchdog;
-    private Cancellable work = () -> { };
-
-    boolean give() {
-      boolean first = !given;
-      given = true;
-      return first;
-    }
+    private Cancellable subscription = () -> { };
   }
 
   private void failed(String address, long started, Consumer<StoreException> fail, StoreException error) {
