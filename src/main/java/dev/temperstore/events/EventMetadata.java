@@ -1,6 +1,6 @@
 package dev.temperstore.events;
 
-import io.vertx.core.json.Json;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -38,11 +38,12 @@ public record EventMetadata(UUID eventId, UUID causationId, UUID correlationId, 
 
   /**
    * {@link #toStorage()} as JSON text, written directly: it is encoded for every appended event, and ids and
-   * ISO instants need no escaping (the actor id goes through the JSON encoder).
+   * ISO instants need no escaping. The actor id is escaped by Jackson's string encoder, as its generator escapes
+   * strings, without a generator set up for one string on every event (the setup showed in profiles of appends).
    */
   public String toStorageJson() {
     return "{\"event_id\":\"" + eventId + "\",\"causation_id\":\"" + causationId + "\",\"correlation_id\":\""
-        + correlationId + "\",\"timestamp\":\"" + IsoInstant.format(timestamp) + "\",\"actor_id\":"
-        + Json.encode(actorId) + "}";
+        + correlationId + "\",\"timestamp\":\"" + IsoInstant.format(timestamp) + "\",\"actor_id\":\""
+        + String.valueOf(JsonStringEncoder.getInstance().quoteAsString(actorId)) + "\"}";
   }
 }
