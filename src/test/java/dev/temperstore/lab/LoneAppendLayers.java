@@ -137,7 +137,7 @@ public final class LoneAppendLayers implements Callable<Integer> {
   }
 
   /** The store's own bench, one client appending one event at a time, on a fresh database. */
-  private BenchResult storeRun(Vertx vertx, DatabaseTarget server, StoreConfig config) throws InterruptedException {
+  private BenchResult storeRun(Vertx vertx, DatabaseTarget server, StoreConfig config) throws Exception {
     return LoadCommand.run(vertx, server, config, new LoadOptions(Workload.APPEND, 1, Duration.ofSeconds(seconds), 0,
         Duration.ofSeconds(warmupSeconds), 1, 100, 1000));
   }

@@ -194,7 +194,16 @@ public final class LoadCommand implements Callable<Integer> {
 
   /** One run on a fresh database of {@code server}; the store's settings come from {@code config}. */
   public static BenchResult run(Vertx vertx, DatabaseTarget server, StoreConfig config, LoadOptions options)
-      throws InterruptedException {
+      throws Exception {
+    return run(vertx, server, config, options, BenchClients.BUS, () -> { });
+  }
+
+  /**
+   * As {@link #run(Vertx, DatabaseTarget, StoreConfig, LoadOptions)}, the store called by the client that
+   * {@code clients} opens, and {@code measurementStarts} told when the warm-up has ended.
+   */
+  public static BenchResult run(Vertx vertx, DatabaseTarget server, StoreConfig config, LoadOptions options,
+                                BenchClients clients, Runnable measurementStarts) throws Exception {
     try (BenchDatabase database = BenchDatabase.create(vertx, server)) {
       StoreSettings configured = StoreSettings.of(config, database.target(), database.target());
       // A fresh database, dropped afterwards: with no master key configured, a throw-away one does.
@@ -204,14 +213,18 @@ public final class LoadCommand implements Callable<Integer> {
       String deployment = vertx.deployVerticle(() -> new StoreVerticle(settings, registry),
           new DeploymentOptions().setInstances(config.server().instances())).await();
       try {
-        StoreClient client = new StoreClient(vertx, settings.addresses(),
-            StoreClient.timeoutAbove(settings.requestDeadline()));
+        BenchClients.Opened opened = clients.open(vertx, settings);
         System.err.printf("%s, %d clients, %d events per append, on database %s%n",
             options.workload().name().toLowerCase(Locale.ROOT), options.clients(), options.eventsPerAppend(),
             database.name());
         StoreTimings timings = new StoreTimings(registry);
-        BenchResult result = new LoadGenerator(vertx, client, options, System.err, timings::start).run();
-        return result.withStore(timings.figures());
+        try (AutoCloseable resources = opened.resources()) {
+          BenchResult result = new LoadGenerator(vertx, opened.client(), options, System.err, () -> {
+            timings.start();
+            measurementStarts.run();
+          }).run();
+          return result.withStore(timings.figures());
+        }
       } finally {
         vertx.undeploy(deployment).await();
       }
