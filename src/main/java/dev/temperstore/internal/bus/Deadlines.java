@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One instance's requests in flight, each answered by the common deadline unless it is answered first, with one
@@ -11,8 +12,16 @@ import java.util.ArrayDeque;
  * in arrival order and the timer is set for the first one that is still unanswered. A timer set and cancelled for
  * every request was 2.6% of the event loop's samples in 1-event appends at one client (async-profiler, 2026-12-07).
  * Touched only on the instance's context, where the timer fires too.
+ *
+ * <p>Timers count whole milliseconds and fire a little late, so a request due within {@link #EARLY} of the timer
+ * going off is answered then, rather than by a timer set again for it: its answer never comes later than a timer of
+ * its own would have brought it, and so never after its statement's timeout (set to the same deadline but started
+ * after the request), which would answer it with that error instead.
  */
 final class Deadlines {
+
+  /** How early a request may be answered by the deadline, for the timer's sake. */
+  static final long EARLY = TimeUnit.MILLISECONDS.toNanos(2);
 
   private final Vertx vertx;
   private final long deadlineNanos;
@@ -45,7 +54,7 @@ final class Deadlines {
 
   private void arm(long at) {
     armed = true;
-    long millis = Math.max(1, (at - System.nanoTime() + 999_999) / 1_000_000);
+    long millis = Math.max(1, (at - System.nanoTime()) / 1_000_000);
     vertx.setTimer(millis, id -> expireDue());
   }
 
@@ -56,7 +65,7 @@ final class Deadlines {
       Watch first = waiting.peekFirst();
       if (first.answered) {
         waiting.pollFirst();
-      } else if (first.expiresAt - now > 0) {
+      } else if (first.expiresAt - now > EARLY) {
         arm(first.expiresAt);
         return;
       } else {

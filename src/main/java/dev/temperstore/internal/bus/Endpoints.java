@@ -199,7 +199,8 @@ public final class Endpoints {
     inFlight++;
     Work running = new Work();
     Deadlines.Watch watch = deadlines.watch(started, () -> {
-      running.subscription.cancel(); // an append still queued leaves its queue; a statement is bounded by statement_timeout
+      // an append still queued leaves its queue; a statement is bounded by statement_timeout
+      running.subscription.cancel();
       finished();
       failed(address, started, fail, new Unavailable("deadline exceeded: no result from " + address + " within "
           + deadline.toMillis() + " ms (temper.requests.deadline); it may still complete, and retrying is safe"));

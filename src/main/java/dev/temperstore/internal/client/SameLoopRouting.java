@@ -67,7 +67,9 @@ public final class SameLoopRouting {
     changed(vertx);
   }
 
-  /** Callers on {@code loopThread} may call {@code address}'s operation by {@code call}; the first instance keeps it. */
+  /**
+   * Callers on {@code loopThread} may call {@code address}'s operation by {@code call}; the first instance keeps it.
+   */
   public static void announceDirect(Vertx vertx, String loopThread, String address, DirectCall<?, ?> call) {
     directCalls(vertx).putIfAbsent(key(address, loopThread), call);
     changed(vertx);

@@ -15,8 +15,9 @@ import java.util.function.Supplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Requests under one deadline, watched by one timer: each unanswered one expires at its own deadline, in the order
- * they came, an answered one never does, and nothing of an answered request is kept once those before it are done.
+ * Requests under one deadline, watched by one timer: each unanswered one expires at its own deadline (at most
+ * {@link Deadlines#EARLY} before it), in the order they came, an answered one never does, and nothing of an answered
+ * request is kept once those before it are done.
  */
 class DeadlinesTest {
 
@@ -50,8 +51,8 @@ class DeadlinesTest {
     Thread.sleep(600);
 
     assertThat(expired).containsExactly("first", "third");
-    assertThat(expiredAfter.get(0)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
-    assertThat(expiredAfter.get(1)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(500));
+    assertThat(expiredAfter.get(0)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300) - Deadlines.EARLY);
+    assertThat(expiredAfter.get(1)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(500) - Deadlines.EARLY);
     assertThat(on(first::answer)).as("already answered by its deadline").isFalse();
     assertThat(on(second::answer)).isFalse();
     assertThat(on(deadlines::kept)).isZero();
