@@ -193,7 +193,7 @@ public final class Endpoints {
       return;
     } catch (RuntimeException e) {
       // A decoder bug must not crash the consumer or hide the request's fault: say what broke.
-      failed(address, started, fail, malformed(e));
+      failed(address, started, fail, new InvalidRequest("malformed request: " + e.getMessage()));
       return;
     }
     inFlight++;
@@ -245,30 +245,26 @@ public final class Endpoints {
     return request -> Uni.createFrom().emitter(emitter -> {
       long started = System.nanoTime();
       Context caller = Vertx.currentContext();
-      Q checked;
-      StoreException refused;
-      try {
-        checked = gate.apply(request);
-        refused = null;
-      } catch (StoreException e) {
-        checked = null;
-        refused = e;
-      } catch (RuntimeException e) {
-        checked = null;
-        refused = malformed(e);
-      }
-      Q admitted = checked;
-      StoreException refusal = refused;
-      context.runOnContext(ignored -> serve(address, started,
-          () -> {
-            if (refusal != null) {
-              throw refusal;
-            }
-            return handler.apply(admitted);
-          },
+      Supplier<Uni<R>> work = gated(request, gate, handler);
+      context.runOnContext(ignored -> serve(address, started, work,
           reply -> () -> onContext(caller, () -> emitter.complete(reply)),
           error -> onContext(caller, () -> emitter.fail(error))));
     });
+  }
+
+  /**
+   * The work of a direct call once {@code gate} has checked {@code request}, now: its handler, or the refusal, thrown
+   * again where {@link #serve} decodes, so that it is answered as a message's decoding failure is.
+   */
+  private static <Q, R> Supplier<Uni<R>> gated(Q request, UnaryOperator<Q> gate, Function<Q, Uni<R>> handler) {
+    try {
+      Q admitted = gate.apply(request);
+      return () -> handler.apply(admitted);
+    } catch (RuntimeException refused) {
+      return () -> {
+        throw refused;
+      };
+    }
   }
 
   /** Runs {@code action} on {@code target} (at once when already there, or when the caller had no context). */
@@ -278,10 +274,6 @@ public final class Endpoints {
     } else {
       target.runOnContext(ignored -> action.run());
     }
-  }
-
-  private static InvalidRequest malformed(RuntimeException e) {
-    return new InvalidRequest("malformed request: " + e.getMessage());
   }
 
   private Timer timer(String address, String outcome) {
