@@ -53,7 +53,7 @@ public final class RuntimeGrants {
       "temper_store_subject_events", "temper_store_subject_keys_to_rewrap", "temper_store_store_rewrapped_key",
       "temper_store_count_subject_keys_to_rewrap", "temper_store_check_subject", "temper_store_subject_guard",
       "temper_store_save_snapshot_personal", "temper_store_load_snapshot_personal",
-      "temper_store_snapshot_subject_guard");
+      "temper_store_snapshot_subject_guard", "temper_store_stream_head");
   /**
    * The functions only an operator role calls (the feed across tenants): not granted to the runtime role, which
    * row-level security confines to one tenant, so the function refuses it anyway.

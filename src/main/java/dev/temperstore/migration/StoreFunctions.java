@@ -243,7 +243,9 @@ final class StoreFunctions {
         MigrationStep.create("tenant purge tables, subject keys", sql("subjects/purge-tables.sql")),
         MigrationStep.create("snapshots subject column",
             "ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS subject TEXT"),
-        MigrationStep.create("personal snapshot functions", sql("subjects/snapshots.sql")));
+        MigrationStep.create("personal snapshot functions", sql("subjects/snapshots.sql")),
+        // The lone append's head lookup, planned where sorts are off (stream-head.sql).
+        MigrationStep.create("stream head function", sql("stream-head.sql")));
   }
 
   /**

@@ -1,16 +1,22 @@
 package dev.temperstore.events;
 
 import dev.temperstore.internal.events.AppendStatements;
+import dev.temperstore.internal.events.EncodedAppend;
 import dev.temperstore.internal.postgres.SqlErrors;
 import dev.temperstore.testing.RuntimeRoleTest;
+import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.TableLock;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -48,22 +54,90 @@ class LoneAppendTest extends RuntimeRoleTest {
 
   @Test
   void the_plain_insert_writes_only_what_the_functions_would_write_and_nothing_else() {
-    List<String> plain = new ArrayList<>();
-    plain.add(insert("acme", "plain", 0, "a", "b"));
-    plain.add(insert("acme", "plain", 0, "a", "b"));
-    plain.add(insert("acme", "plain", 0, "c"));
-    plain.add(insert("acme", "plain", 5, "d"));
-    plain.add(insert("acme", "plain", 2, "d", "e", "f"));
-    plain.add(insert("acme", "plain", 1, "b"));
-    plain.add(insert("acme", "plain", 4, "x", "y"));
-    plain.add(insert("beta", "plain", 3, "z"));
-    plain.add(insert("beta", "plain", 0, "z"));     // the same name in another tenant is another stream
+    for (Form form : Form.values()) {
+      String stream = "plain-" + form;
+      List<String> plain = new ArrayList<>();
+      plain.add(insert(form, "acme", stream, 0, "a", "b"));
+      plain.add(insert(form, "acme", stream, 0, "a", "b"));
+      plain.add(insert(form, "acme", stream, 0, "c"));
+      plain.add(insert(form, "acme", stream, 5, "d"));
+      plain.add(insert(form, "acme", stream, 2, "d", "e", "f"));
+      plain.add(insert(form, "acme", stream, 1, "b"));
+      plain.add(insert(form, "acme", stream, 4, "x", "y"));
+      plain.add(insert(form, "beta", stream, 3, "z"));
+      plain.add(insert(form, "beta", stream, 0, "z"));     // the same name in another tenant is another stream
 
-    assertThat(plain).containsExactly("wrote 2", "nothing", "nothing", "nothing", "wrote 5", "nothing", "nothing",
-        "nothing", "wrote 1");
-    assertThat(database.admin().strings("SELECT string_agg(tenant || ':' || sequence_nr || '=' || (metadata ->>"
-        + " 'event_id'), ' ' ORDER BY tenant, sequence_nr) FROM events WHERE entity_id = 'plain'"))
-        .containsExactly("acme:1=a acme:2=b acme:3=d acme:4=e acme:5=f beta:1=z");
+      assertThat(plain).as("%s", form).containsExactly("wrote 2", "nothing", "nothing", "nothing", "wrote 5",
+          "nothing", "nothing", "nothing", "wrote 1");
+      assertThat(database.admin().strings("SELECT string_agg(tenant || ':' || sequence_nr || '=' || (metadata ->>"
+          + " 'event_id') || ':' || event_type || ':' || (payload ->> 'n'), ' ' ORDER BY tenant, sequence_nr)"
+          + " FROM events WHERE entity_id = $1", stream)).as("%s", form)
+          .containsExactly("acme:1=a:a:0 acme:2=b:b:1 acme:3=d:d:0 acme:4=e:e:1 acme:5=f:f:2 beta:1=z:z:0");
+    }
+  }
+
+  @Test
+  void the_plain_insert_reads_a_few_pages_of_a_long_stream_on_a_table_never_analyzed() {
+    database.admin().strings("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload,"
+        + " metadata) SELECT 'acme', 'Order', 'long', n, 'x', '{}', '{}' FROM generate_series(1, 50000) n");
+    assertThat(database.admin().count("SELECT count(*) FROM pg_stats WHERE tablename = 'events'"))
+        .as("the table has no statistics yet").isZero();
+    Pool owner = database.asSuperuser().pool(vertx, 1); // a store may serve as the tables' owner: no row security
+    try {
+      long head = 50000;
+      for (Pool pool : List.of(runtime, owner)) {
+        for (Form form : Form.values()) {
+          long pages = pagesRead(pool, form, head);
+
+          // The whole stream is some 700 pages; its head through the unique index 3, the INSERT's own writes ~30.
+          assertThat(pages).as("%s", form).isLessThan(100);
+          head++; // the warm-up append stays, the measured one is rolled back
+        }
+      }
+    } finally {
+      owner.close().await();
+    }
+  }
+
+  /**
+   * The shared buffers one lone append to "long" at {@code head} touches, once the statement is planned as the
+   * store's connections plan it (a plan kept and reused) and the session warm: the append is rolled back.
+   */
+  private static long pagesRead(Pool pool, Form form, long head) {
+    AppendStatements.Statement insert = form.statement(append("acme", "long", head, "warm-" + form + head));
+    SqlConnection connection = pool.getConnection().await();
+    try {
+      connection.query("SET plan_cache_mode = force_generic_plan").execute().await();
+      connection.query("PREPARE lone AS " + insert.sql()).execute().await();
+      assertThat(connection.query("EXECUTE lone(" + literals(insert) + ")").execute().await().size()).isEqualTo(1);
+      AppendStatements.Statement measured = form.statement(append("acme", "long", head + 1, "measured"));
+      connection.query("BEGIN").execute().await();
+      JsonArray plan = connection.query("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE lone(" + literals(measured)
+          + ")").execute().await().iterator().next().getJsonArray(0);
+      connection.query("ROLLBACK").execute().await();
+      JsonObject top = plan.getJsonObject(0).getJsonObject("Plan");
+      assertThat(top.getLong("Actual Rows")).as("written").isEqualTo(1);
+      return top.getLong("Shared Hit Blocks") + top.getLong("Shared Read Blocks");
+    } finally {
+      connection.query("DEALLOCATE lone").execute().await(); // the connection goes back to the pool
+      connection.query("RESET plan_cache_mode").execute().await();
+      connection.close().await();
+    }
+  }
+
+  private static String literals(AppendStatements.Statement statement) {
+    List<String> arguments = new ArrayList<>();
+    for (int i = 0; i < statement.arguments().size(); i++) {
+      Object value = statement.arguments().getValue(i);
+      arguments.add(value instanceof String[] array
+          ? "ARRAY[" + String.join(", ", Arrays.stream(array).map(LoneAppendTest::literal).toList()) + "]::text[]"
+          : value instanceof String text ? literal(text) : value.toString());
+    }
+    return String.join(", ", arguments);
+  }
+
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
   }
 
   @Test
@@ -84,8 +158,9 @@ class LoneAppendTest extends RuntimeRoleTest {
       connection.query("SELECT set_config('app.current_tenant', 'acme', true)").execute().await();
       connection.query("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload,"
           + " metadata) VALUES ('acme', 'Order', 'other', 1, 'x', '{}', '{}')").execute().await();
-      assertThat(connection.preparedQuery(AppendStatements.INSERT).execute(insertArguments("acme", "late", 0, "a"))
-          .await().size()).as("its head check would come after its transaction id").isZero();
+      AppendStatements.Statement late = AppendStatements.insert(append("acme", "late", 0, "a"));
+      assertThat(connection.preparedQuery(late.sql()).execute(late.arguments()).await().size())
+          .as("its head check would come after its transaction id").isZero();
       connection.query("COMMIT").execute().await();
     } finally {
       connection.close().await();
@@ -101,10 +176,10 @@ class LoneAppendTest extends RuntimeRoleTest {
     SqlConnection second = runtime.getConnection().await();
     try {
       first.query("BEGIN").execute().await();
-      assertThat(first.preparedQuery(AppendStatements.INSERT).execute(insertArguments("acme", "o-3", 0, "a"))
-          .await().size()).isEqualTo(1);
-      Future<Integer> racing = second.preparedQuery(AppendStatements.INSERT)
-          .execute(insertArguments("acme", "o-3", 0, "p", "q")).map(rows -> rows.size());
+      AppendStatements.Statement one = AppendStatements.insert(append("acme", "o-3", 0, "a"));
+      assertThat(first.preparedQuery(one.sql()).execute(one.arguments()).await().size()).isEqualTo(1);
+      AppendStatements.Statement two = AppendStatements.insert(append("acme", "o-3", 0, "p", "q"));
+      Future<Integer> racing = second.preparedQuery(two.sql()).execute(two.arguments()).map(rows -> rows.size());
       TableLock.awaitWaiters(database, role, 1);
       first.query("COMMIT").execute().await();
 
@@ -120,11 +195,27 @@ class LoneAppendTest extends RuntimeRoleTest {
     }
   }
 
+  /** The plain INSERT's two forms: the events as one VALUES list (few events), or as arrays (any number). */
+  private enum Form {
+    VALUES, ARRAYS;
+
+    AppendStatements.Statement statement(EncodedAppend append) {
+      return this == VALUES ? AppendStatements.insertByValues(append) : AppendStatements.insertByArrays(append);
+    }
+  }
+
   /** One append by the store's plain INSERT: "wrote N", "nothing" or "position taken" (a unique violation). */
   private String insert(String tenant, String stream, long expected, String... eventIds) {
+    return run(AppendStatements.insert(append(tenant, stream, expected, eventIds)), expected);
+  }
+
+  private String insert(Form form, String tenant, String stream, long expected, String... eventIds) {
+    return run(form.statement(append(tenant, stream, expected, eventIds)), expected);
+  }
+
+  private String run(AppendStatements.Statement insert, long expected) {
     try {
-      int rows = runtime.preparedQuery(AppendStatements.INSERT)
-          .execute(insertArguments(tenant, stream, expected, eventIds)).await().size();
+      int rows = runtime.preparedQuery(insert.sql()).execute(insert.arguments()).await().size();
       return rows == 0 ? "nothing" : "wrote " + (expected + rows);
     } catch (RuntimeException e) {
       if (SqlErrors.isUniqueViolation(e) || SqlErrors.isUniqueViolation(e.getCause())) {
@@ -134,10 +225,14 @@ class LoneAppendTest extends RuntimeRoleTest {
     }
   }
 
-  private static Tuple insertArguments(String tenant, String stream, long expected, String... eventIds) {
-    Tuple functionArguments = arguments(tenant, stream, expected, eventIds);
-    return Tuple.of(tenant, "Order", stream, expected).addValue(functionArguments.getValue(3))
-        .addValue(functionArguments.getValue(4)).addValue(functionArguments.getValue(5));
+  /** As {@link #arguments}: event ids double as event types, and the payload numbers the event in its append. */
+  private static EncodedAppend append(String tenant, String stream, long expected, String... eventIds) {
+    List<EncodedAppend.Event> events = new ArrayList<>();
+    for (int i = 0; i < eventIds.length; i++) {
+      events.add(new EncodedAppend.Event(eventIds[i], "{\"n\": " + i + "}",
+          "{\"event_id\": \"" + eventIds[i] + "\"}", eventIds[i]));
+    }
+    return new EncodedAppend(new PersistenceId(tenant, "Order", stream), expected, events);
   }
 
   /** The same appends, in order, through one of the functions; each outcome as "outcome sequence". */

@@ -6,6 +6,7 @@ import dev.temperstore.events.EventLimits;
 import dev.temperstore.events.EventMetadata;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.internal.events.AppendStatements;
+import dev.temperstore.internal.events.EncodedAppend;
 import dev.temperstore.internal.events.PgEventStore;
 import dev.temperstore.internal.reactive.Reactive;
 import dev.temperstore.migration.MigrationListener;
@@ -467,18 +468,15 @@ public final class StoreLayers implements Callable<Integer> {
             yield pool.preparedQuery(insert).execute(row);
           }
           case HAND_STORE_STATEMENT -> {
-            String[] types = new String[events];
-            String[] payloads = new String[events];
-            String[] metadata = new String[events];
+            List<EncodedAppend.Event> batch = new ArrayList<>(events);
             for (int i = 0; i < events; i++) {
-              types[i] = "OrderLineAdded";
-              payloads[i] = BenchPayloads.PAYLOAD_JSON;
-              metadata[i] = BenchPayloads.METADATA_JSON;
+              batch.add(new EncodedAppend.Event("OrderLineAdded", BenchPayloads.PAYLOAD_JSON,
+                  BenchPayloads.METADATA_JSON, BenchPayloads.EVENT_ID));
             }
-            Tuple arguments = Tuple.of("bench", "Order", stream, sequence).addArrayOfString(types)
-                .addArrayOfString(payloads).addArrayOfString(metadata);
+            AppendStatements.Statement statement =
+                AppendStatements.insert(new EncodedAppend(new PersistenceId("bench", "Order", stream), sequence, batch));
             sequence += events;
-            yield pool.preparedQuery(AppendStatements.INSERT).execute(arguments);
+            yield pool.preparedQuery(statement.sql()).execute(statement.arguments());
           }
           case EVENT_STORE_IN_PROCESS -> {
             List<NewEvent> batch = new ArrayList<>(events);

@@ -37,7 +37,7 @@ import java.util.function.Consumer;
  * the database function can check every append of a batch at once. Single appends in a batch are sorted by
  * stream, and multi-stream requests go alone and sorted, so concurrent batches take row locks in one global
  * order and cannot deadlock each other. A batch of one append to one stream, what light load sends, is a plain INSERT
- * guarded by the stream's head ({@link AppendStatements#INSERT}); {@code temper_store_append_one} decides it only
+ * guarded by the stream's head ({@link AppendStatements#insert}); {@code temper_store_append_one} decides it only
  * when that wrote nothing. A batch that fails for one request's data is split until only that request
  * fails ({@link #write}). A request whose stream reached the expected position only after its statement checked it
  * (written meanwhile by another store instance, whose commit the statement saw only later) is sent again in a new
@@ -284,7 +284,8 @@ final class AppendBatcher {
    */
   private void insert(List<Pending> batch, EncodedAppend append, boolean mayRetry, Runnable then) {
     long sent = System.nanoTime();
-    pool.preparedQuery(AppendStatements.INSERT).execute(AppendStatements.insertArguments(append))
+    AppendStatements.Statement insert = AppendStatements.insert(append);
+    pool.preparedQuery(insert.sql()).execute(insert.arguments())
         .onComplete(result -> {
           metrics.statement(1, System.nanoTime() - sent);
           if (result.succeeded() && AppendStatements.inserted(append, result.result())) {
