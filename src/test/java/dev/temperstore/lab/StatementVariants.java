@@ -117,20 +117,14 @@ public final class StatementVariants implements Callable<Integer> {
 
   /** The same rows by a prepared INSERT with one VALUES list, each append to a new stream (as StoreLayers). */
   private Supplier<Future<?>> plain(Pool pool) {
-    StringBuilder sql = new StringBuilder("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr,"
-        + " event_type, payload, metadata) VALUES ");
-    for (int i = 0; i < events; i++) {
-      int p = 2 + 3 * i;
-      sql.append(i == 0 ? "" : ", ").append("('bench', 'Order', $1, ").append(i + 1).append(", $").append(p)
-          .append(", $").append(p + 1).append("::jsonb, $").append(p + 2).append("::jsonb)");
-    }
+    String sql = StoreLayers.handInsertSql(events);
     long[] streams = {0};
     return () -> {
       Tuple row = Tuple.of("p-" + streams[0]++);
       for (int i = 0; i < events; i++) {
         row.addString("OrderLineAdded").addString(BenchPayloads.PAYLOAD_JSON).addString(BenchPayloads.METADATA_JSON);
       }
-      return pool.preparedQuery(sql.toString()).execute(row);
+      return pool.preparedQuery(sql).execute(row);
     };
   }
 

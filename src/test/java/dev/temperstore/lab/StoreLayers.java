@@ -323,6 +323,18 @@ public final class StoreLayers implements Callable<Integer> {
     return database;
   }
 
+  /** An INSERT of {@code events} rows, one VALUES list, $1 the stream and three parameters a row after it. */
+  static String handInsertSql(int events) {
+    StringBuilder sql = new StringBuilder("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr,"
+        + " event_type, payload, metadata) VALUES ");
+    for (int i = 0; i < events; i++) {
+      int p = 2 + 3 * i;
+      sql.append(i == 0 ? "" : ", ").append("('bench', 'Order', $1, ").append(i + 1).append(", $").append(p)
+          .append(", $").append(p + 1).append("::jsonb, $").append(p + 2).append("::jsonb)");
+    }
+    return sql.toString();
+  }
+
   /**
    * Events per second, p50 ms, allocation and CPU of one JVM layer, its callers on {@link #LOOPS} event loops, on a
    * fresh database.
@@ -390,19 +402,7 @@ public final class StoreLayers implements Callable<Integer> {
       this.callers = callers;
       this.events = events;
       this.index = index;
-      this.insert = insertSql(events);
-    }
-
-    /** An INSERT of {@code events} rows, one VALUES list, $1 the stream and three parameters a row after it. */
-    private static String insertSql(int events) {
-      StringBuilder sql = new StringBuilder("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr,"
-          + " event_type, payload, metadata) VALUES ");
-      for (int i = 0; i < events; i++) {
-        int p = 2 + 3 * i;
-        sql.append(i == 0 ? "" : ", ").append("('bench', 'Order', $1, ").append(i + 1).append(", $").append(p)
-            .append(", $").append(p + 1).append("::jsonb, $").append(p + 2).append("::jsonb)");
-      }
-      return sql.toString();
+      this.insert = handInsertSql(events);
     }
 
     @Override
