@@ -178,12 +178,27 @@ class DirectCallsTest extends DatabaseTest {
   @Test
   void a_payload_of_a_type_json_has_not_is_a_400_naming_it() {
     StoreException refused = directFailure(client -> client.append(ORDER, 0,
-        List.of(typed("Placed", new JsonObject().put("when", new StringBuilder("now")), "actor"))));
+        List.of(typed("Placed", new JsonObject().put("when", UUID.randomUUID()), "actor"))));
 
     assertThat(refused.code()).isEqualTo(400);
     assertThat(refused.getMessage()).isEqualTo("events[0].payload.when must be JSON (an object, array, string, number,"
-        + " boolean or null), got a StringBuilder");
+        + " boolean or null), got a UUID");
     assertThat(database.admin().count("SELECT count(*) FROM events")).isZero();
+  }
+
+  @Test
+  void a_char_sequence_in_a_payload_is_stored_as_its_text_on_a_direct_call_as_over_the_bus() throws Exception {
+    StringBuilder when = new StringBuilder("now");
+    long direct = onTheLoop(client -> client.append(ORDER, 0,
+        List.of(typed("Placed", new JsonObject().put("when", when), "actor"))));
+    when.append(" and later"); // changed once the call returned: not what was stored
+    long overTheBus = client.append(PersistenceId.parse("acme:Order:o-2"), 0,
+        List.of(typed("Placed", new JsonObject().put("when", new StringBuilder("now")), "actor")))
+        .await().atMost(Await.TIMEOUT);
+
+    assertThat(direct).isEqualTo(overTheBus).isEqualTo(1);
+    assertThat(database.admin().strings("SELECT payload::text FROM events ORDER BY entity_id"))
+        .containsExactly("{\"when\": \"now\"}", "{\"when\": \"now\"}");
   }
 
   private void assertRefusedAlike(String name, Function<StoreClient, Uni<?>> call) {

@@ -114,6 +114,9 @@ final class TypedGate {
     if (payload instanceof List<?> list) {
       return new JsonArray(list).copy();
     }
+    if (payload instanceof CharSequence chars) {
+      return chars.toString();
+    }
     return payload;
   }
 }

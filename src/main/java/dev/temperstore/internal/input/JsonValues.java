@@ -67,8 +67,8 @@ public final class JsonValues {
     if (value == null || value instanceof Boolean) {
       return;
     }
-    if (value instanceof String text) {
-      String problem = Text.problem(text);
+    if (value instanceof CharSequence chars) { // a string, as Vert.x's copy of a message makes any CharSequence
+      String problem = Text.problem(chars.toString());
       if (problem != null) {
         throw refused(path, problem);
       }
