@@ -1,5 +1,6 @@
 package dev.temperstore.service.ops;
 
+import dev.temperstore.internal.reactive.Reactive;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,7 +34,8 @@ public final class OpsServer {
     }
     switch (request.path()) {
       case "/health/live" -> json(request, 200, new JsonObject().put("status", "UP"));
-      case "/health/ready" -> readiness.check().subscribe().with(
+      // answered on the request's own context: the check ends on the pool's loop, or on a timer thread at its timeout
+      case "/health/ready" -> Reactive.future(readiness.check(), Vertx.currentContext()).onComplete(
           status -> json(request, "UP".equals(status.getString("status")) ? 200 : 503, status),
           failure -> json(request, 503, new JsonObject().put("status", "DOWN").put("error", failure.getMessage())));
       case "/metrics" -> request.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
