@@ -323,6 +323,16 @@ public final class StoreLayers implements Callable<Integer> {
     return database;
   }
 
+  /** {@code events} bench events as the store's statements take them: the baselines' payload and metadata. */
+  static List<EncodedAppend.Event> encodedEvents(int events) {
+    List<EncodedAppend.Event> encoded = new ArrayList<>(events);
+    for (int i = 0; i < events; i++) {
+      encoded.add(new EncodedAppend.Event("OrderLineAdded", BenchPayloads.PAYLOAD_JSON, BenchPayloads.METADATA_JSON,
+          BenchPayloads.EVENT_ID));
+    }
+    return List.copyOf(encoded);
+  }
+
   /** An INSERT of {@code events} rows, one VALUES list, $1 the stream and three parameters a row after it. */
   static String handInsertSql(int events) {
     StringBuilder sql = new StringBuilder("INSERT INTO events (tenant, entity_type, entity_id, sequence_nr,"
@@ -392,6 +402,7 @@ public final class StoreLayers implements Callable<Integer> {
     private final int events;
     private final int index;
     private final String insert;
+    private final List<EncodedAppend.Event> encoded;
     final org.HdrHistogram.Histogram latency = new org.HdrHistogram.Histogram(60_000_000L, 3);
     private Pool pool;
     private PgEventStore store;
@@ -403,6 +414,7 @@ public final class StoreLayers implements Callable<Integer> {
       this.events = events;
       this.index = index;
       this.insert = handInsertSql(events);
+      this.encoded = encodedEvents(events);
     }
 
     @Override
@@ -468,13 +480,8 @@ public final class StoreLayers implements Callable<Integer> {
             yield pool.preparedQuery(insert).execute(row);
           }
           case HAND_STORE_STATEMENT -> {
-            List<EncodedAppend.Event> batch = new ArrayList<>(events);
-            for (int i = 0; i < events; i++) {
-              batch.add(new EncodedAppend.Event("OrderLineAdded", BenchPayloads.PAYLOAD_JSON,
-                  BenchPayloads.METADATA_JSON, BenchPayloads.EVENT_ID));
-            }
-            AppendStatements.Statement statement =
-                AppendStatements.insert(new EncodedAppend(new PersistenceId("bench", "Order", stream), sequence, batch));
+            AppendStatements.Statement statement = AppendStatements.insert(
+                new EncodedAppend(new PersistenceId("bench", "Order", stream), sequence, encoded));
             sequence += events;
             yield pool.preparedQuery(statement.sql()).execute(statement.arguments());
           }
