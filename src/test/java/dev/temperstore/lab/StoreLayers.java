@@ -15,7 +15,7 @@ import dev.temperstore.migration.MigrationSettings;
 import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.service.bench.BenchClients;
 import dev.temperstore.service.bench.BenchDatabase;
-import dev.temperstore.service.bench.LoadCommand;
+import dev.temperstore.service.bench.BenchStore;
 import dev.temperstore.service.bench.BenchPayloads;
 import dev.temperstore.service.bench.BenchResult;
 import dev.temperstore.service.bench.LoadOptions;
@@ -42,10 +42,14 @@ import picocli.CommandLine.Option;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -53,8 +57,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The store's appends and reads layer by layer, at several client counts, on fresh migrated databases of one server,
- * each layer in turn within a round (docs/benchmarks.md, "Layer by layer at 1, 8 and 64 clients"):
+ * The store's appends and reads layer by layer, at several client counts, each layer on a fresh migrated database of
+ * one server (docs/benchmarks.md, "Layer by layer at 1, 8 and 64 clients"). By default the layers run in turn within
+ * a round, each measured once; with {@code --interleave} all the layers of a work are open at once and measured in
+ * short slices, in an order shuffled each round, so that what drifts on the machine falls on every layer alike and
+ * the medians compare layers measured over the same minutes (runs in turn moved by as much as the gaps they
+ * measured):
  * <ol>
  *   <li>pgbench: the INSERT of n rows, or the SELECT of a page, in its own process (prepared);</li>
  *   <li>the same INSERT (n rows, one VALUES list) or SELECT by a hand-written Vert.x client, prepared;</li>
@@ -114,6 +122,22 @@ public final class StoreLayers implements Callable<Integer> {
       description = "Client counts for reads of 100-event pages (default ${DEFAULT-VALUE})")
   List<Integer> readClients;
 
+  @Option(names = "--interleave",
+      description = "Open every layer of a work and client count at once and measure them in slices of --duration"
+          + " seconds, in an order shuffled each round, after one warm-up of --warmup seconds each; prints each"
+          + " round and the medians (default: each layer in turn, on a fresh database, --rounds times)")
+  boolean interleave;
+
+  @Option(names = "--slice-warmup", defaultValue = "1",
+      description = "With --interleave: unmeasured seconds before each slice, its callers deployed"
+          + " (default ${DEFAULT-VALUE})")
+  int sliceWarmup;
+
+  @Option(names = "--layers", split = ",",
+      description = "Layers to run, hand among them: pgbench, hand, statement, in-process, own-loops, own-loops-bus,"
+          + " other-loops, bridge (default: all)")
+  Set<String> layers;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new StoreLayers()).execute(args));
   }
@@ -122,14 +146,16 @@ public final class StoreLayers implements Callable<Integer> {
 
   /** How the load generator's clients reach the store's verticle. */
   private enum Via {
-    OWN_LOOPS("StoreClient on the store's event loops"),
-    OWN_LOOPS_BUS("StoreClient on the store's event loops, over the bus (no direct calls)"),
-    OTHER_LOOPS("StoreClient from other event loops"),
-    BRIDGE("StoreClient through the TCP bridge");
+    OWN_LOOPS("own-loops", "StoreClient on the store's event loops"),
+    OWN_LOOPS_BUS("own-loops-bus", "StoreClient on the store's event loops, over the bus (no direct calls)"),
+    OTHER_LOOPS("other-loops", "StoreClient from other event loops"),
+    BRIDGE("bridge", "StoreClient through the TCP bridge");
 
+    final String key;
     final String label;
 
-    Via(String label) {
+    Via(String key, String label) {
+      this.key = key;
       this.label = label;
     }
   }
@@ -157,20 +183,30 @@ public final class StoreLayers implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (layers != null && !layers.contains("hand")) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--layers must include hand: every ratio is to the hand-written client");
+    }
     Vertx vertx = Vertx.vertx();
     StoreConfig config = ConfigLoader.load(Optional.empty());
     DatabaseTarget server = DatabaseTarget.fromUrl(url, Duration.ofSeconds(10));
     List<String> rows = new ArrayList<>();
+    List<String> summary = new ArrayList<>();
     try {
-      for (int round = 1; round <= rounds; round++) {
-        for (int clients : appendClients) {
-          appendRows(vertx, server, config, round, clients, 1, rows);
+      List<Work> works = new ArrayList<>();
+      appendClients.forEach(clients -> works.add(new Work("append 1 event", clients, 1, null)));
+      batchClients.forEach(clients -> works.add(new Work("append 10 events", clients, 10, null)));
+      String fill = PgBench.fillForReads(READ_STREAMS, STREAM_LENGTH);
+      readClients.forEach(clients -> works.add(new Work("read pages of " + PAGE_SIZE, clients, PAGE_SIZE, fill)));
+      if (interleave) {
+        for (Work work : works) {
+          interleaved(work, specs(vertx, server, config, work), rows, summary);
         }
-        for (int clients : batchClients) {
-          appendRows(vertx, server, config, round, clients, 10, rows);
-        }
-        for (int clients : readClients) {
-          readRows(vertx, server, config, round, clients, rows);
+      } else {
+        for (int round = 1; round <= rounds; round++) {
+          for (Work work : works) {
+            rows.addAll(rowsOf(round, work, inTurn(specs(vertx, server, config, work))));
+          }
         }
       }
     } finally {
@@ -181,51 +217,153 @@ public final class StoreLayers implements Callable<Integer> {
         + " | JVM CPU µs per operation | ratio to the hand-written client |");
     System.out.println("|---:|---|---:|---|---:|---:|---:|---:|---:|");
     rows.forEach(System.out::println);
+    if (interleave) {
+      System.out.println();
+      System.out.printf(Locale.ROOT, "Medians of %d rounds of %d-second slices in shuffled order:%n%n", rounds,
+          seconds);
+      System.out.println("| work | clients | layer | events/s | ratio to the hand-written client | each round's ratio"
+          + " | KiB allocated per operation | JVM CPU µs per operation |");
+      System.out.println("|---|---:|---|---:|---:|---|---:|---:|");
+      summary.forEach(System.out::println);
+    }
     return 0;
   }
 
-  private void appendRows(Vertx vertx, DatabaseTarget server, StoreConfig config, int round, int clients, int events,
-                          List<String> rows) throws Exception {
-    String work = events == 1 ? "append 1 event" : "append " + events + " events";
-    double pgbench;
-    try (BenchDatabase database = migrated(vertx, server)) {
-      pgbench = PgBench.run(database.target(), PgBench.insertScript(events), clients, Duration.ofSeconds(seconds),
-          "-M", "prepared").tps() * events;
-    }
-    Figures hand = jvmLayer(vertx, server, Layer.HAND_INSERT, clients, events, null);
-    Figures statement = jvmLayer(vertx, server, Layer.HAND_STORE_STATEMENT, clients, events, null);
-    Figures inProcess = jvmLayer(vertx, server, Layer.EVENT_STORE_IN_PROCESS, clients, events, null);
-    LoadOptions load = new LoadOptions(Workload.APPEND, clients, Duration.ofSeconds(seconds), 0,
-        Duration.ofSeconds(warmupSeconds), events, PAGE_SIZE, STREAM_LENGTH);
-    rows.add(row(round, work, clients, "pgbench, prepared", pgbenchFigures(pgbench), hand));
-    rows.add(row(round, work, clients, "hand-written Vert.x INSERT", hand, hand));
-    rows.add(row(round, work, clients, "the store's statement, by hand", statement, hand));
-    rows.add(row(round, work, clients, "PgEventStore in process", inProcess, hand));
-    for (Via via : Via.values()) {
-      rows.add(row(round, work, clients, via.label, storeLayer(server, config, load, via), hand));
+  /**
+   * What one set of layers does: appends of {@code events} events, or reads of pages ({@code fill} the baselines'
+   * streams to read, {@code events} the page size).
+   */
+  private record Work(String name, int clients, int events, String fill) {
+    boolean reads() {
+      return fill != null;
     }
   }
 
-  private void readRows(Vertx vertx, DatabaseTarget server, StoreConfig config, int round, int clients,
-                        List<String> rows) throws Exception {
-    String work = "read pages of " + PAGE_SIZE;
-    String fill = PgBench.fillForReads(READ_STREAMS, STREAM_LENGTH);
-    double pgbench;
-    try (BenchDatabase database = migrated(vertx, server)) {
-      database.execute(fill);
-      pgbench = PgBench.run(database.target(), PgBench.readScript(READ_STREAMS, STREAM_LENGTH, PAGE_SIZE), clients,
-          Duration.ofSeconds(seconds), "-M", "prepared").tps() * PAGE_SIZE;
+  /** A layer to open, under its key for --layers and its row's label. */
+  private record Spec(String key, String label, Opener opener) {
+  }
+
+  @FunctionalInterface
+  private interface Opener {
+    OpenLayer open() throws Exception;
+  }
+
+  /** A layer ready to measure: its database made and filled. */
+  private interface OpenLayer extends AutoCloseable {
+    /** Figures of {@code seconds} measured after {@code warmup} unmeasured ones, its callers deployed meanwhile. */
+    Figures measure(int warmup, int seconds) throws Exception;
+  }
+
+  /** The layers of {@code work} that --layers selects, the hand-written client among them. */
+  private List<Spec> specs(Vertx vertx, DatabaseTarget server, StoreConfig config, Work work) {
+    List<Spec> specs = new ArrayList<>();
+    String script = work.reads() ? PgBench.readScript(READ_STREAMS, STREAM_LENGTH, PAGE_SIZE)
+        : PgBench.insertScript(work.events());
+    specs.add(new Spec("pgbench", "pgbench, prepared", () -> {
+      BenchDatabase database = migrated(vertx, server, work.fill());
+      return new OpenLayer() {
+        @Override
+        public Figures measure(int warmup, int measured) throws Exception {
+          return pgbenchFigures(PgBench.run(database.target(), script, work.clients(), Duration.ofSeconds(measured),
+              "-M", "prepared").tps() * work.events());
+        }
+
+        @Override
+        public void close() {
+          database.close();
+        }
+      };
+    }));
+    specs.add(driverSpec("hand", work.reads() ? "hand-written Vert.x SELECT" : "hand-written Vert.x INSERT",
+        work.reads() ? Layer.HAND_SELECT : Layer.HAND_INSERT, vertx, server, work));
+    if (!work.reads()) {
+      specs.add(driverSpec("statement", "the store's statement, by hand", Layer.HAND_STORE_STATEMENT, vertx, server,
+          work));
     }
-    Figures hand = jvmLayer(vertx, server, Layer.HAND_SELECT, clients, PAGE_SIZE, fill);
-    Figures inProcess = jvmLayer(vertx, server, Layer.EVENT_STORE_READ, clients, PAGE_SIZE, fill);
-    LoadOptions load = new LoadOptions(Workload.READ, clients, Duration.ofSeconds(seconds), 0,
-        Duration.ofSeconds(warmupSeconds), 1, PAGE_SIZE, STREAM_LENGTH);
-    rows.add(row(round, work, clients, "pgbench, prepared", pgbenchFigures(pgbench), hand));
-    rows.add(row(round, work, clients, "hand-written Vert.x SELECT", hand, hand));
-    rows.add(row(round, work, clients, "PgEventStore in process", inProcess, hand));
+    specs.add(driverSpec("in-process", "PgEventStore in process",
+        work.reads() ? Layer.EVENT_STORE_READ : Layer.EVENT_STORE_IN_PROCESS, vertx, server, work));
     for (Via via : Via.values()) {
-      rows.add(row(round, work, clients, via.label, storeLayer(server, config, load, via), hand));
+      specs.add(new Spec(via.key, via.label, () -> new StoreLayer(vertx, server, config, work, via)));
     }
+    return specs.stream().filter(spec -> layers == null || layers.contains(spec.key())).toList();
+  }
+
+  private Spec driverSpec(String key, String label, Layer layer, Vertx vertx, DatabaseTarget server, Work work) {
+    return new Spec(key, label, () -> new DriverLayer(vertx, migrated(vertx, server, work.fill()), layer, work));
+  }
+
+  /** Each layer in turn on a fresh database: opened, measured once, closed. */
+  private Map<Spec, Figures> inTurn(List<Spec> specs) throws Exception {
+    Map<Spec, Figures> figures = new LinkedHashMap<>();
+    for (Spec spec : specs) {
+      try (OpenLayer layer = spec.opener().open()) {
+        figures.put(spec, layer.measure(warmupSeconds, seconds));
+      }
+    }
+    return figures;
+  }
+
+  /**
+   * Every layer opened at once, each warmed up for --warmup seconds, then --rounds rounds of one slice of each, in an
+   * order shuffled each round: whatever drifts on the machine meanwhile falls on all layers alike.
+   */
+  private void interleaved(Work work, List<Spec> specs, List<String> rows, List<String> summary) throws Exception {
+    Map<Spec, OpenLayer> opened = new LinkedHashMap<>();
+    try {
+      for (Spec spec : specs) {
+        opened.put(spec, spec.opener().open());
+      }
+      for (OpenLayer layer : opened.values()) {
+        layer.measure(warmupSeconds, 1);
+      }
+      Random order = new Random(29);
+      Map<Spec, List<Figures>> all = new LinkedHashMap<>();
+      Map<Spec, List<Double>> ratios = new LinkedHashMap<>();
+      for (int round = 1; round <= rounds; round++) {
+        List<Spec> shuffled = new ArrayList<>(specs);
+        Collections.shuffle(shuffled, order);
+        Map<Spec, Figures> figures = new LinkedHashMap<>();
+        for (Spec spec : shuffled) {
+          figures.put(spec, opened.get(spec).measure(sliceWarmup, seconds));
+        }
+        Map<Spec, Figures> inOrder = new LinkedHashMap<>();
+        specs.forEach(spec -> inOrder.put(spec, figures.get(spec)));
+        rows.addAll(rowsOf(round, work, inOrder));
+        double hand = handOf(inOrder).perSecond();
+        inOrder.forEach((spec, f) -> {
+          all.computeIfAbsent(spec, ignored -> new ArrayList<>()).add(f);
+          ratios.computeIfAbsent(spec, ignored -> new ArrayList<>()).add(f.perSecond() / hand);
+        });
+      }
+      all.forEach((spec, list) -> summary.add(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f | %.2f× | %s | %s | %s |",
+          work.name(), work.clients(), spec.label(), median(list.stream().map(Figures::perSecond).toList()),
+          median(ratios.get(spec)),
+          String.join(", ", ratios.get(spec).stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList()),
+          decimals(median(list.stream().map(Figures::allocatedPerOperation).toList()), 1024, 1),
+          decimals(median(list.stream().map(Figures::cpuPerOperation).toList()), 1000, 0))));
+    } finally {
+      for (OpenLayer layer : opened.values()) {
+        layer.close();
+      }
+    }
+  }
+
+  private static Figures handOf(Map<Spec, Figures> figures) {
+    return figures.entrySet().stream().filter(entry -> entry.getKey().key().equals("hand")).findFirst()
+        .orElseThrow().getValue();
+  }
+
+  private static List<String> rowsOf(int round, Work work, Map<Spec, Figures> figures) {
+    Figures hand = handOf(figures);
+    List<String> rows = new ArrayList<>();
+    figures.forEach((spec, f) -> rows.add(row(round, work.name(), work.clients(), spec.label(), f, hand)));
+    return rows;
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** pgbench's rate: its own process, so no latency, allocation or CPU of the JVM's. */
@@ -245,32 +383,50 @@ public final class StoreLayers implements Callable<Integer> {
   }
 
   /**
-   * The store's verticle, the configured instances of it, on a fresh database and a Vert.x of its own, called by
-   * {@code bench}'s load generator {@code via} the bus from its own or other event loops, or through the bridge.
+   * The store's verticle, the configured instances of it, on a database of its own and, for each measurement, a
+   * Vert.x of its own, called by {@code bench}'s load generator {@code via} the bus from its own or other event loops,
+   * or through the bridge.
    */
-  private static Figures storeLayer(DatabaseTarget server, StoreConfig config, LoadOptions load, Via via)
-      throws Exception {
-    int instances = config.server().instances();
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setEventLoopPoolSize(via == Via.OWN_LOOPS || via == Via.OWN_LOOPS_BUS ? instances : instances + 2));
-    try {
-      System.err.printf("%s, %d clients, %s%n", load.workload(), load.clients(), via.label);
-      Usage[] atStart = {null};
-      StoreSettings[] store = {null};
-      BenchClients clients = (on, settings) -> {
-        store[0] = settings;
-        return clients(via).open(on, settings);
-      };
-      BenchResult result = LoadCommand.run(vertx, server, config, load, clients, () -> {
-        if (load.workload() == Workload.READ) {
-          analyzed(vertx, store[0].migration());
-        }
-        atStart[0] = Usage.now();
-      });
-      return atStart[0].since(result.eventsPerSecond(), result.p50(), result.operations(),
-          via == Via.BRIDGE ? "" : callersOnInstanceLoops(vertx));
-    } finally {
-      vertx.close().await();
+  private static final class StoreLayer implements OpenLayer {
+    private final StoreConfig config;
+    private final Work work;
+    private final Via via;
+    private final BenchDatabase database;
+
+    StoreLayer(Vertx vertx, DatabaseTarget server, StoreConfig config, Work work, Via via) {
+      this.config = config;
+      this.work = work;
+      this.via = via;
+      this.database = BenchDatabase.create(vertx, server);
+    }
+
+    @Override
+    public Figures measure(int warmup, int measured) throws Exception {
+      int instances = config.server().instances();
+      Vertx vertx = Vertx.vertx(new VertxOptions()
+          .setEventLoopPoolSize(via == Via.OWN_LOOPS || via == Via.OWN_LOOPS_BUS ? instances : instances + 2));
+      LoadOptions load = new LoadOptions(work.reads() ? Workload.READ : Workload.APPEND, work.clients(),
+          Duration.ofSeconds(measured), 0, Duration.ofSeconds(warmup), work.reads() ? 1 : work.events(), PAGE_SIZE,
+          STREAM_LENGTH);
+      try (BenchStore store = BenchStore.start(vertx, database, config, clients(via))) {
+        System.err.printf("%s, %d clients, %s%n", load.workload(), load.clients(), via.label);
+        Usage[] atStart = {null};
+        BenchResult result = store.load(load, () -> {
+          if (work.reads()) {
+            analyzed(vertx, store.settings().migration());
+          }
+          atStart[0] = Usage.now();
+        });
+        return atStart[0].since(result.eventsPerSecond(), result.p50(), result.operations(),
+            via == Via.BRIDGE ? "" : callersOnInstanceLoops(vertx));
+      } finally {
+        vertx.close().await();
+      }
+    }
+
+    @Override
+    public void close() {
+      database.close();
     }
   }
 
@@ -316,10 +472,14 @@ public final class StoreLayers implements Callable<Integer> {
     return own + " of " + adoptions.size() + " calling loops ran an instance";
   }
 
-  private static BenchDatabase migrated(Vertx vertx, DatabaseTarget server) {
+  /** A fresh database of {@code server}, migrated, and filled by {@code fill} unless it is null. */
+  private static BenchDatabase migrated(Vertx vertx, DatabaseTarget server, String fill) {
     BenchDatabase database = BenchDatabase.create(vertx, server);
     MigrationPipeline.standard(MigrationSettings.defaults())
         .run(vertx, database.target(), MigrationListener.NONE).await().atMost(Duration.ofMinutes(1));
+    if (fill != null) {
+      database.execute(fill);
+    }
     return database;
   }
 
@@ -346,31 +506,41 @@ public final class StoreLayers implements Callable<Integer> {
   }
 
   /**
-   * Events per second, p50 ms, allocation and CPU of one JVM layer, its callers on {@link #LOOPS} event loops, on a
-   * fresh database.
+   * One JVM layer: events per second, p50 ms, allocation and CPU, its callers on {@link #LOOPS} event loops,
+   * deployed for each measurement.
    */
-  private Figures jvmLayer(Vertx vertx, DatabaseTarget server, Layer layer, int clients, int events, String fill)
-      throws Exception {
-    try (BenchDatabase database = migrated(vertx, server)) {
-      if (fill != null) {
-        database.execute(fill);
-      }
-      int loops = Math.min(LOOPS, clients);
+  private static final class DriverLayer implements OpenLayer {
+    private final Vertx vertx;
+    private final BenchDatabase database;
+    private final Layer layer;
+    private final Work work;
+
+    DriverLayer(Vertx vertx, BenchDatabase database, Layer layer, Work work) {
+      this.vertx = vertx;
+      this.database = database;
+      this.layer = layer;
+      this.work = work;
+    }
+
+    @Override
+    public Figures measure(int warmup, int measured) throws Exception {
+      int loops = Math.min(LOOPS, work.clients());
       List<Driver> drivers = new ArrayList<>();
       List<String> deployments = new ArrayList<>();
-      for (int i = 0; i < loops; i++) {
-        int callers = clients / loops + (i < clients % loops ? 1 : 0);
-        Driver driver = new Driver(database.target(), layer, callers, events, i);
-        drivers.add(driver);
-        deployments.add(vertx.deployVerticle(driver).await());
-      }
-      System.err.printf("%s, %d clients, %d events, on %s%n", layer, clients, events, database.name());
       try {
-        measure(drivers, warmupSeconds);
+        for (int i = 0; i < loops; i++) {
+          int callers = work.clients() / loops + (i < work.clients() % loops ? 1 : 0);
+          Driver driver = new Driver(database.target(), layer, callers, work.events(), i);
+          drivers.add(driver);
+          deployments.add(vertx.deployVerticle(driver).await());
+        }
+        System.err.printf("%s, %d clients, %d events, on %s%n", layer, work.clients(), work.events(),
+            database.name());
+        run(drivers, warmup);
         drivers.forEach(driver -> driver.latency.reset());
         Usage atStart = Usage.now();
-        long operations = measure(drivers, seconds)[0];
-        Figures figures = atStart.since(operations * (double) events / seconds, 0, operations, "");
+        long operations = run(drivers, measured);
+        Figures figures = atStart.since(operations * (double) work.events() / measured, 0, operations, "");
         org.HdrHistogram.Histogram all = new org.HdrHistogram.Histogram(60_000_000L, 3);
         drivers.forEach(driver -> all.add(driver.latency));
         return new Figures(figures.perSecond(), all.getValueAtPercentile(50) / 1000.0,
@@ -381,16 +551,22 @@ public final class StoreLayers implements Callable<Integer> {
         }
       }
     }
+
+    @Override
+    public void close() {
+      database.close();
+    }
   }
 
-  private static long[] measure(List<Driver> drivers, int seconds) throws Exception {
+  /** The calls the drivers completed in {@code seconds}. */
+  private static long run(List<Driver> drivers, int seconds) throws Exception {
     long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     List<CompletableFuture<Long>> runs = drivers.stream().map(driver -> driver.run(end)).toList();
     long total = 0;
     for (CompletableFuture<Long> run : runs) {
       total += run.get();
     }
-    return new long[] {total};
+    return total;
   }
 
   /** {@code callers} closed-loop callers on this verticle's event loop, sharing its pool. */

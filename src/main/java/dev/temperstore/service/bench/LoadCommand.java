@@ -1,7 +1,5 @@
 package dev.temperstore.service.bench;
 
-import dev.temperstore.StoreSettings;
-import dev.temperstore.StoreVerticle;
 import dev.temperstore.client.BridgeClient;
 import dev.temperstore.client.BridgeTls;
 import dev.temperstore.service.cluster.Clustering;
@@ -14,10 +12,6 @@ import dev.temperstore.postgres.DatabaseTarget;
 import dev.temperstore.service.config.ServiceConfig;
 import dev.temperstore.service.config.ServiceConfigLoader;
 import dev.temperstore.service.embedded.EmbeddedServer;
-import dev.temperstore.secrets.SecretSettings;
-import dev.temperstore.secrets.KeyRing;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -204,30 +198,9 @@ public final class LoadCommand implements Callable<Integer> {
    */
   public static BenchResult run(Vertx vertx, DatabaseTarget server, StoreConfig config, LoadOptions options,
                                 BenchClients clients, Runnable measurementStarts) throws Exception {
-    try (BenchDatabase database = BenchDatabase.create(vertx, server)) {
-      StoreSettings configured = StoreSettings.of(config, database.target(), database.target());
-      // A fresh database, dropped afterwards: with no master key configured, a throw-away one does.
-      StoreSettings settings = configured.secrets().keys().isEmpty()
-          ? configured.withSecrets(SecretSettings.withKeys(KeyRing.ephemeral())) : configured;
-      MeterRegistry registry = StoreTimings.registry();
-      String deployment = vertx.deployVerticle(() -> new StoreVerticle(settings, registry),
-          new DeploymentOptions().setInstances(config.server().instances())).await();
-      try {
-        BenchClients.Opened opened = clients.open(vertx, settings);
-        System.err.printf("%s, %d clients, %d events per append, on database %s%n",
-            options.workload().name().toLowerCase(Locale.ROOT), options.clients(), options.eventsPerAppend(),
-            database.name());
-        StoreTimings timings = new StoreTimings(registry);
-        try (AutoCloseable resources = opened.resources()) {
-          BenchResult result = new LoadGenerator(vertx, opened.client(), options, System.err, () -> {
-            timings.start();
-            measurementStarts.run();
-          }).run();
-          return result.withStore(timings.figures());
-        }
-      } finally {
-        vertx.undeploy(deployment).await();
-      }
+    try (BenchDatabase database = BenchDatabase.create(vertx, server);
+         BenchStore store = BenchStore.start(vertx, database, config, clients)) {
+      return store.load(options, measurementStarts);
     }
   }
 
