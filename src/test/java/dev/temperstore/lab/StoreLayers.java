@@ -111,15 +111,15 @@ public final class StoreLayers implements Callable<Integer> {
   int rounds;
 
   @Option(names = "--append-clients", split = ",", defaultValue = "1,8,64",
-      description = "Client counts for 1-event appends (default ${DEFAULT-VALUE})")
+      description = "Client counts for 1-event appends, 0 for none (default ${DEFAULT-VALUE})")
   List<Integer> appendClients;
 
   @Option(names = "--batch-clients", split = ",", defaultValue = "1",
-      description = "Client counts for 10-event appends (default ${DEFAULT-VALUE})")
+      description = "Client counts for 10-event appends, 0 for none (default ${DEFAULT-VALUE})")
   List<Integer> batchClients;
 
   @Option(names = "--read-clients", split = ",", defaultValue = "1,8",
-      description = "Client counts for reads of 100-event pages (default ${DEFAULT-VALUE})")
+      description = "Client counts for reads of 100-event pages, 0 for none (default ${DEFAULT-VALUE})")
   List<Integer> readClients;
 
   @Option(names = "--interleave",
@@ -194,6 +194,9 @@ public final class StoreLayers implements Callable<Integer> {
     List<String> summary = new ArrayList<>();
     try {
       List<Work> works = new ArrayList<>();
+      appendClients.removeIf(clients -> clients < 1);
+      batchClients.removeIf(clients -> clients < 1);
+      readClients.removeIf(clients -> clients < 1);
       appendClients.forEach(clients -> works.add(new Work("append 1 event", clients, 1, null)));
       batchClients.forEach(clients -> works.add(new Work("append 10 events", clients, 10, null)));
       String fill = PgBench.fillForReads(READ_STREAMS, STREAM_LENGTH);
@@ -664,7 +667,7 @@ public final class StoreLayers implements Callable<Integer> {
           case EVENT_STORE_IN_PROCESS -> {
             List<NewEvent> batch = new ArrayList<>(events);
             for (int i = 0; i < events; i++) {
-              UUID id = UUID.randomUUID();
+              UUID id = BenchPayloads.randomId();
               batch.add(new NewEvent("OrderLineAdded", PAYLOAD, EventMetadata.root(id, "bench-client-07")));
             }
             long expected = sequence;

@@ -224,11 +224,13 @@ final class AppendBatcher {
    */
   private List<Pending> nextBatch() {
     List<Pending> batch = new ArrayList<>();
-    Set<PersistenceId> taken = new HashSet<>(streamsInFlight);
+    // the streams of requests passed over or taken in this batch; those in flight are asked of their own set,
+    // not copied into this one for every flush
+    Set<PersistenceId> taken = new HashSet<>();
     Iterator<Pending> queued = queue.iterator();
     while (queued.hasNext() && batch.size() < maxAppendsPerBatch) {
       Pending pending = queued.next();
-      boolean free = pending.appends != null && pending.streams.stream().noneMatch(taken::contains);
+      boolean free = pending.appends != null && isFree(pending.streams, taken);
       if (pending.alone) {
         if (batch.isEmpty() && free) {
           queued.remove();
@@ -244,6 +246,15 @@ final class AppendBatcher {
     }
     batch.sort(BY_STREAM);
     return batch;
+  }
+
+  private boolean isFree(List<PersistenceId> streams, Set<PersistenceId> taken) {
+    for (PersistenceId stream : streams) {
+      if (streamsInFlight.contains(stream) || taken.contains(stream)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void take(Pending pending, List<Pending> batch) {
