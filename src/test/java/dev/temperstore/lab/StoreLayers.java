@@ -70,7 +70,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>the store's event store, {@code PgEventStore}, called in process on its own event loop (its typed checks,
  *       batcher, encoding, statement, reply; no bus, no JSON request);</li>
  *   <li>the store's verticle (the configured instances) and {@code bench}'s load generator (its clients on two
- *       event loops) calling it by {@code StoreClient}, as {@code bench} runs it ({@code LoadCommand.run}): from the
+ *       event loops) calling it by {@code StoreClient}, as {@code bench} runs it ({@code BenchStore}): from the
  *       store's own event loops (a Vert.x with as many event loops as instances, so that every calling loop runs
  *       one), where appends and reads are direct calls; the same with every request a message (a client over a
  *       transport of its own); from other event loops (a Vert.x with two loops more than instances; the row says how

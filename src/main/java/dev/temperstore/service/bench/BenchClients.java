@@ -5,7 +5,7 @@ import dev.temperstore.client.StoreClient;
 import io.vertx.core.Vertx;
 
 /**
- * How a {@link LoadCommand#run} reaches the store it deployed: the client its load generator calls, made once the
+ * How a {@link BenchStore} reaches the store it deployed: the client its load generator calls, made once the
  * store is up, and what to close after the run. {@link #BUS} is {@code bench}'s own; the lab's layered benchmark
  * also measures the bridge and a client that sends every request as a message.
  */
