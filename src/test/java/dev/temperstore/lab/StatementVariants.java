@@ -103,11 +103,11 @@ public final class StatementVariants implements Callable<Integer> {
           rates.get(form.getKey()).add(count / (double) slice);
         }
       }
-      double base = median(rates.get(PLAIN));
+      double base = StoreLayers.median(rates.get(PLAIN));
       System.out.printf(Locale.ROOT, "%d event(s) an append, synchronous_commit %s, %d slices of %d s;"
           + " appends/s (median), ratio to the plain INSERT, each slice:%n", events, synchronousCommit, rounds, slice);
       rates.forEach((form, list) -> System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f× | %s |%n", form,
-          median(list), median(list) / base,
+          StoreLayers.median(list), StoreLayers.median(list) / base,
           String.join(", ", list.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r)).toList())));
       pool.close().await();
     } finally {
@@ -154,12 +154,6 @@ public final class StatementVariants implements Callable<Integer> {
         return rows;
       });
     };
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** Calls {@code form} one after another on {@code context} for {@code seconds}; the number of calls. */

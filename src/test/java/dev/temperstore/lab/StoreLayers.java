@@ -363,7 +363,8 @@ public final class StoreLayers implements Callable<Integer> {
     return rows;
   }
 
-  private static double median(List<Double> values) {
+  /** The middle value of {@code values}, or the mean of the two middle ones. */
+  static double median(List<Double> values) {
     List<Double> sorted = values.stream().sorted().toList();
     int n = sorted.size();
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
