@@ -1,6 +1,7 @@
 package dev.temperstore.service.bench;
 
 import dev.temperstore.postgres.DatabaseTarget;
+import dev.temperstore.secrets.KeyRing;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -16,6 +17,7 @@ public final class BenchDatabase implements AutoCloseable {
   private final Vertx vertx;
   private final DatabaseTarget server;
   private final String name;
+  private KeyRing throwAwayKeys;
 
   private BenchDatabase(Vertx vertx, DatabaseTarget server, String name) {
     this.vertx = vertx;
@@ -36,6 +38,18 @@ public final class BenchDatabase implements AutoCloseable {
 
   public DatabaseTarget target() {
     return new DatabaseTarget(new PgConnectOptions(server.options()).setDatabase(name), server.connectTimeout());
+  }
+
+  /**
+   * A master key made for this database alone, for a store deployed on it without one configured: the same for every
+   * deployment on it (the lab's interleaved slices deploy the store again and again on one database, and what one
+   * sealed the next must open), and gone with the database.
+   */
+  public synchronized KeyRing throwAwayKeys() {
+    if (throwAwayKeys == null) {
+      throwAwayKeys = KeyRing.ephemeral();
+    }
+    return throwAwayKeys;
   }
 
   /** Runs {@code sql} (one or more statements, no parameters) in this database; blocks. */

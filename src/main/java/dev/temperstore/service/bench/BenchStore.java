@@ -3,7 +3,6 @@ package dev.temperstore.service.bench;
 import dev.temperstore.StoreSettings;
 import dev.temperstore.StoreVerticle;
 import dev.temperstore.config.StoreConfig;
-import dev.temperstore.secrets.KeyRing;
 import dev.temperstore.secrets.SecretSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -44,9 +43,9 @@ public final class BenchStore implements AutoCloseable {
     String deployment = null;
     try {
       StoreSettings configured = StoreSettings.of(config, database.target(), database.target());
-      // A fresh database, dropped afterwards: with no master key configured, a throw-away one does.
+      // A database of the bench's own, dropped afterwards: with no master key configured, its throw-away one does.
       StoreSettings settings = configured.secrets().keys().isEmpty()
-          ? configured.withSecrets(SecretSettings.withKeys(KeyRing.ephemeral())) : configured;
+          ? configured.withSecrets(SecretSettings.withKeys(database.throwAwayKeys())) : configured;
       MeterRegistry registry = StoreTimings.registry();
       deployment = vertx.deployVerticle(() -> new StoreVerticle(settings, registry),
           new DeploymentOptions().setInstances(config.server().instances())).await();
