@@ -267,6 +267,7 @@ public final class StoreLayers implements Callable<Integer> {
       return new OpenLayer() {
         @Override
         public Figures measure(int warmup, int measured) throws Exception {
+          // no warm-up: a process of its own each time, its rate without its connections' start
           return pgbenchFigures(PgBench.run(database.target(), script, work.clients(), Duration.ofSeconds(measured),
               "-M", "prepared").tps() * work.events());
         }
@@ -321,29 +322,30 @@ public final class StoreLayers implements Callable<Integer> {
       }
       Random order = new Random(29);
       Map<Spec, List<Figures>> all = new LinkedHashMap<>();
-      Map<Spec, List<Double>> ratios = new LinkedHashMap<>();
+      specs.forEach(spec -> all.put(spec, new ArrayList<>()));
       for (int round = 1; round <= rounds; round++) {
         List<Spec> shuffled = new ArrayList<>(specs);
         Collections.shuffle(shuffled, order);
-        Map<Spec, Figures> figures = new LinkedHashMap<>();
         for (Spec spec : shuffled) {
-          figures.put(spec, opened.get(spec).measure(sliceWarmup, seconds));
+          all.get(spec).add(opened.get(spec).measure(sliceWarmup, seconds));
         }
-        Map<Spec, Figures> inOrder = new LinkedHashMap<>();
-        specs.forEach(spec -> inOrder.put(spec, figures.get(spec)));
-        rows.addAll(rowsOf(round, work, inOrder));
-        double hand = handOf(inOrder).perSecond();
-        inOrder.forEach((spec, f) -> {
-          all.computeIfAbsent(spec, ignored -> new ArrayList<>()).add(f);
-          ratios.computeIfAbsent(spec, ignored -> new ArrayList<>()).add(f.perSecond() / hand);
-        });
+        Map<Spec, Figures> thisRound = new LinkedHashMap<>();
+        int index = round - 1;
+        all.forEach((spec, list) -> thisRound.put(spec, list.get(index)));
+        rows.addAll(rowsOf(round, work, thisRound));
       }
-      all.forEach((spec, list) -> summary.add(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f | %.2f× | %s | %s | %s |",
-          work.name(), work.clients(), spec.label(), median(list.stream().map(Figures::perSecond).toList()),
-          median(ratios.get(spec)),
-          String.join(", ", ratios.get(spec).stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList()),
-          decimals(median(list.stream().map(Figures::allocatedPerOperation).toList()), 1024, 1),
-          decimals(median(list.stream().map(Figures::cpuPerOperation).toList()), 1000, 0))));
+      List<Figures> hand = handOf(all);
+      all.forEach((spec, list) -> {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+          ratios.add(list.get(i).perSecond() / hand.get(i).perSecond());
+        }
+        summary.add(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f | %.2f× | %s | %s | %s |", work.name(),
+            work.clients(), spec.label(), median(list.stream().map(Figures::perSecond).toList()), median(ratios),
+            String.join(", ", ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList()),
+            decimals(median(list.stream().map(Figures::allocatedPerOperation).toList()), 1024, 1),
+            decimals(median(list.stream().map(Figures::cpuPerOperation).toList()), 1000, 0)));
+      });
     } finally {
       for (OpenLayer layer : opened.values()) {
         layer.close();
@@ -351,8 +353,9 @@ public final class StoreLayers implements Callable<Integer> {
     }
   }
 
-  private static Figures handOf(Map<Spec, Figures> figures) {
-    return figures.entrySet().stream().filter(entry -> entry.getKey().key().equals("hand")).findFirst()
+  /** The hand-written client's entry of {@code bySpec}: the base of every ratio. */
+  private static <T> T handOf(Map<Spec, T> bySpec) {
+    return bySpec.entrySet().stream().filter(entry -> entry.getKey().key().equals("hand")).findFirst()
         .orElseThrow().getValue();
   }
 
