@@ -84,6 +84,10 @@ public final class StatementVariants implements Callable<Integer> {
             store(pool, "values", AppendStatements::insertByValues));
         String unchecked = withoutHeadCheck(
             AppendStatements.insertByValues(new EncodedAppend(STREAM, 0, StoreLayers.encodedEvents(events))).sql());
+        forms.put("the same with RETURNING sequence_nr (the form before decision 0034)",
+            store(pool, "returning", append -> new AppendStatements.Statement(
+                AppendStatements.insertByValues(append).sql() + " RETURNING sequence_nr",
+                AppendStatements.insertByValues(append).arguments())));
         forms.put("the same without the head lookup (not a correct append: what the lookup costs)",
             store(pool, "unchecked", append ->
                 new AppendStatements.Statement(unchecked, AppendStatements.insertByValues(append).arguments())));
@@ -148,7 +152,7 @@ public final class StatementVariants implements Callable<Integer> {
       AppendStatements.Statement statement = form.apply(new EncodedAppend(id, head[0], batch));
       head[0] += events;
       return pool.preparedQuery(statement.sql()).execute(statement.arguments()).map(rows -> {
-        if (rows.size() != events) {
+        if (rows.rowCount() != events) {
           throw new IllegalStateException(stream + ": the append at " + (head[0] - events) + " wrote nothing");
         }
         return rows;
