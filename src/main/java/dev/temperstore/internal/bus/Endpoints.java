@@ -64,6 +64,7 @@ public final class Endpoints {
   private final Duration deadline;
   private final MeterRegistry registry;
   private final Map<String, Timer> timers = new HashMap<>();
+  private final Map<String, Timer> okTimers = new HashMap<>();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   /** The event loop this instance runs on, for {@link SameLoopRouting}; null when not made on one. */
   private final String loopThread;
@@ -218,7 +219,7 @@ public final class Endpoints {
             failed(address, started, fail, e);
             return;
           }
-          timer(address, "ok").record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+          okTimer(address).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
           sending.run();
         },
         failure -> {
@@ -274,6 +275,11 @@ public final class Endpoints {
     } else {
       target.runOnContext(ignored -> action.run());
     }
+  }
+
+  /** The timer of {@code address}'s successes, found by the address alone: one is asked for on every request. */
+  private Timer okTimer(String address) {
+    return okTimers.computeIfAbsent(address, key -> timer(address, "ok"));
   }
 
   private Timer timer(String address, String outcome) {

@@ -225,8 +225,9 @@ final class AppendBatcher {
   private List<Pending> nextBatch() {
     List<Pending> batch = new ArrayList<>();
     // the streams of requests passed over or taken in this batch; those in flight are asked of their own set,
-    // not copied into this one for every flush
-    Set<PersistenceId> taken = new HashSet<>();
+    // not copied into this one for every flush. Made only when a later request is asked: under light load the
+    // queue holds one.
+    Set<PersistenceId> taken = Set.of();
     Iterator<Pending> queued = queue.iterator();
     while (queued.hasNext() && batch.size() < maxAppendsPerBatch) {
       Pending pending = queued.next();
@@ -238,7 +239,12 @@ final class AppendBatcher {
         }
         break;
       }
-      taken.addAll(pending.streams);
+      if (queued.hasNext()) {
+        if (taken.isEmpty()) {
+          taken = new HashSet<>();
+        }
+        taken.addAll(pending.streams);
+      }
       if (free) {
         queued.remove();
         take(pending, batch);
