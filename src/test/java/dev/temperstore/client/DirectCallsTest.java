@@ -13,6 +13,7 @@ import dev.temperstore.subjects.PersonalData;
 import dev.temperstore.tenancy.PersistenceId;
 import dev.temperstore.testing.Await;
 import dev.temperstore.testing.DatabaseTest;
+import dev.temperstore.testing.TestKeys;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -62,7 +63,8 @@ class DirectCallsTest extends DatabaseTest {
 
   @BeforeEach
   void storeOnOneEventLoop() {
-    loop.deployVerticle(new StoreVerticle(StoreSettings.defaults(database.asOwner()), registry)).await();
+    loop.deployVerticle(new StoreVerticle(StoreSettings.defaults(database.asOwner())
+        .withSecrets(TestKeys.settings(Map.of(1, TestKeys.KEY_1), 1)), registry)).await();
     loop.eventBus().addOutboundInterceptor(delivery -> {
       String address = delivery.message().address();
       if (address.startsWith("temper.store.events.")) {
@@ -128,6 +130,28 @@ class DirectCallsTest extends DatabaseTest {
     Row stored = database.admin().rows("SELECT payload::text AS payload FROM events").get(0);
     assertThat(new JsonObject(stored.getString("payload")))
         .isEqualTo(new JsonObject().put("note", "as called").put("items", new JsonArray().add("first")));
+  }
+
+  @Test
+  void a_marked_payload_the_caller_changes_once_the_call_returned_is_sealed_as_it_was_at_the_call() throws Exception {
+    JsonObject payload = new JsonObject().put("email", "as-called@example.com")
+        .put("items", new JsonArray().add("first"));
+    NewEvent event = new NewEvent("Placed", payload, EventMetadata.root(UUID.randomUUID(), "actor"))
+        .markedPersonal(PersonalData.of("c-1", "/email"));
+
+    CompletableFuture<Long> appended = new CompletableFuture<>();
+    caller.runOnContext(ignored -> {
+      client.append(ORDER, 0, List.of(event)).subscribe().with(appended::complete, appended::completeExceptionally);
+      payload.put("email", "changed@example.com");
+      payload.getJsonArray("items").add("second");
+    });
+
+    assertThat(appended.get(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(1);
+    assertThat(database.admin().strings("SELECT payload::text || metadata::text FROM events")).singleElement()
+        .satisfies(stored -> assertThat(stored).doesNotContain("@example.com").contains("\"sealed\""));
+    JsonObject read = (JsonObject) onTheLoop(client -> client.read(ORDER, 0, 10)).events().get(0).payload();
+    assertThat(read).isEqualTo(new JsonObject().put("email", "as-called@example.com")
+        .put("items", new JsonArray().add("first")));
   }
 
   @Test

@@ -6,11 +6,14 @@ import dev.temperstore.events.AppendRequest;
 import dev.temperstore.events.EventStore;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.internal.client.DirectCall;
+import dev.temperstore.internal.events.EncodedPayload;
 import dev.temperstore.internal.client.DirectOperation.StreamRead;
 import dev.temperstore.internal.input.JsonValues;
 import dev.temperstore.internal.input.Text;
 import dev.temperstore.internal.wire.EventJson;
 import dev.temperstore.protocol.BusLimits;
+import io.vertx.core.json.EncodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -27,15 +30,17 @@ import java.util.function.Supplier;
  * queues an append (the expected sequence's room, reserved event types, marked fields present in the payload), it is
  * checked here all the same, so that the error names the field as the bus's does.
  *
- * <p>A request that passes comes back as the instance's own: each payload copied, because the caller may change its
- * objects once the call has returned, as it may a message it has sent. The types themselves are immutable.
+ * <p>A request that passes comes back as the instance's own, because the caller may change its objects once the call
+ * has returned, as it may a message it has sent: each payload encoded as the JSON text the database receives
+ * ({@link EncodedPayload}), once, or copied where personal fields are marked in it, which sealing reads. The types
+ * themselves are immutable.
  */
 final class TypedGate {
 
   private TypedGate() {
   }
 
-  /** {@code append} checked, with its payloads copied. */
+  /** {@code append} checked, with its payloads encoded or copied. */
   static AppendRequest append(AppendRequest append, BusLimits limits) {
     return append(() -> "", append, limits);
   }
@@ -93,9 +98,24 @@ final class TypedGate {
           throw new InvalidRequest(where.get() + "personal." + e.getMessage());
         }
       }
-      copies.add(new NewEvent(event.eventType(), copy(event.payload()), event.metadata(), event.personal()));
+      // sealing reads a marked event's fields, so its payload stays an object, a copy; any other is encoded now
+      Object payload = event.personal().isPresent() ? copy(event.payload()) : encoded(event.payload());
+      copies.add(new NewEvent(event.eventType(), payload, event.metadata(), event.personal()));
     }
     return new AppendRequest(append.persistenceId(), append.expectedSequence(), copies);
+  }
+
+  /**
+   * A payload that passed {@link JsonValues} as the text the database receives. Jackson writes what Vert.x's JSON
+   * types hold but for a few kinds that their copy turns into JSON values, a CharSequence other than a String into
+   * its text: those payloads are copied first, as every payload was before.
+   */
+  private static EncodedPayload encoded(Object payload) {
+    try {
+      return new EncodedPayload(Json.encode(payload));
+    } catch (EncodeException e) {
+      return new EncodedPayload(Json.encode(copy(payload)));
+    }
   }
 
   /** A payload that passed {@link JsonValues}, as a value no one else holds: strings and numbers are immutable. */

@@ -34,7 +34,8 @@ public record EncodedAppend(PersistenceId persistenceId, long expectedSequence, 
   public static EncodedAppend of(AppendRequest append, int maxEventBytes, Sealer sealer) {
     List<Event> events = new ArrayList<>(append.events().size());
     for (NewEvent event : append.events()) {
-      String payload = Json.encode(event.payload());
+      String payload = event.payload() instanceof EncodedPayload encoded ? encoded.json()
+          : Json.encode(event.payload());
       long bytes = Text.utf8Length(payload);
       if (bytes > maxEventBytes) {
         throw new TooLarge("event " + (events.size() + 1) + " of the append to " + append.persistenceId()
