@@ -119,14 +119,10 @@ class DirectCallsTest extends DatabaseTest {
     JsonObject payload = new JsonObject().put("note", "as called").put("items", new JsonArray().add("first"));
     NewEvent event = new NewEvent("Placed", payload, EventMetadata.root(UUID.randomUUID(), "actor"));
 
-    CompletableFuture<Long> appended = new CompletableFuture<>();
-    caller.runOnContext(ignored -> {
-      client.append(ORDER, 0, List.of(event)).subscribe().with(appended::complete, appended::completeExceptionally);
+    assertThat(appendThenChange(event, () -> {
       payload.put("note", "changed after the call");
       payload.getJsonArray("items").add("second");
-    });
-
-    assertThat(appended.get(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(1);
+    })).isEqualTo(1);
     Row stored = database.admin().rows("SELECT payload::text AS payload FROM events").get(0);
     assertThat(new JsonObject(stored.getString("payload")))
         .isEqualTo(new JsonObject().put("note", "as called").put("items", new JsonArray().add("first")));
@@ -139,14 +135,10 @@ class DirectCallsTest extends DatabaseTest {
     NewEvent event = new NewEvent("Placed", payload, EventMetadata.root(UUID.randomUUID(), "actor"))
         .markedPersonal(PersonalData.of("c-1", "/email"));
 
-    CompletableFuture<Long> appended = new CompletableFuture<>();
-    caller.runOnContext(ignored -> {
-      client.append(ORDER, 0, List.of(event)).subscribe().with(appended::complete, appended::completeExceptionally);
+    assertThat(appendThenChange(event, () -> {
       payload.put("email", "changed@example.com");
       payload.getJsonArray("items").add("second");
-    });
-
-    assertThat(appended.get(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(1);
+    })).isEqualTo(1);
     assertThat(database.admin().strings("SELECT payload::text || metadata::text FROM events")).singleElement()
         .satisfies(stored -> assertThat(stored).doesNotContain("@example.com").contains("\"sealed\""));
     JsonObject read = (JsonObject) onTheLoop(client -> client.read(ORDER, 0, 10)).events().get(0).payload();
@@ -251,6 +243,16 @@ class DirectCallsTest extends DatabaseTest {
       throw new AssertionError(e);
     }
     throw new AssertionError("accepted by a direct call");
+  }
+
+  /** {@code event} appended to {@code ORDER} on the store's event loop; {@code change} runs once the call returned. */
+  private long appendThenChange(NewEvent event, Runnable change) throws Exception {
+    CompletableFuture<Long> appended = new CompletableFuture<>();
+    caller.runOnContext(ignored -> {
+      client.append(ORDER, 0, List.of(event)).subscribe().with(appended::complete, appended::completeExceptionally);
+      change.run();
+    });
+    return appended.get(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** {@code call}'s outcome, the call made on the caller's context on the store's event loop. */
