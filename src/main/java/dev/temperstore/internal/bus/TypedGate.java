@@ -6,8 +6,8 @@ import dev.temperstore.events.AppendRequest;
 import dev.temperstore.events.EventStore;
 import dev.temperstore.events.NewEvent;
 import dev.temperstore.internal.client.DirectCall;
-import dev.temperstore.internal.events.EncodedPayload;
 import dev.temperstore.internal.client.DirectOperation.StreamRead;
+import dev.temperstore.internal.events.EncodedPayload;
 import dev.temperstore.internal.input.JsonValues;
 import dev.temperstore.internal.input.Text;
 import dev.temperstore.internal.wire.EventJson;
@@ -106,9 +106,9 @@ final class TypedGate {
   }
 
   /**
-   * A payload that passed {@link JsonValues} as the text the database receives. Jackson writes what Vert.x's JSON
-   * types hold but for a few kinds that their copy turns into JSON values, a CharSequence other than a String into
-   * its text: those payloads are copied first, as every payload was before.
+   * A payload that passed {@link JsonValues}, as the text the database receives. Jackson cannot write a few kinds of
+   * value that Vert.x's copy turns into JSON values (a CharSequence other than a String becomes its text): a payload
+   * holding one is copied first, then encoded, as every payload was before.
    */
   private static EncodedPayload encoded(Object payload) {
     try {

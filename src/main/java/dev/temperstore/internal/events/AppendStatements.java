@@ -62,10 +62,10 @@ public final class AppendStatements {
    * taken before the INSERT gives the transaction its id, so the feed order holds as for the functions
    * (docs/feed.md); a transaction that has written already writes nothing here. The tenant is set for row-level
    * security before the lookup reads and the INSERT checks (both refer to it through the first CTE). Its command tag
-   * counts the events written, so it returns no rows (RETURNING cost 4% of the statement in PostgreSQL, decision
-   * 0034): none written means the head was elsewhere, and a unique violation that a concurrent writer took a
-   * position: for both {@link #ONE} is asked, and tells conflict, duplicate, tombstone or a stream that moved after
-   * the check. All or nothing: a violation of any event's position aborts the whole statement.
+   * counts the events written, so it returns no rows (RETURNING cost up to a tenth of the statement's rate in
+   * PostgreSQL, decision 0034): none written means the head was elsewhere, and a unique violation that a concurrent
+   * writer took a position: for both {@link #ONE} is asked, and tells conflict, duplicate, tombstone or a stream that
+   * moved after the check. All or nothing: a violation of any event's position aborts the whole statement.
    *
    * <p>The head lookup ({@code db/functions/stream-head.sql}) walks the unique index backwards from the stream's end
    * to the expected sequence, two entries, in a function whose plan cannot sort: inline, on a table without
