@@ -182,26 +182,31 @@ class LoneAppendTest extends RuntimeRoleTest {
 
   @Test
   void a_plain_insert_that_loses_a_position_to_a_concurrent_writer_writes_none_of_its_events() throws Exception {
-    SqlConnection first = runtime.getConnection().await();
-    SqlConnection second = runtime.getConnection().await();
-    try {
-      first.query("BEGIN").execute().await();
-      AppendStatements.Statement one = AppendStatements.insert(append("acme", "o-3", 0, "a"));
-      assertThat(first.preparedQuery(one.sql()).execute(one.arguments()).await().rowCount()).isEqualTo(1);
-      AppendStatements.Statement two = AppendStatements.insert(append("acme", "o-3", 0, "p", "q"));
-      Future<Integer> racing = second.preparedQuery(two.sql()).execute(two.arguments()).map(RowSet::rowCount);
-      TableLock.awaitWaiters(database, role, 1);
-      first.query("COMMIT").execute().await();
+    for (Form form : Form.values()) {
+      String stream = "o-3-" + form;
+      SqlConnection first = runtime.getConnection().await();
+      SqlConnection second = runtime.getConnection().await();
+      try {
+        first.query("BEGIN").execute().await();
+        AppendStatements.Statement one = form.statement(append("acme", stream, 0, "a"));
+        assertThat(first.preparedQuery(one.sql()).execute(one.arguments()).await().rowCount()).isEqualTo(1);
+        AppendStatements.Statement two = form.statement(append("acme", stream, 0, "p", "q"));
+        Future<Integer> racing = second.preparedQuery(two.sql()).execute(two.arguments()).map(RowSet::rowCount);
+        TableLock.awaitWaiters(database, role, 1);
+        first.query("COMMIT").execute().await();
 
-      Throwable failure = racing.toCompletionStage().toCompletableFuture().handle((ok, error) -> error)
-          .get(30, TimeUnit.SECONDS);
-      assertThat(SqlErrors.isUniqueViolation(failure.getCause() == null ? failure : failure.getCause()))
-          .as("%s", failure).isTrue();
-      assertThat(database.admin().strings("SELECT string_agg(sequence_nr || '=' || (metadata ->> 'event_id'), ' '"
-          + " ORDER BY sequence_nr) FROM events WHERE entity_id = 'o-3'")).containsExactly("1=a");
-    } finally {
-      first.close().await();
-      second.close().await();
+        Throwable failure = racing.toCompletionStage().toCompletableFuture().handle((ok, error) -> error)
+            .get(30, TimeUnit.SECONDS);
+        assertThat(failure).as("%s: the racing INSERT", form).isNotNull();
+        assertThat(SqlErrors.isUniqueViolation(failure.getCause() == null ? failure : failure.getCause()))
+            .as("%s: %s", form, failure).isTrue();
+        assertThat(database.admin().strings("SELECT string_agg(sequence_nr || '=' || (metadata ->> 'event_id'),"
+            + " ' ' ORDER BY sequence_nr) FROM events WHERE entity_id = '" + stream + "'")).as("%s", form)
+            .containsExactly("1=a");
+      } finally {
+        first.close().await();
+        second.close().await();
+      }
     }
   }
 
