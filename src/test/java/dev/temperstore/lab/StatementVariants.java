@@ -85,9 +85,10 @@ public final class StatementVariants implements Callable<Integer> {
         String unchecked = withoutHeadCheck(
             AppendStatements.insertByValues(new EncodedAppend(STREAM, 0, StoreLayers.encodedEvents(events))).sql());
         forms.put("the same with RETURNING sequence_nr (the form before decision 0034)",
-            store(pool, "returning", append -> new AppendStatements.Statement(
-                AppendStatements.insertByValues(append).sql() + " RETURNING sequence_nr",
-                AppendStatements.insertByValues(append).arguments())));
+            store(pool, "returning", append -> {
+              AppendStatements.Statement values = AppendStatements.insertByValues(append);
+              return new AppendStatements.Statement(values.sql() + " RETURNING sequence_nr", values.arguments());
+            }));
         forms.put("the same without the head lookup (not a correct append: what the lookup costs)",
             store(pool, "unchecked", append ->
                 new AppendStatements.Statement(unchecked, AppendStatements.insertByValues(append).arguments())));

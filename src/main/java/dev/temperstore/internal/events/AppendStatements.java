@@ -236,7 +236,6 @@ public final class AppendStatements {
    * conflict at the expected sequence is a stream that moved there after the check; a request with only such
    * conflicts is {@link Outcome.Moved}, one with any other conflict fails with the first of those.
    */
-
   public static List<Outcome> outcomes(List<List<EncodedAppend>> requests, RowSet<Row> rows) {
     List<Outcome> outcomes = new ArrayList<>(requests.size());
     Iterator<Row> iterator = rows.iterator();
