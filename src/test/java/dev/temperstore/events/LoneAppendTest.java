@@ -210,12 +210,19 @@ class LoneAppendTest extends RuntimeRoleTest {
     }
   }
 
-  /** The plain INSERT's two forms: the events as one VALUES list (few events), or as arrays (any number). */
+  /**
+   * The plain INSERT's forms: the events as one VALUES list (few events), or as arrays (any number); and the shared
+   * INSERT of a batch (SharedAppendTest), here of this one append, which must keep every rule of the lone one.
+   */
   private enum Form {
-    VALUES, ARRAYS;
+    VALUES, ARRAYS, SHARED;
 
     AppendStatements.Statement statement(EncodedAppend append) {
-      return this == VALUES ? AppendStatements.insertByValues(append) : AppendStatements.insertByArrays(append);
+      return switch (this) {
+        case VALUES -> AppendStatements.insertByValues(append);
+        case ARRAYS -> AppendStatements.insertByArrays(append);
+        case SHARED -> AppendStatements.insertShared(List.of(List.of(append)));
+      };
     }
   }
 

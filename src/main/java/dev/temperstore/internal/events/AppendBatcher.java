@@ -37,8 +37,9 @@ import java.util.function.Consumer;
  * the database function can check every append of a batch at once. Single appends in a batch are sorted by
  * stream, and multi-stream requests go alone and sorted, so concurrent batches take row locks in one global
  * order and cannot deadlock each other. A batch of one append to one stream, what light load sends, is a plain INSERT
- * guarded by the stream's head ({@link AppendStatements#insert}); {@code temper_store_append_one} decides it only
- * when that wrote nothing. A batch that fails for one request's data is split until only that request
+ * guarded by the stream's head ({@link AppendStatements#insert}); a batch of a few appends of one tenant is one
+ * plain INSERT guarded by each stream's head, all or nothing ({@link AppendStatements#insertShared}); the functions
+ * decide their requests only when that wrote nothing. A batch that fails for one request's data is split until only that request
  * fails ({@link #write}). A request whose stream reached the expected position only after its statement checked it
  * (written meanwhile by another store instance, whose commit the statement saw only later) is sent again in a new
  * statement rather than refused: it could not be written in the first, whose transaction is older than the one it
@@ -289,35 +290,46 @@ final class AppendBatcher {
   private void write(List<Pending> batch, boolean mayRetry, Runnable then) {
     List<List<EncodedAppend>> requests = batch.stream().map(pending -> pending.appends).toList();
     if (AppendStatements.lone(requests)) {
-      insert(batch, requests.get(0).get(0), mayRetry, then);
+      insert(batch, requests, AppendStatements.insert(requests.get(0).get(0)), mayRetry, then);
+    } else if (AppendStatements.sharable(requests)) {
+      insert(batch, requests, AppendStatements.insertShared(requests), mayRetry, then);
     } else {
-      execute(batch, requests, AppendStatements.BATCH, AppendStatements.batchArguments(requests), mayRetry, then);
+      decide(batch, requests, mayRetry, then);
     }
   }
 
   /**
-   * A lone append by the plain INSERT; when it wrote nothing (its stream was not where it expected) or lost a
-   * position to a concurrent writer, the lone function decides the request, as it would have alone.
+   * {@code requests} by a plain INSERT, all or nothing: the lone one for one append, the shared one for several.
+   * When it wrote nothing (a stream was not where its append expected) or lost a position to a concurrent writer,
+   * the functions decide each request, as they would have at first.
    */
-  private void insert(List<Pending> batch, EncodedAppend append, boolean mayRetry, Runnable then) {
+  private void insert(List<Pending> batch, List<List<EncodedAppend>> requests, AppendStatements.Statement insert,
+                      boolean mayRetry, Runnable then) {
     long sent = System.nanoTime();
-    AppendStatements.Statement insert = AppendStatements.insert(append);
     pool.preparedQuery(insert.sql()).execute(insert.arguments())
         .onComplete(result -> {
-          metrics.statement(1, System.nanoTime() - sent);
-          if (result.succeeded() && AppendStatements.inserted(append, result.result())) {
+          metrics.statement(batch.size(), System.nanoTime() - sent);
+          if (result.succeeded() && AppendStatements.insertedAll(requests, result.result())) {
             release(batch);
-            long head = append.expectedSequence() + append.events().size();
-            complete(batch, List.of(new AppendStatements.Outcome.Written(new long[] {head})));
-            committed.accept(Set.of(append.persistenceId().tenant()));
+            complete(batch, AppendStatements.written(requests));
+            committed.accept(Set.of(requests.get(0).get(0).persistenceId().tenant()));
             then.run();
           } else if (result.succeeded() || SqlErrors.isUniqueViolation(result.cause())) {
-            execute(batch, List.of(List.of(append)), AppendStatements.ONE, AppendStatements.oneArguments(append),
-                mayRetry, then);
+            decide(batch, requests, mayRetry, then);
           } else {
             failed(batch, result.cause(), mayRetry, then);
           }
         });
+  }
+
+  /** {@code requests} by the append functions, which tell each request's outcome. */
+  private void decide(List<Pending> batch, List<List<EncodedAppend>> requests, boolean mayRetry, Runnable then) {
+    if (AppendStatements.lone(requests)) {
+      EncodedAppend append = requests.get(0).get(0);
+      execute(batch, requests, AppendStatements.ONE, AppendStatements.oneArguments(append), mayRetry, then);
+    } else {
+      execute(batch, requests, AppendStatements.BATCH, AppendStatements.batchArguments(requests), mayRetry, then);
+    }
   }
 
   /** {@code sql} with {@code arguments}, a statement of {@link AppendStatements} for {@code requests}. */

@@ -82,6 +82,43 @@ public final class AppendStatements {
         + " FROM h, " + events;
   }
 
+  /** The casts of the shared INSERT's first row, which type its columns (the rows after it take the same). */
+  private static final String[] SHARED_TYPES =
+      {"::text", "::text", "::bigint", "::bigint", "::text", "::text", "::text"};
+
+  /**
+   * The most events the shared INSERT ({@link #insertShared}) takes, seven parameters an event, each count a prepared
+   * statement of its own: its SQL stays under the connections' cache limit of 2,048 characters.
+   */
+  public static final int SHARED_MAX = 16;
+
+  private static final String[] INSERT_SHARED = new String[SHARED_MAX + 1];
+
+  static {
+    for (int events = 1; events <= SHARED_MAX; events++) {
+      StringBuilder values = new StringBuilder();
+      for (int i = 0; i < events; i++) {
+        int p = 2 + 7 * i;
+        values.append(i == 0 ? "(" : ", (");
+        for (int column = 0; column < 7; column++) {
+          values.append(column == 0 ? "$" : ", $").append(p + column).append(i == 0 ? SHARED_TYPES[column] : "");
+        }
+        values.append(')');
+      }
+      INSERT_SHARED[events] = "WITH t AS MATERIALIZED ("
+          + "SELECT set_config('app.current_tenant', $1, true) AS tenant,"
+          + " pg_current_xact_id_if_assigned() IS NULL AS fresh),"
+          + " ev AS MATERIALIZED (SELECT * FROM (VALUES " + values + ") AS v(entity_type, entity_id, expected,"
+          + " sequence_nr, event_type, payload, metadata)),"
+          + " h AS MATERIALIZED (SELECT t.tenant FROM t WHERE t.fresh AND NOT EXISTS (SELECT FROM ev"
+          + " WHERE ev.sequence_nr = ev.expected + 1"
+          + " AND ev.expected <> temper_store_stream_head(t.tenant, ev.entity_type, ev.entity_id, ev.expected)))"
+          + " INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload, metadata)"
+          + " SELECT h.tenant, ev.entity_type, ev.entity_id, ev.sequence_nr, ev.event_type, ev.payload::jsonb,"
+          + " ev.metadata::jsonb FROM h, ev";
+    }
+  }
+
   /** A statement and its arguments. */
   public record Statement(String sql, Tuple arguments) {
   }
@@ -210,9 +247,78 @@ public final class AppendStatements {
         .addArrayOfString(metadata);
   }
 
-  /** Whether {@link #insert(EncodedAppend)} wrote {@code append}: its command tag counts each of its events. */
-  public static boolean inserted(EncodedAppend append, RowSet<Row> rows) {
-    return rows.rowCount() == append.events().size();
+  /**
+   * Whether {@code requests}, more than one append, may go as {@link #insertShared}: all to one tenant, whose
+   * setting row-level security reads, and at most {@link #SHARED_MAX} events.
+   */
+  public static boolean sharable(List<List<EncodedAppend>> requests) {
+    String tenant = requests.get(0).get(0).persistenceId().tenant();
+    int events = 0;
+    for (List<EncodedAppend> request : requests) {
+      for (EncodedAppend append : request) {
+        events += append.events().size();
+        if (events > SHARED_MAX || !append.persistenceId().tenant().equals(tenant)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Several appends of one tenant as one INSERT, what group commit sends under moderate load: as the lone INSERT
+   * ({@link #insertSql}), and all or nothing across them. It writes every event only when every stream's head is where
+   * its append expects it (the first event of each append is checked), else nothing; a unique violation aborts it
+   * whole. Either way {@link #BATCH} is then asked, and decides each request on its own as it would have at first.
+   * The rows go in the order given, which the batcher sorts by stream, so concurrent statements take their locks in
+   * one order. One row an event: stream, expected sequence, the event's sequence, type, payload and metadata.
+   */
+  public static Statement insertShared(List<List<EncodedAppend>> requests) {
+    Tuple arguments = Tuple.of(requests.get(0).get(0).persistenceId().tenant());
+    int events = 0;
+    for (List<EncodedAppend> request : requests) {
+      for (EncodedAppend append : request) {
+        PersistenceId stream = append.persistenceId();
+        long sequence = append.expectedSequence();
+        for (EncodedAppend.Event event : append.events()) {
+          arguments.addString(stream.entityType()).addString(stream.entityId()).addLong(append.expectedSequence())
+              .addLong(++sequence).addString(event.eventType()).addString(event.payloadJson())
+              .addString(event.metadataJson());
+          events++;
+        }
+      }
+    }
+    if (events > SHARED_MAX) {
+      throw new IllegalArgumentException(events + " events: the shared INSERT takes at most " + SHARED_MAX);
+    }
+    return new Statement(INSERT_SHARED[events], arguments);
+  }
+
+  /**
+   * Whether {@link #insert(EncodedAppend)} or {@link #insertShared} wrote {@code requests}: its command tag counts
+   * every event, or none.
+   */
+  public static boolean insertedAll(List<List<EncodedAppend>> requests, RowSet<Row> rows) {
+    int events = 0;
+    for (List<EncodedAppend> request : requests) {
+      for (EncodedAppend append : request) {
+        events += append.events().size();
+      }
+    }
+    return rows.rowCount() == events;
+  }
+
+  /** Each request written where it expected: each append's new highest sequence. */
+  public static List<Outcome> written(List<List<EncodedAppend>> requests) {
+    List<Outcome> outcomes = new ArrayList<>(requests.size());
+    for (List<EncodedAppend> request : requests) {
+      long[] sequences = new long[request.size()];
+      for (int i = 0; i < sequences.length; i++) {
+        sequences[i] = request.get(i).expectedSequence() + request.get(i).events().size();
+      }
+      outcomes.add(new Outcome.Written(sequences));
+    }
+    return outcomes;
   }
 
   /**
