@@ -162,7 +162,7 @@ public final class StatementVariants implements Callable<Integer> {
   }
 
   /** Calls {@code form} one after another on {@code context} for {@code seconds}; the number of calls. */
-  private static Future<Long> run(Context context, Supplier<Future<?>> form, int seconds) {
+  static Future<Long> run(Context context, Supplier<Future<?>> form, int seconds) {
     Promise<Long> done = Promise.promise();
     long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     context.runOnContext(ignored -> next(form, end, 0, done));
