@@ -28,22 +28,22 @@ import java.util.function.Consumer;
 
 /**
  * Group commit: appends that arrive while earlier ones are in the database are written together, in one
- * statement and one commit, each still atomic and checked on its own by {@code temper_store_append}.
+ * statement and one commit, each still atomic and checked on its own.
  *
- * <p>Under light load an append goes out at once, alone, while fewer than {@code maxConcurrentBatches} statements
- * are in flight; under load (large batches), appends queue while one batch is in flight, and each finished batch
- * takes everything queued (up to {@code maxAppendsPerBatch}): {@link BatchSlots} decides which. A stream is in at
- * most one batch at a time, and at most once in it: a second append to a stream waits for the first to be decided, so a client may pipeline appends to its own stream, and
- * the database function can check every append of a batch at once. Single appends in a batch are sorted by
- * stream, and multi-stream requests go alone and sorted, so concurrent batches take row locks in one global
- * order and cannot deadlock each other. A batch of one append to one stream, what light load sends, is a plain INSERT
- * guarded by the stream's head ({@link AppendStatements#insert}); a batch of a few appends of one tenant is one
- * plain INSERT guarded by each stream's head, all or nothing ({@link AppendStatements#insertShared}); the functions
- * decide their requests only when that wrote nothing. A batch that fails for one request's data is split until only that request
- * fails ({@link #write}). A request whose stream reached the expected position only after its statement checked it
- * (written meanwhile by another store instance, whose commit the statement saw only later) is sent again in a new
- * statement rather than refused: it could not be written in the first, whose transaction is older than the one it
- * would follow (docs/feed.md). All state is confined to one event-loop context.
+ * <p>Under light load an append goes out at once, alone, while fewer than {@code maxConcurrentBatches} statements are
+ * in flight; under load (large batches), appends queue while one batch is in flight, and each finished batch takes
+ * everything queued (up to {@code maxAppendsPerBatch}): {@link BatchSlots} decides which. A stream is in at most one
+ * batch at a time, and at most once in it: a second append to a stream waits for the first to be decided, so a client
+ * may pipeline appends to its own stream, and the database function can check every append of a batch at once. Single
+ * appends in a batch are sorted by stream, and multi-stream requests go alone and sorted, so concurrent batches take
+ * row locks in one global order and cannot deadlock each other. A batch of one append to one stream, what light load
+ * sends, is a plain INSERT guarded by the stream's head ({@link AppendStatements#insert}); a batch of a few appends of
+ * one tenant is one plain INSERT guarded by each stream's head, all or nothing ({@link AppendStatements#insertShared});
+ * the functions decide their requests only when that wrote nothing. A batch that fails for one request's data is split
+ * until only that request fails ({@link #write}). A request whose stream reached the expected position only after its
+ * statement checked it (written meanwhile by another store instance, whose commit the statement saw only later) is sent
+ * again in a new statement rather than refused: it could not be written in the first, whose transaction is older than
+ * the one it would follow (docs/feed.md). All state is confined to one event-loop context.
  */
 final class AppendBatcher {
 

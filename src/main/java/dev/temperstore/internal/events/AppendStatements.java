@@ -249,7 +249,8 @@ public final class AppendStatements {
 
   /**
    * Whether {@code requests}, more than one append, may go as {@link #insertShared}: all to one tenant, whose
-   * setting row-level security reads, and at most {@link #SHARED_MAX} events.
+   * setting row-level security reads, at most {@link #SHARED_MAX} events, and none without events (its stream would
+   * go unchecked: it has no first event to check by).
    */
   public static boolean sharable(List<List<EncodedAppend>> requests) {
     String tenant = requests.get(0).get(0).persistenceId().tenant();
@@ -257,7 +258,7 @@ public final class AppendStatements {
     for (List<EncodedAppend> request : requests) {
       for (EncodedAppend append : request) {
         events += append.events().size();
-        if (events > SHARED_MAX || !append.persistenceId().tenant().equals(tenant)) {
+        if (append.events().isEmpty() || events > SHARED_MAX || !append.persistenceId().tenant().equals(tenant)) {
           return false;
         }
       }
