@@ -72,15 +72,24 @@ public final class AppendStatements {
    * statistics, the planner chose the listing index and a sort, and read the whole stream on every append.
    */
   private static String insertSql(String events) {
-    return "WITH t AS MATERIALIZED ("
-        + "SELECT set_config('app.current_tenant', $1, true) AS tenant,"
-        + " pg_current_xact_id_if_assigned() IS NULL AS fresh),"
+    return TENANT_SET_IN_A_FRESH_TRANSACTION
         + " h AS MATERIALIZED (SELECT t.tenant FROM t WHERE t.fresh"
         + " AND $4 = temper_store_stream_head(t.tenant, $2, $3, $4))"
-        + " INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload, metadata)"
+        + INSERT_INTO_EVENTS
         + " SELECT h.tenant, $2, $3, $4 + ev.ord, ev.type, ev.payload::jsonb, ev.metadata::jsonb"
         + " FROM h, " + events;
   }
+
+  /**
+   * What the lone and shared INSERTs begin with: the tenant ($1) set for row-level security, and whether the
+   * transaction has no id yet (a check made after it took one would break the feed order, docs/feed.md).
+   */
+  private static final String TENANT_SET_IN_A_FRESH_TRANSACTION = "WITH t AS MATERIALIZED ("
+      + "SELECT set_config('app.current_tenant', $1, true) AS tenant,"
+      + " pg_current_xact_id_if_assigned() IS NULL AS fresh),";
+
+  private static final String INSERT_INTO_EVENTS =
+      " INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload, metadata)";
 
   /** The casts of the shared INSERT's first row, which type its columns (the rows after it take the same). */
   private static final String[] SHARED_TYPES =
@@ -105,15 +114,13 @@ public final class AppendStatements {
         }
         values.append(')');
       }
-      INSERT_SHARED[events] = "WITH t AS MATERIALIZED ("
-          + "SELECT set_config('app.current_tenant', $1, true) AS tenant,"
-          + " pg_current_xact_id_if_assigned() IS NULL AS fresh),"
+      INSERT_SHARED[events] = TENANT_SET_IN_A_FRESH_TRANSACTION
           + " ev AS MATERIALIZED (SELECT * FROM (VALUES " + values + ") AS v(entity_type, entity_id, expected,"
           + " sequence_nr, event_type, payload, metadata)),"
           + " h AS MATERIALIZED (SELECT t.tenant FROM t WHERE t.fresh AND NOT EXISTS (SELECT FROM ev"
           + " WHERE ev.sequence_nr = ev.expected + 1"
           + " AND ev.expected <> temper_store_stream_head(t.tenant, ev.entity_type, ev.entity_id, ev.expected)))"
-          + " INSERT INTO events (tenant, entity_type, entity_id, sequence_nr, event_type, payload, metadata)"
+          + INSERT_INTO_EVENTS
           + " SELECT h.tenant, ev.entity_type, ev.entity_id, ev.sequence_nr, ev.event_type, ev.payload::jsonb,"
           + " ev.metadata::jsonb FROM h, ev";
     }
