@@ -240,7 +240,7 @@ class LoneAppendTest extends RuntimeRoleTest {
   }
 
   /** As {@link #arguments}: event ids double as event types, and the payload numbers the event in its append. */
-  private static EncodedAppend append(String tenant, String stream, long expected, String... eventIds) {
+  static EncodedAppend append(String tenant, String stream, long expected, String... eventIds) {
     List<EncodedAppend.Event> events = new ArrayList<>();
     for (int i = 0; i < eventIds.length; i++) {
       events.add(new EncodedAppend.Event(eventIds[i], "{\"n\": " + i + "}",

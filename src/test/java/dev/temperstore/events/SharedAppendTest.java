@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.temperstore.events.LoneAppendTest.append;
 import static dev.temperstore.testing.Events.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -169,14 +170,5 @@ class SharedAppendTest extends RuntimeRoleTest {
     RowSet<?> reply = runtime.preparedQuery(insert.sql()).execute(insert.arguments()).await();
     assertThat(reply.size()).as("rows sent back: the command tag counts the events written").isZero();
     return reply.rowCount();
-  }
-
-  /** Event ids double as event types. */
-  private static EncodedAppend append(String tenant, String stream, long expected, String... eventIds) {
-    List<EncodedAppend.Event> events = new ArrayList<>();
-    for (String eventId : eventIds) {
-      events.add(new EncodedAppend.Event(eventId, "{}", "{\"event_id\": \"" + eventId + "\"}", eventId));
-    }
-    return new EncodedAppend(new PersistenceId(tenant, "Order", stream), expected, events);
   }
 }

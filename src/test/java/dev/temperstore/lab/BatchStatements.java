@@ -17,7 +17,6 @@ import picocli.CommandLine.Option;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -62,10 +61,7 @@ public final class BatchStatements implements Callable<Integer> {
       forms.put("the shared INSERT, " + appends + " appends a statement",
           new Form(pool, "shared", Kind.SHARED).counted());
       Map<String, List<Double>> rates = Slices.measure(vertx.getOrCreateContext(), forms, options);
-      System.out.printf(Locale.ROOT, "%d 1-event appends to as many streams, synchronous_commit %s, %d slices of"
-          + " %d s; appends/s (median), ratio to the lone INSERT, each slice:%n", appends, options.synchronousCommit,
-          options.rounds, options.slice);
-      Slices.print(rates, LONE);
+      Slices.print(appends + " 1-event appends to as many streams", options, rates, LONE, "the lone INSERT");
       pool.close().await();
     } finally {
       vertx.close().await();

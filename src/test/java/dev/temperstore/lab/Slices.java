@@ -96,8 +96,13 @@ final class Slices {
     return rates;
   }
 
-  /** A markdown row for each form: its median rate, its ratio to {@code base}'s, and each slice's rate. */
-  static void print(Map<String, List<Double>> rates, String base) {
+  /**
+   * A heading ({@code what} was measured, and how), then a markdown row for each form: its median rate, its ratio to
+   * {@code base}'s (named {@code baseName} in the heading), and each slice's rate.
+   */
+  static void print(String what, Options options, Map<String, List<Double>> rates, String base, String baseName) {
+    System.out.printf(Locale.ROOT, "%s, synchronous_commit %s, %d slices of %d s; appends/s (median), ratio to %s,"
+        + " each slice:%n", what, options.synchronousCommit, options.rounds, options.slice, baseName);
     double baseRate = StoreLayers.median(rates.get(base));
     rates.forEach((form, list) -> System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f× | %s |%n", form,
         StoreLayers.median(list), StoreLayers.median(list) / baseRate,

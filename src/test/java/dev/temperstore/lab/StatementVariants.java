@@ -16,7 +16,6 @@ import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -69,10 +68,7 @@ public final class StatementVariants implements Callable<Integer> {
       Map<String, Slices.Form> counted = new LinkedHashMap<>();
       forms.forEach((name, call) -> counted.put(name, new Slices.Form(call, 1)));
       Map<String, List<Double>> rates = Slices.measure(vertx.getOrCreateContext(), counted, options);
-      System.out.printf(Locale.ROOT, "%d event(s) an append, synchronous_commit %s, %d slices of %d s;"
-          + " appends/s (median), ratio to the plain INSERT, each slice:%n", events, options.synchronousCommit,
-          options.rounds, options.slice);
-      Slices.print(rates, PLAIN);
+      Slices.print(events + " event(s) an append", options, rates, PLAIN, "the plain INSERT");
       pool.close().await();
     } finally {
       vertx.close().await();
